@@ -1,0 +1,148 @@
+// The command-line front end: the only file that knows CLI11. It parses options, loads and
+// validates designs, and hands them to the drivers and reporters.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "experiments/driver.hpp"
+#include "experiments/report.hpp"
+#include "topology/loader.hpp"
+#include "topology/model.hpp"
+
+using namespace ridethrough;
+
+namespace {
+
+struct CommonOptions {
+  std::uint64_t replications = 10000;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::string json;
+  std::string out;
+  bool quiet = false;
+};
+
+void add_common(CLI::App* cmd, CommonOptions& o) {
+  cmd->add_option("-n,--replications", o.replications, "independent replications, each one horizon long")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", o.seed, "master seed; results depend only on seed, replications and design");
+  cmd->add_option("--threads", o.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("--json", o.json, "write the summary as JSON; '-' means stdout (JSON alone)");
+  cmd->add_option("--out", o.out, "write the full results as HDF5");
+  cmd->add_flag("--quiet", o.quiet, "no progress bar, no table");
+}
+
+/// Exit status 2 with every problem on stderr, or the validated design.
+struct Loaded {
+  topology::Design design;
+  topology::Model model;
+};
+
+std::optional<Loaded> load(const std::string& path, const std::vector<topology::Override>& overrides = {}) {
+  auto r = topology::load_design_file(path, overrides);
+  if (!r.design) {
+    for (const auto& d : r.errors) std::cerr << topology::format_diagnostic(path, d) << "\n";
+    return std::nullopt;
+  }
+  Loaded l{std::move(*r.design), {}};
+  l.model = topology::compile(l.design);
+  return l;
+}
+
+experiments::RunOptions run_options(const CommonOptions& o) {
+  experiments::RunOptions r;
+  r.replications = o.replications;
+  r.seed = o.seed;
+  r.threads = o.threads;
+  r.progress = !o.quiet && o.json != "-";
+  return r;
+}
+
+/// Writes the JSON where asked; returns true if stdout now carries the JSON alone.
+bool emit_json(const CommonOptions& o, const nlohmann::json& j) {
+  if (o.json.empty()) return false;
+  const std::string text = j.dump(2) + "\n";
+  if (o.json == "-") {
+    std::cout << text;
+    return true;
+  }
+  experiments::write_file_atomic(o.json, text);
+  return false;
+}
+
+int refuse_hdf5(const CommonOptions& o) {
+  if (o.out.empty()) return 0;
+  std::cerr << "ridethrough: error: --out (HDF5 full results) is not available in this version yet\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ridethrough: discrete-event Monte Carlo simulator of datacenter power and cooling reliability"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(RIDETHROUGH_VERSION));
+
+  CommonOptions run_o;
+  std::string run_design;
+  auto* run = app.add_subcommand("run", "simulate one design");
+  run->add_option("design", run_design, "design file (YAML)")->required();
+  add_common(run, run_o);
+
+  CommonOptions cmp_o;
+  std::vector<std::string> cmp_designs;
+  auto* compare = app.add_subcommand("compare", "simulate several designs with the same seed and replications");
+  compare->add_option("designs", cmp_designs, "design files (YAML)")->required()->expected(1, -1);
+  add_common(compare, cmp_o);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*run) {
+      if (int rc = refuse_hdf5(run_o)) return rc;
+      auto l = load(run_design);
+      if (!l) return 2;
+      const auto summary = experiments::run_design(l->design, l->model, run_options(run_o));
+      const bool json_only = emit_json(run_o, summary);
+      if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);
+      return 0;
+    }
+    if (*compare) {
+      if (int rc = refuse_hdf5(cmp_o)) return rc;
+      std::vector<Loaded> designs;
+      bool bad = false;
+      for (const auto& p : cmp_designs) {
+        auto l = load(p);
+        if (l) designs.push_back(std::move(*l));
+        else bad = true;
+      }
+      if (bad) return 2;
+      nlohmann::json all = nlohmann::json::array();
+      std::vector<nlohmann::json> summaries;
+      for (const auto& l : designs) {
+        summaries.push_back(experiments::run_design(l.design, l.model, run_options(cmp_o)));
+        all.push_back(summaries.back());
+      }
+      const bool json_only = emit_json(cmp_o, all);
+      if (!cmp_o.quiet && !json_only) experiments::print_compare_table(std::cout, summaries);
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "ridethrough: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}

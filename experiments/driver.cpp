@@ -1,0 +1,93 @@
+#include "experiments/driver.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "experiments/summary.hpp"
+#include "failure_models/facility.hpp"
+#include "sim/runner.hpp"
+
+namespace ridethrough::experiments {
+
+namespace {
+
+/// A progress bar with ETA on stderr, shown only once a run has lasted a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled && isatty(2)) {}
+  ~ProgressBar() {
+    if (shown_) std::fprintf(stderr, "\r%60s\r", "");
+  }
+  void update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_) return;
+    const double elapsed = seconds();
+    if (elapsed < 1.0 || elapsed - last_ < 0.2) return;
+    last_ = elapsed;
+    shown_ = true;
+    const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    const int width = 30, filled = static_cast<int>(frac * width);
+    const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : 0.0;
+    std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  ETA %6.1fs", filled,
+                 "##############################", width - filled, "", 100.0 * frac, eta);
+    std::fflush(stderr);
+  }
+
+ private:
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  bool enabled_;
+  bool shown_ = false;
+  double last_ = 0.0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+struct Worker {
+  explicit Worker(const topology::Model& m) : sim(m) {}
+  failure_models::FacilitySim sim;
+  failure_models::ReplicationResult result;
+};
+
+}  // namespace
+
+std::string design_label(const topology::Design& design) {
+  if (!design.name.empty()) return design.name;
+  const auto slash = design.path.find_last_of('/');
+  return slash == std::string::npos ? design.path : design.path.substr(slash + 1);
+}
+
+nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
+                          const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Accumulator total(model);
+  ProgressBar bar(options.progress);
+  sim::BlockPlan plan{options.replications, 64};
+  const unsigned threads = options.threads ? options.threads : sim::default_threads();
+
+  auto make_work = [&]() -> sim::BlockWork {
+    auto worker = std::make_shared<Worker>(model);
+    return [worker, &model, &options](std::uint64_t first, std::uint64_t last) {
+      auto acc = std::make_unique<Accumulator>(model);
+      for (std::uint64_t i = first; i < last; ++i) {
+        worker->sim.run(options.seed, i, worker->result);
+        acc->add(worker->result, model);
+      }
+      return std::unique_ptr<sim::BlockResult>(std::move(acc));
+    };
+  };
+  auto merge = [&](std::unique_ptr<sim::BlockResult> r) {
+    total.merge(static_cast<const Accumulator&>(*r));
+  };
+  sim::run_blocks(plan, threads, make_work, merge,
+                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  Performance perf;
+  perf.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  perf.threads = threads;
+  return summarize(total, model, design_label(design), options.seed, options.replications, perf);
+}
+
+}  // namespace ridethrough::experiments

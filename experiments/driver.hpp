@@ -1,0 +1,26 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "topology/design.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::experiments {
+
+struct RunOptions {
+  std::uint64_t replications = 10000;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;  ///< 0: all cores
+  bool progress = false;
+};
+
+/// Runs every replication of one design and returns its summary (SPEC section 4).
+nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
+                          const RunOptions& options);
+
+/// The name a design goes by in reports: its `name`, else its file name.
+std::string design_label(const topology::Design& design);
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,162 @@
+#include "experiments/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ridethrough::experiments {
+
+using nlohmann::json;
+
+namespace {
+
+json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json mean_ci(const sim::Moments& m, double scale = 1.0, double offset = 0.0) {
+  const double mean = offset + scale * m.mean();
+  const double hw = std::fabs(scale) * m.ci95_half_width();
+  return {{"mean", mean}, {"ci95", {mean - hw, mean + hw}}, {"std", std::fabs(scale) * m.stddev()}};
+}
+
+json downtime_block(DowntimeStats& s, double horizon) {
+  json out;
+  // Availability is 1 - downtime / horizon replication by replication, so its mean and
+  // interval follow from the downtime's exactly.
+  out["availability"] = mean_ci(s.downtime, -1.0 / horizon, 1.0);
+  out["outages"] = mean_ci(s.outages);
+  s.downtime_sample.finalize();
+  const auto& d = s.downtime_sample;
+  out["downtime_hours"] = {{"mean", s.downtime.mean()},
+                           {"ci95", {s.downtime.mean() - s.downtime.ci95_half_width(),
+                                     s.downtime.mean() + s.downtime.ci95_half_width()}},
+                           {"std", s.downtime.stddev()},
+                           {"p50", optional(d.quantile(50, 100))},
+                           {"p90", optional(d.quantile(90, 100))},
+                           {"p99", optional(d.quantile(99, 100))},
+                           {"max", optional(d.max())}};
+  s.durations.finalize();
+  const auto& o = s.durations;
+  if (o.count() == 0) {
+    out["outage_duration_hours"] = nullptr;
+  } else {
+    double sum = 0.0;
+    for (std::uint64_t k = 1; k <= o.count(); ++k) sum += o.order_statistic(k);
+    out["outage_duration_hours"] = {{"mean", sum / static_cast<double>(o.count())},
+                                    {"p50", optional(o.quantile(50, 100))},
+                                    {"p90", optional(o.quantile(90, 100))},
+                                    {"p99", optional(o.quantile(99, 100))},
+                                    {"max", optional(o.max())},
+                                    {"count", o.count()}};
+  }
+  return out;
+}
+
+}  // namespace
+
+void DowntimeStats::add(const std::vector<failure_models::Interval>& down, double horizon) {
+  double downtime = 0.0;
+  std::uint64_t count = 0;
+  for (const auto& iv : down) {
+    downtime += std::max(0.0, std::min(iv.end, horizon) - std::max(iv.start, 0.0));
+    if (iv.start >= 0.0) {  // counted in the replication in which it starts
+      ++count;
+      durations.add(iv.end - iv.start);
+    }
+  }
+  this->downtime.add(downtime);
+  outages.add(static_cast<double>(count));
+  downtime_sample.add(downtime);
+}
+
+void DowntimeStats::merge(const DowntimeStats& o) {
+  downtime.merge(o.downtime);
+  outages.merge(o.outages);
+  downtime_sample.merge(o.downtime_sample);
+  durations.merge(o.durations);
+}
+
+Accumulator::Accumulator(const topology::Model& m)
+    : loads(m.n_loads),
+      component_failures(m.n),
+      component_downtime(m.n),
+      component_blamed(m.n, 0) {}
+
+void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m) {
+  facility.add(r.facility_down, m.horizon);
+  for (int l = 0; l < m.n_loads; ++l) loads[l].add(r.load_down[l], m.horizon);
+  for (int c = 0; c < m.n; ++c) {
+    component_failures[c].add(r.component_failures[c]);
+    component_downtime[c].add(r.component_downtime[c]);
+  }
+  for (std::size_t k = 0; k < r.facility_down.size(); ++k) {
+    if (r.facility_down[k].start < 0.0) continue;  // began during the warmup
+    ++facility_outages;
+    for (int c : r.facility_blame[k]) ++component_blamed[c];
+    ++causes[r.facility_blame[k]];
+  }
+  events += r.events;
+}
+
+void Accumulator::merge(const Accumulator& o) {
+  facility.merge(o.facility);
+  for (std::size_t l = 0; l < loads.size(); ++l) loads[l].merge(o.loads[l]);
+  for (std::size_t c = 0; c < component_failures.size(); ++c) {
+    component_failures[c].merge(o.component_failures[c]);
+    component_downtime[c].merge(o.component_downtime[c]);
+    component_blamed[c] += o.component_blamed[c];
+  }
+  facility_outages += o.facility_outages;
+  for (const auto& [k, v] : o.causes) causes[k] += v;
+  events += o.events;
+}
+
+json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
+               std::uint64_t seed, std::uint64_t replications, const Performance& perf) {
+  json s;
+  s["version"] = RIDETHROUGH_VERSION;
+  s["design"] = design;
+  s["seed"] = seed;
+  s["replications"] = replications;
+  s["horizon_hours"] = m.horizon;
+  s["warmup_hours"] = m.warmup;
+  s["facility"] = downtime_block(acc.facility, m.horizon);
+
+  // The most frequent combinations of components down when a facility outage began.
+  std::vector<std::pair<std::vector<int>, std::uint64_t>> causes(acc.causes.begin(), acc.causes.end());
+  std::stable_sort(causes.begin(), causes.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  json top = json::array();
+  for (std::size_t k = 0; k < causes.size() && k < 5; ++k) {
+    json ids = json::array();
+    for (int c : causes[k].first) ids.push_back(m.ids[c]);
+    top.push_back({{"components", ids},
+                   {"share", static_cast<double>(causes[k].second) /
+                                 static_cast<double>(acc.facility_outages)}});
+  }
+  s["facility"]["top_causes"] = top;
+
+  json loads = json::object();
+  for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
+  s["loads"] = loads;
+
+  json comps = json::object();
+  for (int c = 0; c < m.n; ++c) {
+    json share = nullptr;
+    if (acc.facility_outages > 0)
+      share = static_cast<double>(acc.component_blamed[c]) / static_cast<double>(acc.facility_outages);
+    comps[m.ids[c]] = {{"failures", acc.component_failures[c].mean()},
+                       {"downtime_hours", acc.component_downtime[c].mean()},
+                       {"outage_share", share}};
+  }
+  s["components"] = comps;
+  s["tenants"] = json::object();
+
+  const double wall = std::max(perf.wall_seconds, 1e-9);
+  s["performance"] = {{"events", acc.events},
+                      {"wall_seconds", perf.wall_seconds},
+                      {"events_per_second", static_cast<double>(acc.events) / wall},
+                      {"replications_per_second", static_cast<double>(replications) / wall},
+                      {"threads", perf.threads}};
+  return s;
+}
+
+}  // namespace ridethrough::experiments

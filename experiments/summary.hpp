@@ -1,0 +1,51 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "failure_models/replication.hpp"
+#include "sim/runner.hpp"
+#include "sim/stats.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::experiments {
+
+/// Statistics of one "thing that can be down" (a load, or the facility) over replications.
+struct DowntimeStats {
+  sim::Moments downtime;   ///< hours within the horizon, per replication
+  sim::Moments outages;    ///< outages starting within the horizon, per replication
+  sim::Sample downtime_sample;
+  sim::Sample durations;   ///< full length of every outage, pooled over replications
+
+  void add(const std::vector<failure_models::Interval>& down, double horizon);
+  void merge(const DowntimeStats& o);
+};
+
+/// Everything the summary needs, accumulated over a block of replications and merged in block
+/// order (see sim::run_blocks), so the result does not depend on the thread count.
+struct Accumulator : sim::BlockResult {
+  DowntimeStats facility;
+  std::vector<DowntimeStats> loads;
+  std::vector<sim::Moments> component_failures, component_downtime;
+  std::vector<std::uint64_t> component_blamed;  ///< facility outages begun while it was down
+  std::uint64_t facility_outages = 0;
+  std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
+  std::uint64_t events = 0;
+
+  explicit Accumulator(const topology::Model& m);
+  void add(const failure_models::ReplicationResult& r, const topology::Model& m);
+  void merge(const Accumulator& o);
+};
+
+struct Performance {
+  double wall_seconds = 0.0;
+  unsigned threads = 1;
+};
+
+/// The summary of SPEC section 4 as JSON: the one representation every reporter reads.
+nlohmann::json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
+                         std::uint64_t seed, std::uint64_t replications, const Performance& perf);
+
+}  // namespace ridethrough::experiments

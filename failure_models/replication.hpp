@@ -1,0 +1,37 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace ridethrough::failure_models {
+
+/// One interval during which a load (or the facility) was down. Times are measured from the end
+/// of the warmup, so the measured span is [0, horizon]; `start` < 0 means it began during the
+/// warmup, and `end` > horizon that it was followed past the horizon to its end.
+struct Interval {
+  double start = 0.0;
+  double end = 0.0;
+};
+
+/// Everything one replication produced; the statistics are derived from it afterwards, so the
+/// engine itself knows nothing about summaries, SLAs or money.
+struct ReplicationResult {
+  std::uint64_t index = 0;
+  std::uint64_t events = 0;
+  std::vector<std::vector<Interval>> load_down;  ///< per load
+  std::vector<Interval> facility_down;            ///< any critical load down
+  std::vector<std::vector<int>> facility_blame;   ///< per facility interval: components down at its start
+  std::vector<std::uint32_t> component_failures;  ///< within the measured span
+  std::vector<double> component_downtime;         ///< hours within the measured span
+
+  void reset(int loads, int components) {
+    events = 0;
+    load_down.resize(loads);
+    for (auto& v : load_down) v.clear();
+    facility_down.clear();
+    facility_blame.clear();
+    component_failures.assign(components, 0);
+    component_downtime.assign(components, 0.0);
+  }
+};
+
+}  // namespace ridethrough::failure_models

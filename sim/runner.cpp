@@ -1,0 +1,89 @@
+#include "sim/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace ridethrough::sim {
+
+unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+void run_blocks(const BlockPlan& plan, unsigned threads,
+                const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
+                const Progress& progress) {
+  const std::uint64_t nblocks = plan.blocks();
+  if (threads == 0) threads = default_threads();
+  threads = static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, nblocks)));
+
+  std::atomic<std::uint64_t> next{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::uint64_t, std::unique_ptr<BlockResult>> pending;
+  std::uint64_t merged = 0;
+  std::uint64_t reps_done = 0;
+  std::exception_ptr failure;
+
+  // Workers hand finished blocks to the caller's thread, which merges them in order; a worker
+  // waits when it runs too far ahead so memory stays bounded by a few blocks per thread.
+  auto worker = [&]() {
+    try {
+      BlockWork work = make_worker_work();
+      for (;;) {
+        const std::uint64_t b = next.fetch_add(1);
+        if (b >= nblocks) break;
+        {
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return failure || b < merged + 4 * std::uint64_t{threads} + 4; });
+          if (failure) return;
+        }
+        const std::uint64_t first = b * plan.block_size;
+        const std::uint64_t last = std::min(plan.replications, first + plan.block_size);
+        auto result = work(first, last);
+        {
+          std::lock_guard lock(mu);
+          pending.emplace(b, std::move(result));
+          reps_done += last - first;
+        }
+        cv.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!failure) failure = std::current_exception();
+      cv.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
+
+  while (merged < nblocks) {
+    std::unique_ptr<BlockResult> ready;
+    std::uint64_t done = 0;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return failure || pending.count(merged) > 0; });
+      if (failure) break;
+      auto it = pending.find(merged);
+      ready = std::move(it->second);
+      pending.erase(it);
+      done = reps_done;
+    }
+    merge(std::move(ready));
+    {
+      std::lock_guard lock(mu);
+      ++merged;
+    }
+    cv.notify_all();
+    if (progress) progress(done, plan.replications);
+  }
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace ridethrough::sim

@@ -1,0 +1,36 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace ridethrough::sim {
+
+/// Replications are processed in fixed blocks of consecutive indices. A block's partial result
+/// depends only on its indices, and partial results are merged in block order, so the final
+/// statistics are bit-identical whatever the number of threads (or, later, MPI ranks).
+struct BlockPlan {
+  std::uint64_t replications = 0;
+  std::uint64_t block_size = 64;
+  std::uint64_t blocks() const { return (replications + block_size - 1) / block_size; }
+};
+
+/// Opaque partial result of one block.
+struct BlockResult {
+  virtual ~BlockResult() = default;
+};
+
+using BlockWork =
+    std::function<std::unique_ptr<BlockResult>(std::uint64_t first, std::uint64_t last)>;
+using BlockMerge = std::function<void(std::unique_ptr<BlockResult>)>;
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// Runs every block of `plan` on `threads` workers (0 = all cores). `merge` is called on the
+/// caller's thread... never concurrently, and always in block order. `make_worker_work` is
+/// called once per worker so each keeps its own scratch state (caches, buffers).
+void run_blocks(const BlockPlan& plan, unsigned threads,
+                const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
+                const Progress& progress = {});
+
+unsigned default_threads();
+
+}  // namespace ridethrough::sim

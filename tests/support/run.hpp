@@ -1,0 +1,52 @@
+#pragma once
+// Test helpers: run a design given as YAML text, and compare an estimate with an exact value
+// within a tolerance derived from its own 95% confidence interval.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/driver.hpp"
+#include "topology/loader.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::testing {
+
+inline nlohmann::json run_yaml(const std::string& yaml, std::uint64_t replications,
+                               std::uint64_t seed = 1, unsigned threads = 2) {
+  auto r = topology::load_design_text(yaml, "test.yaml");
+  if (!r.design) {
+    std::string all;
+    for (const auto& d : r.errors) all += topology::format_diagnostic("test.yaml", d) + "\n";
+    FAIL("design did not load:\n" << all);
+  }
+  const auto model = topology::compile(*r.design);
+  experiments::RunOptions o;
+  o.replications = replications;
+  o.seed = seed;
+  o.threads = threads;
+  return experiments::run_design(*r.design, model, o);
+}
+
+/// A {mean, ci95} block agrees with `exact` if it lies within `z` standard errors (the 95%
+/// half-width is 1.96 of them). z = 4 keeps a fixed-seed test from failing by chance
+/// (p < 1e-4) while still catching any bias larger than a few standard errors.
+inline void check_within_ci(const nlohmann::json& block, double exact, double z = 4.0) {
+  const double mean = block["mean"].get<double>();
+  const double half = (block["ci95"][1].get<double>() - block["ci95"][0].get<double>()) / 2.0;
+  const double sigma = half / 1.96;
+  INFO("estimate " << mean << " exact " << exact << " sigma " << sigma << " ("
+                   << (sigma > 0 ? std::fabs(mean - exact) / sigma : 0.0) << " sigmas)");
+  CHECK(sigma > 0.0);
+  CHECK(std::fabs(mean - exact) <= z * sigma);
+}
+
+/// Unavailability (1 - availability) block check, which reads better for reliable systems.
+inline void check_unavailability(const nlohmann::json& figures, double exact_unavailability,
+                                 double z = 4.0) {
+  check_within_ci(figures["availability"], 1.0 - exact_unavailability, z);
+}
+
+}  // namespace ridethrough::testing

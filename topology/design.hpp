@@ -1,0 +1,122 @@
+#pragma once
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ridethrough::topology {
+
+constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+constexpr double kHoursPerMonth = 730.0;
+
+/// Where a value came from in the design file (1-based, as printed in diagnostics).
+struct Loc {
+  int line = 0;
+  int col = 0;
+};
+
+enum class Kind { Source, Generator, Node, Switch, Ups, CoolingSource };
+enum class LawKind { Never, Exponential, Weibull, Lognormal, Fixed };
+enum class Priority { Critical, Flexible };
+enum class WorkloadKind { None, Training, Mining };
+
+/// A failure or repair law. All durations are in hours.
+struct Law {
+  LawKind kind = LawKind::Never;
+  double mean_or_scale_or_median_or_value = 0.0;  ///< exponential mean, weibull scale, ...
+  double shape_or_sigma = 0.0;                    ///< weibull shape, lognormal sigma
+  double mean() const;                            ///< infinity for Never
+  bool can_fail() const { return kind != LawKind::Never; }
+};
+
+struct Component {
+  std::string id;
+  Kind kind = Kind::Node;
+  Loc loc;
+  std::vector<std::string> inputs;
+  std::vector<Loc> input_locs;
+  std::vector<std::string> powered_by;
+  std::vector<Loc> powered_by_locs;
+  double capacity = kUnlimited;  ///< kW of power, or kW of heat for cooling equipment
+  double power_draw = 0.0;       ///< kW
+  Law failure;
+  Law repair;
+  bool has_repair = false;
+  double start_delay = 0.0, start_fail_prob = 0.0;                             // generator
+  double transfer_delay = 0.0, transfer_fail_prob = 0.0, retransfer_after = 0.0;  // switch
+  double autonomy = 0.0, recharge = 0.0;                                       // ups
+  double restart = 0.0;                                                        // cooling_source
+  bool has_maintenance = false;
+  double maintenance_interval = 0.0, maintenance_duration = 0.0;
+  std::string spare_pool;
+  Loc spare_pool_loc;
+};
+
+struct SparePool {
+  std::string id;
+  Loc loc;
+  int stock = 0;
+  double lead_time = 0.0;
+};
+
+struct CommonCauseGroup {
+  Loc loc;
+  std::vector<std::string> members;
+  std::vector<Loc> member_locs;
+  double beta = 0.0;
+};
+
+struct Load {
+  std::string id;
+  Loc loc;
+  double demand = 0.0;  ///< kW
+  std::vector<std::string> power, cooling;
+  std::vector<Loc> power_locs, cooling_locs;
+  double thermal_ride_through = 0.0;
+  Priority priority = Priority::Critical;
+  std::string tenant;
+  Loc tenant_loc;
+};
+
+struct CreditBand {
+  double below = 0.0;   ///< availability share
+  double credit = 0.0;  ///< share of the month's fee
+};
+
+struct Tenant {
+  std::string id;
+  Loc loc;
+  double monthly_fee = 0.0;
+  bool has_sla = false;
+  std::vector<CreditBand> credits;  ///< as written
+  double per_incident = 0.0;
+  std::optional<double> cap;  ///< share of the month's fee
+  WorkloadKind workload = WorkloadKind::None;
+  double checkpoint_interval = 0.0, restart_time = 0.0, cost_per_hour = 0.0;  // training
+  double revenue_per_mwh = 0.0;                                               // mining
+};
+
+struct Economics {
+  bool present = false;
+  double capex = 0.0, annual_opex = 0.0, years = 0.0;
+};
+
+/// A validated design, as written: ids are still names. `compile()` turns it into flat arrays.
+struct Design {
+  std::string path;  ///< for diagnostics
+  std::string text;  ///< the file as read, kept for the HDF5 attributes
+  std::string name;
+  double horizon = 8760.0;
+  double warmup = 0.0;
+  std::optional<int> crews;  ///< none: every ready repair starts at once
+  std::vector<SparePool> spares;
+  std::vector<Component> components;
+  std::vector<CommonCauseGroup> common_cause;
+  std::vector<Load> loads;
+  std::vector<Tenant> tenants;
+  Economics economics;
+};
+
+const char* kind_name(Kind k);
+
+}  // namespace ridethrough::topology

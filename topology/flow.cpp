@@ -1,0 +1,113 @@
+#include "topology/flow.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/push_relabel_max_flow.hpp>
+
+namespace ridethrough::topology {
+namespace {
+
+using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
+using Graph = boost::adjacency_list<
+    boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+    boost::property<boost::edge_capacity_t, double,
+                    boost::property<boost::edge_residual_capacity_t, double,
+                                    boost::property<boost::edge_reverse_t, Traits::edge_descriptor>>>>;
+using Edge = Traits::edge_descriptor;
+
+class FlowGraph {
+ public:
+  explicit FlowGraph(std::size_t vertices) : g_(vertices) {}
+  Edge add(std::size_t u, std::size_t v, double cap) {
+    Edge e = boost::add_edge(u, v, g_).first;
+    Edge r = boost::add_edge(v, u, g_).first;
+    boost::put(boost::edge_capacity, g_, e, cap);
+    boost::put(boost::edge_capacity, g_, r, 0.0);
+    boost::put(boost::edge_reverse, g_, e, r);
+    boost::put(boost::edge_reverse, g_, r, e);
+    return e;
+  }
+  void set_capacity(Edge e, double cap) { boost::put(boost::edge_capacity, g_, e, cap); }
+  double max_flow(std::size_t s, std::size_t t) { return boost::push_relabel_max_flow(g_, s, t); }
+
+ private:
+  Graph g_;
+};
+
+}  // namespace
+
+void Admission::admit(const std::vector<Mode>& mode, const std::vector<int>& follow,
+                      const std::vector<std::uint8_t>& candidate,
+                      std::vector<std::uint8_t>& admitted) {
+  key_.clear();
+  for (int c : fn_.members) {
+    key_.push_back(static_cast<char>(mode[c]));
+    if (m_.kind[c] == Kind::Switch) key_.push_back(static_cast<char>(follow[c]));
+  }
+  for (auto b : candidate) key_.push_back(static_cast<char>(b));
+  auto it = cache_.find(key_);
+  if (it != cache_.end()) {
+    admitted = it->second;
+    return;
+  }
+  ++misses_;
+  solve(mode, follow, candidate, admitted);
+  if (cache_.size() > 200000) cache_.clear();  // bound memory on pathological designs
+  cache_.emplace(key_, admitted);
+}
+
+void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
+                      const std::vector<std::uint8_t>& candidate,
+                      std::vector<std::uint8_t>& admitted) {
+  const std::size_t n_items = fn_.items.size();
+  admitted.assign(n_items, 0);
+  // Vertices: 0 source, 1 sink, then in/out per component (global index), then items.
+  const std::size_t S = 0, T = 1;
+  auto vin = [](int c) { return 2 + 2 * static_cast<std::size_t>(c); };
+  auto vout = [](int c) { return 3 + 2 * static_cast<std::size_t>(c); };
+  const std::size_t item0 = 2 + 2 * static_cast<std::size_t>(m_.n);
+  double total_demand = 0.0;
+  for (const auto& item : fn_.items) total_demand += item.demand;
+  const double big = 4.0 * total_demand + 1.0;  // more than any flow can use
+
+  FlowGraph g(item0 + n_items);
+  for (int c : fn_.members) {
+    if (mode[c] == Mode::Dead) continue;
+    g.add(vin(c), vout(c), std::min(big, fn_.capacity[c]));
+    if (mode[c] == Mode::Source) {
+      g.add(S, vin(c), big);
+    } else if (m_.kind[c] == Kind::Switch) {
+      const int u = m_.inputs.idx[m_.inputs.begin(c) + follow[c]];
+      if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
+    } else {
+      for (int k = m_.inputs.begin(c); k < m_.inputs.end(c); ++k) {
+        const int u = m_.inputs.idx[k];
+        if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
+      }
+    }
+  }
+  std::vector<Edge> sink_edge(n_items);
+  std::vector<char> reachable(n_items, 0);
+  for (std::size_t i = 0; i < n_items; ++i) {
+    for (int a : fn_.items[i].attach) {
+      if (mode[a] == Mode::Dead) continue;
+      g.add(vout(a), item0 + i, big);
+      reachable[i] = 1;
+    }
+    sink_edge[i] = g.add(item0 + i, T, 0.0);
+  }
+  double admitted_demand = 0.0;
+  for (std::size_t i = 0; i < n_items; ++i) {
+    if (!candidate[i] || !reachable[i]) continue;
+    const double want = admitted_demand + fn_.items[i].demand;
+    g.set_capacity(sink_edge[i], fn_.items[i].demand);
+    const double flow = g.max_flow(S, T);
+    if (flow >= want * (1.0 - 1e-9)) {
+      admitted[i] = 1;
+      admitted_demand = want;
+    } else {
+      g.set_capacity(sink_edge[i], 0.0);
+    }
+  }
+}
+
+}  // namespace ridethrough::topology

@@ -1,0 +1,867 @@
+#include "topology/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "topology/units.hpp"
+
+namespace ridethrough::topology {
+namespace {
+
+Loc loc_of(const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  if (m.is_null()) return {1, 1};
+  return {m.line + 1, m.column + 1};
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string c = closest(word, candidates);
+  return c.empty() ? std::string() : " (did you mean '" + c + "'?)";
+}
+
+const std::regex& id_pattern() {
+  static const std::regex re("[A-Za-z_][A-Za-z0-9_-]*");
+  return re;
+}
+
+/// Walks the YAML tree, collecting every problem instead of stopping at the first.
+class Reader {
+ public:
+  explicit Reader(std::vector<Diagnostic>& errors) : errors_(errors) {}
+
+  void error(Loc loc, std::string msg) { errors_.push_back({loc, std::move(msg)}); }
+  void error(const YAML::Node& n, std::string msg) { error(loc_of(n), std::move(msg)); }
+
+  static const char* type_name(const YAML::Node& n) {
+    switch (n.Type()) {
+      case YAML::NodeType::Map: return "a mapping";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Null: return "nothing";
+      default: return "a scalar";
+    }
+  }
+
+  bool expect_map(const YAML::Node& n, const std::string& what) {
+    if (n.IsMap()) return true;
+    error(n, what + " must be a mapping, got " + type_name(n));
+    return false;
+  }
+
+  /// Reports unknown and duplicate keys of a mapping; returns the keys in order.
+  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                  const std::string& what) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(it->first, "a key of " + what + " must be a plain name");
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      if (!seen.insert(key).second) {
+        error(it->first, "duplicate key '" + key + "' in " + what);
+        continue;
+      }
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        error(it->first, "unknown key '" + key + "' in " + what + did_you_mean(key, allowed));
+    }
+  }
+
+  /// Checks the keys of a mapping of named entries (components, loads, ...): ids and duplicates.
+  void check_ids(const YAML::Node& map, const std::string& what) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(it->first, "an id in " + what + " must be a plain name");
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      if (!seen.insert(key).second) error(it->first, "duplicate id '" + key + "' in " + what);
+      if (!std::regex_match(key, id_pattern()))
+        error(it->first, "invalid id '" + key + "' in " + what +
+                             ": ids match [A-Za-z_][A-Za-z0-9_-]* (no dots or spaces)");
+    }
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      error(n, what + " must be a single value, got " + type_name(n));
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<double> convert(const YAML::Node& n, const std::string& what,
+                                Parsed (*parse)(std::string_view)) {
+    auto s = scalar(n, what);
+    if (!s) return std::nullopt;
+    Parsed p = parse(*s);
+    if (!p.value) {
+      error(n, what + ": " + p.error);
+      return std::nullopt;
+    }
+    return p.value;
+  }
+
+  enum class Sign { Positive, NonNegative };
+
+  std::optional<double> duration(const YAML::Node& n, const std::string& what, Sign sign) {
+    auto v = convert(n, what, parse_duration);
+    return check_sign(n, what, v, sign, "duration");
+  }
+  std::optional<double> power(const YAML::Node& n, const std::string& what, Sign sign) {
+    auto v = convert(n, what, parse_power);
+    return check_sign(n, what, v, sign, "power");
+  }
+  std::optional<double> number(const YAML::Node& n, const std::string& what, Sign sign) {
+    auto v = convert(n, what, parse_number);
+    return check_sign(n, what, v, sign, "number");
+  }
+  std::optional<double> share(const YAML::Node& n, const std::string& what) {
+    auto v = convert(n, what, parse_share);
+    if (v && (*v < 0.0 || *v > 1.0)) {
+      error(n, what + " must be between 0 and 1 (0% and 100%), got " + n.Scalar());
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<int> count(const YAML::Node& n, const std::string& what, int min) {
+    auto v = convert(n, what, parse_number);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v) || *v < min || *v > 1e9) {
+      error(n, what + " must be a whole number of at least " + std::to_string(min) + ", got " +
+                   n.Scalar());
+      return std::nullopt;
+    }
+    return static_cast<int>(*v);
+  }
+
+  std::optional<double> check_sign(const YAML::Node& n, const std::string& what,
+                                   std::optional<double> v, Sign sign, const char* noun) {
+    if (!v) return v;
+    if (*v < 0.0 || (sign == Sign::Positive && *v == 0.0)) {
+      error(n, what + " must be a " + (sign == Sign::Positive ? "positive " : "non-negative ") +
+                   noun + ", got " + n.Scalar());
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<std::string> id_ref(const YAML::Node& n, const std::string& what) {
+    auto s = scalar(n, what);
+    if (!s) return s;
+    if (!std::regex_match(*s, id_pattern())) {
+      error(n, what + ": '" + *s + "' is not a valid id");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  /// A list of ids (a single id is accepted as a list of one).
+  void id_list(const YAML::Node& n, const std::string& what, std::vector<std::string>& out,
+               std::vector<Loc>& locs) {
+    if (n.IsScalar()) {
+      if (auto s = id_ref(n, what)) {
+        out.push_back(*s);
+        locs.push_back(loc_of(n));
+      }
+      return;
+    }
+    if (!n.IsSequence()) {
+      error(n, what + " must be a list of ids, got " + type_name(n));
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& item : n) {
+      if (auto s = id_ref(item, what)) {
+        if (!seen.insert(*s).second) {
+          error(item, what + " lists '" + *s + "' twice");
+          continue;
+        }
+        out.push_back(*s);
+        locs.push_back(loc_of(item));
+      }
+    }
+    if (out.empty() && n.size() == 0) error(n, what + " must not be empty");
+  }
+
+  Law law(const YAML::Node& n, const std::string& what) {
+    Law law;
+    if (n.IsScalar()) {
+      if (n.Scalar() == "never") return law;
+      error(n, what + " must be a law such as {dist: exponential, mean: 1000h} or the word never");
+      return law;
+    }
+    if (!expect_map(n, what)) return law;
+    const YAML::Node dist = n["dist"];
+    if (!dist) {
+      error(n, what + " needs 'dist' (exponential, weibull, lognormal or fixed)");
+      return law;
+    }
+    const std::string d = dist.IsScalar() ? dist.Scalar() : std::string();
+    auto need = [&](const char* key) -> YAML::Node {
+      YAML::Node v = n[key];
+      if (!v) error(n, what + " with dist " + d + " needs '" + key + "'");
+      return v;
+    };
+    if (d == "exponential") {
+      check_keys(n, {"dist", "mean"}, what);
+      law.kind = LawKind::Exponential;
+      if (auto v = need("mean"))
+        law.mean_or_scale_or_median_or_value = duration(v, what + " mean", Sign::Positive).value_or(1);
+    } else if (d == "weibull") {
+      check_keys(n, {"dist", "shape", "scale"}, what);
+      law.kind = LawKind::Weibull;
+      if (auto v = need("shape")) law.shape_or_sigma = number(v, what + " shape", Sign::Positive).value_or(1);
+      if (auto v = need("scale"))
+        law.mean_or_scale_or_median_or_value = duration(v, what + " scale", Sign::Positive).value_or(1);
+    } else if (d == "lognormal") {
+      check_keys(n, {"dist", "median", "sigma"}, what);
+      law.kind = LawKind::Lognormal;
+      if (auto v = need("median"))
+        law.mean_or_scale_or_median_or_value = duration(v, what + " median", Sign::Positive).value_or(1);
+      if (auto v = need("sigma"))
+        law.shape_or_sigma = number(v, what + " sigma", Sign::NonNegative).value_or(0);
+    } else if (d == "fixed") {
+      check_keys(n, {"dist", "value"}, what);
+      law.kind = LawKind::Fixed;
+      if (auto v = need("value"))
+        law.mean_or_scale_or_median_or_value = duration(v, what + " value", Sign::Positive).value_or(1);
+    } else {
+      error(dist, what + ": unknown dist '" + d + "'" +
+                      did_you_mean(d, {"exponential", "weibull", "lognormal", "fixed"}) +
+                      "; expected exponential, weibull, lognormal or fixed");
+    }
+    return law;
+  }
+
+ private:
+  std::vector<Diagnostic>& errors_;
+};
+
+const std::vector<std::string> kTopKeys = {"version", "name",       "horizon",      "warmup",
+                                           "crews",   "spares",     "components",   "common_cause",
+                                           "loads",   "tenants",    "economics"};
+
+struct KindInfo {
+  Kind kind;
+  const char* name;
+  std::vector<std::string> keys;  ///< keys besides the common ones
+};
+
+const std::vector<std::string> kCommonComponentKeys = {
+    "kind", "capacity", "failure", "repair", "maintenance", "spare_pool", "powered_by", "power_draw"};
+
+const std::vector<KindInfo>& kinds() {
+  static const std::vector<KindInfo> k = {
+      {Kind::Source, "source", {}},
+      {Kind::Generator, "generator", {"start"}},
+      {Kind::Node, "node", {"inputs"}},
+      {Kind::Switch, "switch", {"inputs", "transfer", "retransfer_after"}},
+      {Kind::Ups, "ups", {"inputs", "autonomy", "recharge"}},
+      {Kind::CoolingSource, "cooling_source", {"restart"}},
+  };
+  return k;
+}
+
+void parse_component(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& n,
+                     Design& d) {
+  Component c;
+  c.id = id;
+  c.loc = loc_of(key);
+  const std::string what = "component '" + id + "'";
+  if (!r.expect_map(n, what)) return;
+  const YAML::Node kind = n["kind"];
+  const KindInfo* info = nullptr;
+  if (!kind) {
+    r.error(key, what + " needs 'kind' (source, generator, node, switch, ups or cooling_source)");
+  } else if (kind.IsScalar()) {
+    for (const auto& k : kinds())
+      if (kind.Scalar() == k.name) info = &k;
+    if (!info) {
+      std::vector<std::string> names;
+      for (const auto& k : kinds()) names.push_back(k.name);
+      r.error(kind, what + ": unknown kind '" + kind.Scalar() + "'" +
+                        did_you_mean(kind.Scalar(), names) +
+                        "; expected source, generator, node, switch, ups or cooling_source");
+    }
+  } else {
+    r.error(kind, what + ": kind must be a single word");
+  }
+  std::vector<std::string> allowed = kCommonComponentKeys;
+  if (info) {
+    c.kind = info->kind;
+    allowed.insert(allowed.end(), info->keys.begin(), info->keys.end());
+    // A key that exists for another kind gets a message that says so.
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string k = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      for (const auto& other : kinds()) {
+        if (std::find(other.keys.begin(), other.keys.end(), k) != other.keys.end()) {
+          r.error(it->first, "key '" + k + "' does not apply to " + what + " of kind '" +
+                                 info->name + "' (it belongs to kind '" + other.name + "')");
+          allowed.push_back(k);  // reported once, not again as unknown
+          break;
+        }
+      }
+    }
+    std::vector<std::string> check = allowed;
+    r.check_keys(n, check, what);
+  }
+
+  Reader::Sign pos = Reader::Sign::Positive, nonneg = Reader::Sign::NonNegative;
+  if (auto v = n["capacity"]) c.capacity = r.power(v, what + " capacity", pos).value_or(kUnlimited);
+  if (auto v = n["power_draw"]) c.power_draw = r.power(v, what + " power_draw", nonneg).value_or(0);
+  if (auto v = n["inputs"]) r.id_list(v, what + " inputs", c.inputs, c.input_locs);
+  if (auto v = n["powered_by"]) r.id_list(v, what + " powered_by", c.powered_by, c.powered_by_locs);
+  if (auto v = n["failure"]) c.failure = r.law(v, what + " failure");
+  if (auto v = n["repair"]) {
+    c.repair = r.law(v, what + " repair");
+    c.has_repair = true;
+    if (!c.repair.can_fail()) r.error(v, what + " repair cannot be 'never'");
+  }
+  if (auto v = n["spare_pool"]) {
+    if (auto s = r.id_ref(v, what + " spare_pool")) {
+      c.spare_pool = *s;
+      c.spare_pool_loc = loc_of(v);
+    }
+  }
+  if (auto m = n["maintenance"]) {
+    if (r.expect_map(m, what + " maintenance")) {
+      r.check_keys(m, {"interval", "duration"}, what + " maintenance");
+      c.has_maintenance = true;
+      if (!m["interval"]) r.error(m, what + " maintenance needs 'interval'");
+      if (!m["duration"]) r.error(m, what + " maintenance needs 'duration'");
+      if (m["interval"]) c.maintenance_interval = r.duration(m["interval"], what + " maintenance interval", pos).value_or(1);
+      if (m["duration"]) c.maintenance_duration = r.duration(m["duration"], what + " maintenance duration", pos).value_or(0);
+      if (m["interval"] && m["duration"] && c.maintenance_duration >= c.maintenance_interval &&
+          c.maintenance_duration > 0)
+        r.error(m, what + " maintenance duration must be shorter than its interval");
+    }
+  }
+  if (auto s = n["start"]) {
+    if (r.expect_map(s, what + " start")) {
+      r.check_keys(s, {"delay", "fail_prob"}, what + " start");
+      if (auto v = s["delay"]) c.start_delay = r.duration(v, what + " start delay", nonneg).value_or(0);
+      if (auto v = s["fail_prob"]) c.start_fail_prob = r.share(v, what + " start fail_prob").value_or(0);
+    }
+  }
+  if (auto s = n["transfer"]) {
+    if (r.expect_map(s, what + " transfer")) {
+      r.check_keys(s, {"delay", "fail_prob"}, what + " transfer");
+      if (auto v = s["delay"]) c.transfer_delay = r.duration(v, what + " transfer delay", nonneg).value_or(0);
+      if (auto v = s["fail_prob"]) c.transfer_fail_prob = r.share(v, what + " transfer fail_prob").value_or(0);
+    }
+  }
+  if (auto v = n["retransfer_after"]) c.retransfer_after = r.duration(v, what + " retransfer_after", nonneg).value_or(0);
+  if (auto v = n["autonomy"]) c.autonomy = r.duration(v, what + " autonomy", pos).value_or(1);
+  if (auto v = n["recharge"]) c.recharge = r.duration(v, what + " recharge", pos).value_or(1);
+  if (auto v = n["restart"]) c.restart = r.duration(v, what + " restart", nonneg).value_or(0);
+
+  if (info) {
+    const bool takes_inputs = c.kind == Kind::Node || c.kind == Kind::Switch || c.kind == Kind::Ups;
+    if (takes_inputs && !n["inputs"]) r.error(key, what + " of kind '" + info->name + "' needs 'inputs'");
+    if (c.kind == Kind::Ups) {
+      if (!n["autonomy"]) r.error(key, what + " of kind 'ups' needs 'autonomy'");
+      if (!n["recharge"]) r.error(key, what + " of kind 'ups' needs 'recharge'");
+    }
+    if (n["power_draw"] && !n["powered_by"])
+      r.error(n["power_draw"], what + " has a power_draw but no powered_by to draw it from");
+  }
+  const bool can_fail = c.failure.can_fail() || c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
+  if (can_fail && !c.has_repair)
+    r.error(key, what + " can fail but has no 'repair' law");
+  d.components.push_back(std::move(c));
+}
+
+void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& n,
+                Design& d) {
+  Load l;
+  l.id = id;
+  l.loc = loc_of(key);
+  const std::string what = "load '" + id + "'";
+  if (!r.expect_map(n, what)) return;
+  r.check_keys(n, {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant"}, what);
+  if (auto v = n["demand"])
+    l.demand = r.power(v, what + " demand", Reader::Sign::Positive).value_or(1);
+  else
+    r.error(key, what + " needs 'demand'");
+  if (auto v = n["power"])
+    r.id_list(v, what + " power", l.power, l.power_locs);
+  else
+    r.error(key, what + " needs 'power' (the components it draws from)");
+  if (auto v = n["cooling"]) r.id_list(v, what + " cooling", l.cooling, l.cooling_locs);
+  if (auto v = n["thermal_ride_through"])
+    l.thermal_ride_through = r.duration(v, what + " thermal_ride_through", Reader::Sign::NonNegative).value_or(0);
+  if (auto v = n["priority"]) {
+    if (auto s = r.scalar(v, what + " priority")) {
+      if (*s == "critical")
+        l.priority = Priority::Critical;
+      else if (*s == "flexible")
+        l.priority = Priority::Flexible;
+      else
+        r.error(v, what + ": unknown priority '" + *s + "'" +
+                       did_you_mean(*s, {"critical", "flexible"}) + "; expected critical or flexible");
+    }
+  }
+  if (auto v = n["tenant"]) {
+    if (auto s = r.id_ref(v, what + " tenant")) {
+      l.tenant = *s;
+      l.tenant_loc = loc_of(v);
+    }
+  }
+  d.loads.push_back(std::move(l));
+}
+
+void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& n,
+                  Design& d) {
+  Tenant t;
+  t.id = id;
+  t.loc = loc_of(key);
+  const std::string what = "tenant '" + id + "'";
+  if (!r.expect_map(n, what)) return;
+  r.check_keys(n, {"monthly_fee", "sla", "workload"}, what);
+  const auto nonneg = Reader::Sign::NonNegative;
+  if (auto v = n["monthly_fee"]) t.monthly_fee = r.number(v, what + " monthly_fee", nonneg).value_or(0);
+  if (auto s = n["sla"]) {
+    if (r.expect_map(s, what + " sla")) {
+      t.has_sla = true;
+      r.check_keys(s, {"period", "credits", "per_incident", "cap"}, what + " sla");
+      if (auto p = s["period"]) {
+        auto ps = r.scalar(p, what + " sla period");
+        if (ps && *ps != "month") r.error(p, what + " sla period must be 'month' (the only period in v1)");
+      }
+      if (auto c = s["credits"]) {
+        if (!c.IsSequence()) {
+          r.error(c, what + " sla credits must be a list of {below, credit} bands");
+        } else {
+          for (const auto& band : c) {
+            if (!r.expect_map(band, what + " sla credit band")) continue;
+            r.check_keys(band, {"below", "credit"}, what + " sla credit band");
+            CreditBand b;
+            if (auto v = band["below"]) b.below = r.share(v, what + " sla credit band below").value_or(0);
+            else r.error(band, what + " sla credit band needs 'below'");
+            if (auto v = band["credit"]) b.credit = r.share(v, what + " sla credit band credit").value_or(0);
+            else r.error(band, what + " sla credit band needs 'credit'");
+            t.credits.push_back(b);
+          }
+        }
+      }
+      if (auto v = s["per_incident"]) t.per_incident = r.number(v, what + " sla per_incident", nonneg).value_or(0);
+      if (auto v = s["cap"]) t.cap = r.share(v, what + " sla cap");
+      if (!n["monthly_fee"] && !t.credits.empty())
+        r.error(s, what + " has SLA credits but no monthly_fee to take them from");
+    }
+  }
+  if (auto w = n["workload"]) {
+    if (r.expect_map(w, what + " workload")) {
+      const YAML::Node kind = w["kind"];
+      const std::string k = kind && kind.IsScalar() ? kind.Scalar() : "";
+      if (k == "training") {
+        t.workload = WorkloadKind::Training;
+        r.check_keys(w, {"kind", "checkpoint_interval", "restart_time", "cost_per_hour"}, what + " workload");
+        if (auto v = w["checkpoint_interval"])
+          t.checkpoint_interval = r.duration(v, what + " checkpoint_interval", Reader::Sign::Positive).value_or(1);
+        else r.error(w, what + " training workload needs 'checkpoint_interval'");
+        if (auto v = w["restart_time"]) t.restart_time = r.duration(v, what + " restart_time", nonneg).value_or(0);
+        if (auto v = w["cost_per_hour"]) t.cost_per_hour = r.number(v, what + " cost_per_hour", nonneg).value_or(0);
+        else r.error(w, what + " training workload needs 'cost_per_hour'");
+      } else if (k == "mining") {
+        t.workload = WorkloadKind::Mining;
+        r.check_keys(w, {"kind", "revenue_per_mwh"}, what + " workload");
+        if (auto v = w["revenue_per_mwh"]) t.revenue_per_mwh = r.number(v, what + " revenue_per_mwh", nonneg).value_or(0);
+        else r.error(w, what + " mining workload needs 'revenue_per_mwh'");
+      } else {
+        r.error(kind ? kind : w, what + " workload needs 'kind: training' or 'kind: mining'");
+      }
+    }
+  }
+  d.tenants.push_back(std::move(t));
+}
+
+template <class Fn>
+void each_entry(Reader& r, const YAML::Node& map, const std::string& what, Fn fn) {
+  if (!r.expect_map(map, what)) return;
+  r.check_ids(map, what);
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar()) fn(it->first.Scalar(), it->first, it->second);
+}
+
+/// Cross-references, kinds of network, cycles: everything that needs the whole design.
+void validate(Reader& r, Design& d) {
+  std::map<std::string, int> comp_index;
+  for (std::size_t i = 0; i < d.components.size(); ++i) comp_index[d.components[i].id] = static_cast<int>(i);
+  std::vector<std::string> comp_ids;
+  for (const auto& c : d.components) comp_ids.push_back(c.id);
+  std::set<std::string> pools, tenants;
+  std::vector<std::string> pool_ids, tenant_ids;
+  for (const auto& p : d.spares) pools.insert(p.id), pool_ids.push_back(p.id);
+  for (const auto& t : d.tenants) tenants.insert(t.id), tenant_ids.push_back(t.id);
+
+  auto known = [&](const std::string& id, Loc loc, const std::string& what) {
+    if (comp_index.count(id)) return true;
+    r.error(loc, what + " names unknown component '" + id + "'" + did_you_mean(id, comp_ids));
+    return false;
+  };
+  const int n = static_cast<int>(d.components.size());
+  std::vector<std::vector<int>> deps(n);  // inputs and powered_by
+  for (int i = 0; i < n; ++i) {
+    const auto& c = d.components[i];
+    for (std::size_t k = 0; k < c.inputs.size(); ++k)
+      if (known(c.inputs[k], c.input_locs[k], "component '" + c.id + "' inputs"))
+        deps[i].push_back(comp_index[c.inputs[k]]);
+    for (std::size_t k = 0; k < c.powered_by.size(); ++k)
+      if (known(c.powered_by[k], c.powered_by_locs[k], "component '" + c.id + "' powered_by"))
+        deps[i].push_back(comp_index[c.powered_by[k]]);
+    if (!c.spare_pool.empty() && !pools.count(c.spare_pool))
+      r.error(c.spare_pool_loc, "component '" + c.id + "' names unknown spare pool '" + c.spare_pool +
+                                    "'" + did_you_mean(c.spare_pool, pool_ids));
+  }
+
+  // Cycle detection by depth-first search; each cycle is reported once, with its path.
+  std::vector<int> state(n, 0), stack;
+  bool cyclic = false;
+  std::function<void(int)> dfs = [&](int u) {
+    state[u] = 1;
+    stack.push_back(u);
+    for (int v : deps[u]) {
+      if (state[v] == 1) {
+        std::string path;
+        auto it = std::find(stack.begin(), stack.end(), v);
+        for (; it != stack.end(); ++it) path += d.components[*it].id + " <- ";
+        path += d.components[v].id;
+        r.error(d.components[v].loc, "cycle through inputs/powered_by: " + path);
+        cyclic = true;
+      } else if (state[v] == 0) {
+        dfs(v);
+      }
+    }
+    stack.pop_back();
+    state[u] = 2;
+  };
+  for (int i = 0; i < n; ++i)
+    if (state[i] == 0) dfs(i);
+
+  // Which network each component belongs to: cooling comes from cooling sources, power from
+  // the rest. Needs an acyclic graph.
+  std::vector<int> net(n, -1);  // 0 power, 1 cooling
+  if (!cyclic) {
+    std::function<int(int)> classify = [&](int i) -> int {
+      if (net[i] >= 0) return net[i];
+      const auto& c = d.components[i];
+      int result = 0;
+      if (c.kind == Kind::CoolingSource) {
+        result = 1;
+      } else if (c.kind == Kind::Node || c.kind == Kind::Switch) {
+        std::set<int> seen;
+        for (const auto& in : c.inputs)
+          if (comp_index.count(in)) seen.insert(classify(comp_index[in]));
+        if (seen.size() > 1)
+          r.error(c.loc, "component '" + c.id + "' mixes power and cooling inputs");
+        result = seen.empty() ? 0 : *seen.rbegin();
+      } else if (c.kind == Kind::Ups) {
+        for (std::size_t k = 0; k < c.inputs.size(); ++k)
+          if (comp_index.count(c.inputs[k]) && classify(comp_index[c.inputs[k]]) == 1)
+            r.error(c.input_locs[k], "ups '" + c.id + "' takes power, but input '" + c.inputs[k] +
+                                         "' carries cooling");
+      }
+      return net[i] = result;
+    };
+    for (int i = 0; i < n; ++i) classify(i);
+    for (int i = 0; i < n; ++i) {
+      const auto& c = d.components[i];
+      for (std::size_t k = 0; k < c.powered_by.size(); ++k)
+        if (comp_index.count(c.powered_by[k]) && net[comp_index[c.powered_by[k]]] == 1)
+          r.error(c.powered_by_locs[k], "component '" + c.id + "' powered_by '" + c.powered_by[k] +
+                                            "', which carries cooling, not power");
+    }
+  }
+
+  for (const auto& l : d.loads) {
+    for (std::size_t k = 0; k < l.power.size(); ++k)
+      if (known(l.power[k], l.power_locs[k], "load '" + l.id + "' power") && !cyclic &&
+          net[comp_index[l.power[k]]] == 1)
+        r.error(l.power_locs[k], "load '" + l.id + "' power names '" + l.power[k] +
+                                     "', which carries cooling, not power");
+    for (std::size_t k = 0; k < l.cooling.size(); ++k)
+      if (known(l.cooling[k], l.cooling_locs[k], "load '" + l.id + "' cooling") && !cyclic &&
+          net[comp_index[l.cooling[k]]] == 0)
+        r.error(l.cooling_locs[k], "load '" + l.id + "' cooling names '" + l.cooling[k] +
+                                       "', which carries power, not cooling");
+    if (!l.tenant.empty() && !tenants.count(l.tenant))
+      r.error(l.tenant_loc, "load '" + l.id + "' names unknown tenant '" + l.tenant + "'" +
+                                did_you_mean(l.tenant, tenant_ids));
+  }
+
+  std::map<std::string, int> group_of;
+  for (std::size_t g = 0; g < d.common_cause.size(); ++g) {
+    const auto& grp = d.common_cause[g];
+    for (std::size_t k = 0; k < grp.members.size(); ++k) {
+      const auto& m = grp.members[k];
+      if (!known(m, grp.member_locs[k], "common_cause group")) continue;
+      const auto& c = d.components[comp_index[m]];
+      if (c.kind == Kind::Generator)
+        r.error(grp.member_locs[k], "common_cause group member '" + m +
+                                        "' is a generator; generators cannot be in a group");
+      if (!c.failure.can_fail())
+        r.error(grp.member_locs[k], "common_cause group member '" + m + "' has no failure law");
+      if (group_of.count(m))
+        r.error(grp.member_locs[k], "component '" + m + "' is already in common_cause group " +
+                                        std::to_string(group_of[m] + 1));
+      else
+        group_of[m] = static_cast<int>(g);
+    }
+  }
+
+  if (d.loads.empty()) r.error(Loc{1, 1}, "the design has no loads");
+
+  bool any_sla = false;
+  for (const auto& t : d.tenants) any_sla = any_sla || t.has_sla;
+  if (any_sla) {
+    const double months = d.horizon / kHoursPerMonth;
+    if (std::fabs(months - std::round(months)) > 1e-9 * std::max(1.0, months) || months < 0.5)
+      r.error(Loc{1, 1}, "with an SLA defined, horizon must be a whole number of months (730h), got " +
+                             std::to_string(d.horizon) + "h");
+  }
+}
+
+/// Applies `path=value` to the parsed tree, so --vary goes through the same validation.
+bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>& errors) {
+  std::vector<std::string> parts;
+  std::stringstream ss(o.path);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  if (parts.empty()) {
+    errors.push_back({{1, 1}, "--vary: empty path"});
+    return false;
+  }
+  YAML::Node cur = root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!cur.IsMap() || !cur[parts[i]]) {
+      errors.push_back({{1, 1}, "--vary: path '" + o.path + "' does not exist in the design (no '" +
+                                    parts[i] + "')"});
+      return false;
+    }
+    cur.reset(cur[parts[i]]);
+  }
+  if (!cur.IsMap()) {
+    errors.push_back({{1, 1}, "--vary: path '" + o.path + "' does not lead into a mapping"});
+    return false;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    errors.push_back({{1, 1}, "--vary: value '" + o.value + "' is not valid YAML: " + e.msg});
+    return false;
+  }
+  cur[parts.back()] = value;
+  return true;
+}
+
+}  // namespace
+
+double Law::mean() const {
+  switch (kind) {
+    case LawKind::Never: return kUnlimited;
+    case LawKind::Exponential: return mean_or_scale_or_median_or_value;
+    case LawKind::Weibull: return mean_or_scale_or_median_or_value * std::tgamma(1.0 + 1.0 / shape_or_sigma);
+    case LawKind::Lognormal:
+      return mean_or_scale_or_median_or_value * std::exp(0.5 * shape_or_sigma * shape_or_sigma);
+    case LawKind::Fixed: return mean_or_scale_or_median_or_value;
+  }
+  return kUnlimited;
+}
+
+const char* kind_name(Kind k) {
+  for (const auto& info : kinds())
+    if (info.kind == k) return info.name;
+  return "?";
+}
+
+std::string format_diagnostic(const std::string& path, const Diagnostic& d) {
+  return path + ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) +
+         ": error: " + d.message;
+}
+
+LoadResult load_design_text(const std::string& text, const std::string& path,
+                            const std::vector<Override>& overrides) {
+  LoadResult result;
+  auto& errors = result.errors;
+  Reader r(errors);
+
+  // Binary garbage: a NUL byte or invalid UTF-8 is refused before the YAML parser sees it.
+  {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < text.size();) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+      bool ok = len > 0 && i + len <= text.size() && c != 0;
+      for (std::size_t k = 1; ok && k < len; ++k)
+        ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 2;
+      if (!ok) {
+        r.error(Loc{line, col}, "the file is not UTF-8 text (is it a design file?)");
+        return result;
+      }
+      if (c == '\n') ++line, col = 1;
+      else ++col;
+      i += len;
+    }
+  }
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    r.error(Loc{e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return result;
+  } catch (const YAML::Exception& e) {
+    r.error(Loc{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg);
+    return result;
+  }
+  if (!root.IsMap()) {
+    r.error(Loc{1, 1}, "a design file must be a YAML mapping with version, components and loads");
+    return result;
+  }
+  for (const auto& o : overrides)
+    if (!apply_override(root, o, errors)) return result;
+
+  Design d;
+  d.path = path;
+  d.text = text;
+  try {
+    r.check_keys(root, kTopKeys, "the design");
+    if (auto v = root["version"]) {
+      auto s = r.scalar(v, "version");
+      if (s && *s != "1")
+        r.error(v, "unsupported version '" + *s + "': this ridethrough reads version 1");
+    } else {
+      r.error(Loc{1, 1}, "missing 'version: 1'");
+    }
+    if (auto v = root["name"]) d.name = r.scalar(v, "name").value_or("");
+    if (auto v = root["horizon"]) d.horizon = r.duration(v, "horizon", Reader::Sign::Positive).value_or(8760);
+    if (auto v = root["warmup"]) d.warmup = r.duration(v, "warmup", Reader::Sign::NonNegative).value_or(0);
+    if (auto v = root["crews"]) d.crews = r.count(v, "crews", 1);
+    if (auto s = root["spares"]) {
+      each_entry(r, s, "spares", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+        SparePool p;
+        p.id = id;
+        p.loc = loc_of(key);
+        const std::string what = "spare pool '" + id + "'";
+        if (!r.expect_map(n, what)) return;
+        r.check_keys(n, {"stock", "lead_time"}, what);
+        if (auto v = n["stock"]) p.stock = r.count(v, what + " stock", 0).value_or(0);
+        else r.error(key, what + " needs 'stock'");
+        if (auto v = n["lead_time"]) p.lead_time = r.duration(v, what + " lead_time", Reader::Sign::NonNegative).value_or(0);
+        else r.error(key, what + " needs 'lead_time'");
+        d.spares.push_back(p);
+      });
+    }
+    if (auto c = root["components"]) {
+      each_entry(r, c, "components", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+        parse_component(r, id, key, n, d);
+      });
+    } else {
+      r.error(Loc{1, 1}, "missing 'components'");
+    }
+    if (auto cc = root["common_cause"]) {
+      if (!cc.IsSequence()) {
+        r.error(cc, "common_cause must be a list of {group, beta}");
+      } else {
+        for (const auto& g : cc) {
+          if (!r.expect_map(g, "common_cause entry")) continue;
+          r.check_keys(g, {"group", "beta"}, "common_cause entry");
+          CommonCauseGroup grp;
+          grp.loc = loc_of(g);
+          if (auto v = g["group"]) r.id_list(v, "common_cause group", grp.members, grp.member_locs);
+          else r.error(g, "common_cause entry needs 'group'");
+          if (auto v = g["beta"]) {
+            grp.beta = r.share(v, "common_cause beta").value_or(0.5);
+            if (grp.beta <= 0.0 || grp.beta >= 1.0)
+              r.error(v, "common_cause beta must be strictly between 0 and 1");
+          } else {
+            r.error(g, "common_cause entry needs 'beta'");
+          }
+          if (grp.members.size() == 1) r.error(g, "a common_cause group needs at least two members");
+          d.common_cause.push_back(std::move(grp));
+        }
+      }
+    }
+    if (auto l = root["loads"]) {
+      each_entry(r, l, "loads", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+        parse_load(r, id, key, n, d);
+      });
+    }
+    if (auto t = root["tenants"]) {
+      each_entry(r, t, "tenants", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+        parse_tenant(r, id, key, n, d);
+      });
+    }
+    if (auto e = root["economics"]) {
+      if (r.expect_map(e, "economics")) {
+        r.check_keys(e, {"capex", "annual_opex", "years"}, "economics");
+        d.economics.present = true;
+        const auto nonneg = Reader::Sign::NonNegative;
+        if (auto v = e["capex"]) d.economics.capex = r.number(v, "economics capex", nonneg).value_or(0);
+        if (auto v = e["annual_opex"]) d.economics.annual_opex = r.number(v, "economics annual_opex", nonneg).value_or(0);
+        if (auto v = e["years"]) d.economics.years = r.number(v, "economics years", Reader::Sign::Positive).value_or(1);
+        else r.error(e, "economics needs 'years'");
+      }
+    }
+    validate(r, d);
+  } catch (const YAML::Exception& e) {
+    r.error(Loc{e.mark.line + 1, e.mark.column + 1}, std::string("malformed design: ") + e.msg);
+  }
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.loc.line < b.loc.line || (a.loc.line == b.loc.line && a.loc.col < b.loc.col);
+  });
+  if (errors.empty()) result.design = std::move(d);
+  return result;
+}
+
+LoadResult load_design_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult r;
+    r.errors.push_back({{0, 0}, "cannot open design file"});
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_design_text(ss.str(), path, overrides);
+}
+
+}  // namespace ridethrough::topology

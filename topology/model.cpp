@@ -1,0 +1,210 @@
+#include "topology/model.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <queue>
+
+namespace ridethrough::topology {
+namespace {
+
+/// Fills the static part of a network: members, capacities that can bind, items per component.
+void finish_network(const Model& m, FlowNetwork& fn) {
+  for (int c : m.topo)
+    if (m.net[c] == fn.net) fn.members.push_back(c);
+  fn.capacity.assign(m.n, kUnlimited);
+  fn.capacity_free = true;
+  // A capacity binds only if the items that can draw through the component together ask for
+  // more than it: a component carries at most the demand of the items downstream of it.
+  for (int c : fn.members) {
+    if (m.capacity[c] == kUnlimited) continue;
+    std::vector<char> down(m.n, 0);
+    std::vector<int> stack{c};
+    down[c] = 1;
+    while (!stack.empty()) {
+      const int u = stack.back();
+      stack.pop_back();
+      for (int k = m.dependents.begin(u); k < m.dependents.end(u); ++k) {
+        const int v = m.dependents.idx[k];
+        if (down[v] || m.net[v] != fn.net) continue;
+        // Only `inputs` edges carry flow; powered_by edges lead to draws, counted as items.
+        bool via_input = false;
+        for (int j = m.inputs.begin(v); j < m.inputs.end(v); ++j) via_input |= m.inputs.idx[j] == u;
+        if (!via_input) continue;
+        down[v] = 1;
+        stack.push_back(v);
+      }
+    }
+    double reach = 0.0;
+    for (const auto& item : fn.items) {
+      bool through = false;
+      for (int a : item.attach) through |= down[a] != 0;
+      if (through) reach += item.demand;
+    }
+    if (m.capacity[c] < reach * (1.0 + 1e-12)) {
+      fn.capacity[c] = m.capacity[c];
+      fn.capacity_free = false;
+    }
+  }
+  std::vector<std::vector<int>> rows(m.n);
+  for (std::size_t i = 0; i < fn.items.size(); ++i)
+    for (int a : fn.items[i].attach) rows[a].push_back(static_cast<int>(i));
+  for (const auto& r : rows) fn.items_of_component.push_row(r);
+}
+
+}  // namespace
+
+Model compile(const Design& d) {
+  Model m;
+  m.name = d.name;
+  m.horizon = d.horizon;
+  m.warmup = d.warmup;
+  m.crews = d.crews ? *d.crews : -1;
+  m.n = static_cast<int>(d.components.size());
+  std::map<std::string, int> index, pool_index, tenant_index;
+  for (int i = 0; i < m.n; ++i) index[d.components[i].id] = i;
+  for (std::size_t i = 0; i < d.spares.size(); ++i) {
+    pool_index[d.spares[i].id] = static_cast<int>(i);
+    m.pool_ids.push_back(d.spares[i].id);
+    m.pool_stock.push_back(d.spares[i].stock);
+    m.pool_lead_time.push_back(d.spares[i].lead_time);
+  }
+  for (std::size_t i = 0; i < d.tenants.size(); ++i) tenant_index[d.tenants[i].id] = static_cast<int>(i);
+  m.tenants = d.tenants;
+  m.economics = d.economics;
+
+  auto ids_to_idx = [&](const std::vector<std::string>& ids) {
+    std::vector<int> out;
+    for (const auto& s : ids) out.push_back(index.at(s));
+    return out;
+  };
+  std::vector<std::vector<int>> deps_rows(m.n);
+  for (int i = 0; i < m.n; ++i) {
+    const auto& c = d.components[i];
+    m.ids.push_back(c.id);
+    m.kind.push_back(c.kind);
+    const auto in = ids_to_idx(c.inputs);
+    const auto pb = ids_to_idx(c.powered_by);
+    m.inputs.push_row(in);
+    m.powered_by.push_row(pb);
+    for (int u : in) deps_rows[u].push_back(i);
+    for (int u : pb)
+      if (std::find(deps_rows[u].begin(), deps_rows[u].end(), i) == deps_rows[u].end())
+        deps_rows[u].push_back(i);
+    m.capacity.push_back(c.capacity);
+    m.power_draw.push_back(c.power_draw);
+    m.failure.push_back(c.failure);
+    m.repair.push_back(c.repair);
+    m.start_delay.push_back(c.start_delay);
+    m.start_fail_prob.push_back(c.start_fail_prob);
+    m.transfer_delay.push_back(c.transfer_delay);
+    m.transfer_fail_prob.push_back(c.transfer_fail_prob);
+    m.retransfer_after.push_back(c.retransfer_after);
+    m.autonomy.push_back(c.autonomy);
+    m.recharge.push_back(c.recharge);
+    m.restart.push_back(c.restart);
+    m.maintenance_interval.push_back(c.has_maintenance ? c.maintenance_interval : 0.0);
+    m.maintenance_duration.push_back(c.has_maintenance ? c.maintenance_duration : 0.0);
+    m.spare_pool.push_back(c.spare_pool.empty() ? -1 : pool_index.at(c.spare_pool));
+    if (c.kind == Kind::Generator) m.generators.push_back(i);
+  }
+  for (const auto& r : deps_rows) m.dependents.push_row(r);
+
+  // Topological order (Kahn), ties broken by file order so it is stable.
+  std::vector<int> indeg(m.n, 0);
+  for (int i = 0; i < m.n; ++i)
+    for (int k = m.dependents.begin(i); k < m.dependents.end(i); ++k) ++indeg[m.dependents.idx[k]];
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < m.n; ++i)
+    if (indeg[i] == 0) ready.push(i);
+  while (!ready.empty()) {
+    const int u = ready.top();
+    ready.pop();
+    m.topo.push_back(u);
+    for (int k = m.dependents.begin(u); k < m.dependents.end(u); ++k)
+      if (--indeg[m.dependents.idx[k]] == 0) ready.push(m.dependents.idx[k]);
+  }
+  assert(static_cast<int>(m.topo.size()) == m.n && "validation rejects cycles");
+  m.topo_pos.assign(m.n, 0);
+  for (int i = 0; i < m.n; ++i) m.topo_pos[m.topo[i]] = i;
+
+  // Network of each component: cooling flows from cooling sources, power from the rest.
+  m.net.assign(m.n, Net::Power);
+  for (int u : m.topo) {
+    if (m.kind[u] == Kind::CoolingSource) {
+      m.net[u] = Net::Cooling;
+    } else if (m.kind[u] == Kind::Node || m.kind[u] == Kind::Switch) {
+      for (int k = m.inputs.begin(u); k < m.inputs.end(u); ++k)
+        if (m.net[m.inputs.idx[k]] == Net::Cooling) m.net[u] = Net::Cooling;
+    }
+  }
+
+  // Generators a switch demands through each of its inputs (not crossing another switch).
+  m.switch_input_gens.assign(m.inputs.idx.size(), {});
+  for (int s = 0; s < m.n; ++s) {
+    if (m.kind[s] != Kind::Switch) continue;
+    for (int k = m.inputs.begin(s); k < m.inputs.end(s); ++k) {
+      std::vector<char> seen(m.n, 0);
+      std::vector<int> stack{m.inputs.idx[k]};
+      std::vector<int>& gens = m.switch_input_gens[k];
+      while (!stack.empty()) {
+        const int u = stack.back();
+        stack.pop_back();
+        if (seen[u] || m.kind[u] == Kind::Switch) continue;
+        seen[u] = 1;
+        if (m.kind[u] == Kind::Generator) gens.push_back(u);
+        for (int j = m.inputs.begin(u); j < m.inputs.end(u); ++j) stack.push_back(m.inputs.idx[j]);
+      }
+      std::sort(gens.begin(), gens.end());
+    }
+  }
+
+  // Common cause: rate beta / mean MTTF, members' own lives stretched by 1 / (1 - beta).
+  m.cc_group.assign(m.n, -1);
+  m.life_stretch.assign(m.n, 1.0);
+  for (std::size_t g = 0; g < d.common_cause.size(); ++g) {
+    const auto& grp = d.common_cause[g];
+    std::vector<int> members = ids_to_idx(grp.members);
+    double sum = 0.0;
+    for (int c : members) {
+      m.cc_group[c] = static_cast<int>(g);
+      m.life_stretch[c] = 1.0 / (1.0 - grp.beta);
+      sum += m.failure[c].mean();
+    }
+    const double mean_mttf = sum / static_cast<double>(members.size());
+    m.cc_members.push_back(members);
+    m.cc_rate.push_back(grp.beta / mean_mttf);
+  }
+
+  // Loads and the admission order of each network.
+  m.n_loads = static_cast<int>(d.loads.size());
+  for (const auto& l : d.loads) {
+    m.load_ids.push_back(l.id);
+    m.demand.push_back(l.demand);
+    m.thermal_ride_through.push_back(l.thermal_ride_through);
+    m.critical.push_back(l.priority == Priority::Critical);
+    m.tenant.push_back(l.tenant.empty() ? -1 : tenant_index.at(l.tenant));
+    m.load_power.push_row(ids_to_idx(l.power));
+    m.load_cooling.push_row(ids_to_idx(l.cooling));
+    m.any_cooling = m.any_cooling || !l.cooling.empty();
+  }
+  m.power.net = Net::Power;
+  m.cooling.net = Net::Cooling;
+  for (int c = 0; c < m.n; ++c)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
+      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool want_critical = pass == 0;
+    for (int l = 0; l < m.n_loads; ++l) {
+      if (m.critical[l] != want_critical) continue;
+      m.power.items.push_back({m.demand[l], ids_to_idx(d.loads[l].power), -1, l});
+      if (!d.loads[l].cooling.empty())
+        m.cooling.items.push_back({m.demand[l], ids_to_idx(d.loads[l].cooling), -1, l});
+    }
+  }
+  finish_network(m, m.power);
+  finish_network(m, m.cooling);
+  return m;
+}
+
+}  // namespace ridethrough::topology

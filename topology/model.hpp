@@ -1,0 +1,97 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "topology/design.hpp"
+
+namespace ridethrough::topology {
+
+/// Compressed sparse rows: the neighbours of i are idx[off[i] .. off[i+1]).
+struct Csr {
+  std::vector<int> off{0};
+  std::vector<int> idx;
+  void push_row(const std::vector<int>& row) {
+    idx.insert(idx.end(), row.begin(), row.end());
+    off.push_back(static_cast<int>(idx.size()));
+  }
+  int begin(int i) const { return off[i]; }
+  int end(int i) const { return off[i + 1]; }
+  int size(int i) const { return off[i + 1] - off[i]; }
+};
+
+enum class Net : std::uint8_t { Power = 0, Cooling = 1 };
+
+/// One thing that asks a network for flow: the draw of powered equipment, or a load.
+struct FlowItem {
+  double demand = 0.0;
+  std::vector<int> attach;  ///< components it draws from
+  int component = -1;       ///< for a draw: the equipment drawing
+  int load = -1;            ///< for a load
+};
+
+/// The static description of one network for admission (section "Serving loads").
+struct FlowNetwork {
+  Net net = Net::Power;
+  std::vector<int> members;        ///< components of this network, in topological order
+  std::vector<FlowItem> items;     ///< in admission order
+  std::vector<double> capacity;    ///< per component (global index); infinity = never binding
+  bool capacity_free = true;       ///< no capacity can ever bind: admission is connectivity
+  Csr items_of_component;          ///< items attached to each component (global index)
+};
+
+/// A validated design compiled into flat arrays with ids turned into indices. Immutable and
+/// shared by every replication and worker.
+struct Model {
+  std::string name;
+  double horizon = 0.0, warmup = 0.0;
+  int crews = -1;  ///< -1: unlimited
+
+  // Components, indexed 0..n-1 in file order.
+  int n = 0;
+  std::vector<std::string> ids;
+  std::vector<Kind> kind;
+  std::vector<Net> net;
+  Csr inputs, powered_by, dependents;  ///< dependents: components with i in inputs or powered_by
+  std::vector<double> capacity, power_draw;
+  std::vector<Law> failure, repair;
+  std::vector<double> start_delay, start_fail_prob;
+  std::vector<double> transfer_delay, transfer_fail_prob, retransfer_after;
+  std::vector<double> autonomy, recharge, restart;
+  std::vector<double> maintenance_interval, maintenance_duration;  ///< interval 0: none
+  std::vector<int> spare_pool;                                     ///< -1: none
+  std::vector<int> cc_group;                                       ///< -1: none
+  std::vector<double> life_stretch;  ///< 1 / (1 - beta) for common-cause members, else 1
+  std::vector<int> topo;             ///< topological order (inputs and powered_by first)
+  std::vector<int> topo_pos;
+  /// For switch input k (global position inputs.off[s] + k): generators upstream of it without
+  /// crossing another switch.
+  std::vector<std::vector<int>> switch_input_gens;
+  std::vector<int> generators;  ///< indices of generator components
+
+  // Spares and common cause.
+  std::vector<std::string> pool_ids;
+  std::vector<int> pool_stock;
+  std::vector<double> pool_lead_time;
+  std::vector<std::vector<int>> cc_members;
+  std::vector<double> cc_rate;  ///< per hour
+
+  // Loads, in file order.
+  int n_loads = 0;
+  std::vector<std::string> load_ids;
+  std::vector<double> demand, thermal_ride_through;
+  std::vector<bool> critical;
+  std::vector<int> tenant;  ///< -1: none
+  Csr load_power, load_cooling;
+  bool any_cooling = false;
+
+  FlowNetwork power, cooling;
+
+  // Tenants (costs are computed from load timelines after the run).
+  std::vector<Tenant> tenants;
+  Economics economics;
+};
+
+Model compile(const Design& d);
+
+}  // namespace ridethrough::topology

@@ -1,0 +1,110 @@
+#include "topology/units.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace ridethrough::topology {
+namespace {
+
+/// Splits a leading decimal number `[+-]digits[.digits][e[+-]digits]` from its suffix. Written
+/// by hand because strtod also accepts hex, "inf" and "nan", which are not numbers here.
+bool split_number(std::string_view text, double& value, std::string_view& suffix) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+  const std::size_t digits_start = i;
+  while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  std::size_t mantissa_digits = i - digits_start;
+  if (i < n && text[i] == '.') {
+    ++i;
+    const std::size_t frac_start = i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    mantissa_digits += i - frac_start;
+  }
+  if (mantissa_digits == 0) return false;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < n && (text[j] == '+' || text[j] == '-')) ++j;
+    const std::size_t exp_start = j;
+    while (j < n && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    if (j > exp_start) i = j;  // otherwise the 'e' belongs to the suffix
+  }
+  const std::string number(text.substr(0, i));
+  std::size_t used = 0;
+  try {
+    value = std::stod(number, &used);
+  } catch (...) {
+    return false;
+  }
+  if (used != number.size() || !std::isfinite(value)) return false;
+  suffix = text.substr(i);
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Parsed parse_number(std::string_view text) {
+  double v = 0;
+  std::string_view suffix;
+  if (!split_number(trim(text), v, suffix) || !suffix.empty())
+    return {std::nullopt, "expected a number, got '" + std::string(text) + "'"};
+  return {v, {}};
+}
+
+Parsed parse_duration(std::string_view text) {
+  double v = 0;
+  std::string_view suffix;
+  const std::string form =
+      "expected a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours), got '" +
+      std::string(text) + "'";
+  if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
+  double factor;
+  if (suffix.empty() || suffix == "h")
+    factor = 1.0;
+  else if (suffix == "s")
+    factor = 1.0 / 3600.0;
+  else if (suffix == "min")
+    factor = 1.0 / 60.0;
+  else if (suffix == "d")
+    factor = 24.0;
+  else if (suffix == "w")
+    factor = 168.0;
+  else if (suffix == "y")
+    factor = 8760.0;
+  else
+    return {std::nullopt, form};
+  return {v * factor, {}};
+}
+
+Parsed parse_power(std::string_view text) {
+  double v = 0;
+  std::string_view suffix;
+  const std::string form =
+      "expected a power such as 500kW or 2.5MW (a bare number means kW), got '" + std::string(text) +
+      "'";
+  if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
+  if (suffix.empty() || suffix == "kW") return {v, {}};
+  if (suffix == "MW") return {v * 1000.0, {}};
+  return {std::nullopt, form};
+}
+
+Parsed parse_share(std::string_view text) {
+  double v = 0;
+  std::string_view suffix;
+  const std::string form =
+      "expected a share such as 99.9% or a fraction in [0, 1], got '" + std::string(text) + "'";
+  if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
+  if (suffix == "%") return {v / 100.0, {}};
+  if (suffix.empty()) return {v, {}};
+  return {std::nullopt, form};
+}
+
+}  // namespace ridethrough::topology

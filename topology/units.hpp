@@ -1,0 +1,24 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ridethrough::topology {
+
+/// Each parser returns the value in the project's base unit (hours, kW, fraction), or an error
+/// message that says what form was expected.
+struct Parsed {
+  std::optional<double> value;
+  std::string error;
+};
+
+/// `<number><unit>` with unit s, min, h, d, w, y (1y = 8760h); a bare number means hours.
+Parsed parse_duration(std::string_view text);
+/// `<number>kW` or `<number>MW`; a bare number means kW.
+Parsed parse_power(std::string_view text);
+/// `<number>%` or a bare fraction.
+Parsed parse_share(std::string_view text);
+/// A plain decimal number with optional exponent, nothing else.
+Parsed parse_number(std::string_view text);
+
+}  // namespace ridethrough::topology
