@@ -856,7 +856,7 @@ LoadResult load_design_file(const std::string& path, const std::vector<Override>
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult r;
-    r.errors.push_back({{0, 0}, "cannot open design file"});
+    r.errors.push_back({{1, 1}, "cannot open design file"});
     return r;
   }
   std::stringstream ss;

@@ -1,0 +1,206 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "topology/loader.hpp"
+#include "topology/model.hpp"
+
+using namespace ridethrough::topology;
+
+namespace {
+std::vector<std::string> errors_of(const std::string& yaml) {
+  auto r = load_design_text(yaml, "d.yaml");
+  std::vector<std::string> out;
+  for (const auto& d : r.errors) out.push_back(format_diagnostic("d.yaml", d));
+  CHECK(r.design.has_value() == out.empty());
+  return out;
+}
+/// True if one error line starts with `where` (d.yaml:LINE:COL) and contains `what`.
+bool has(const std::vector<std::string>& errs, const std::string& where, const std::string& what) {
+  for (const auto& e : errs)
+    if (e.rfind("d.yaml:" + where + ": error: ", 0) == 0 && e.find(what) != std::string::npos) return true;
+  return false;
+}
+std::string dump(const std::vector<std::string>& errs) {
+  std::string s;
+  for (const auto& e : errs) s += e + "\n";
+  return s;
+}
+const std::string kOk = R"(version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+loads:
+  l: {demand: 1MW, power: [u]}
+)";
+}  // namespace
+
+TEST_CASE("a valid design loads with its values in base units", "[loader]") {
+  auto r = load_design_text(kOk, "d.yaml");
+  REQUIRE(r.design);
+  CHECK(r.design->horizon == 8760.0);
+  CHECK(r.design->loads[0].demand == 1000.0);
+  CHECK(r.design->components[0].failure.mean() == 100.0);
+}
+
+TEST_CASE("every problem is reported with its line and column", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+horizon: -5h
+crews: 1.5
+components:
+  utility: {kind: sourc, failure: {dist: exponential, mean: 10h}}
+  gen1: {kind: generator, capacty: 500kW, start: {delay: 10s, fail_prob: 1.5}, repair: {dist: exponential, mean: 2h}}
+  ats: {kind: switch, inputs: [utility, gen9], restart: 5min}
+  c: {kind: node, inputs: [ats], failure: {dist: exponential, mean: 0h}, repair: never}
+  c: {kind: node, inputs: [ats]}
+loads:
+  l1: {demand: 12 parsecs, power: [c, zzz]}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "2:10", "horizon must be a positive duration"));
+  CHECK(has(e, "3:8", "crews must be a whole number"));
+  CHECK(has(e, "5:3", "can fail but has no 'repair' law"));
+  CHECK(has(e, "5:19", "unknown kind 'sourc' (did you mean 'source'?)"));
+  CHECK(has(e, "6:27", "unknown key 'capacty' in component 'gen1' (did you mean 'capacity'?)"));
+  CHECK(has(e, "6:74", "fail_prob must be between 0 and 1"));
+  CHECK(has(e, "7:41", "unknown component 'gen9' (did you mean 'gen1'?)"));
+  CHECK(has(e, "7:48", "does not apply to component 'ats' of kind 'switch'"));
+  CHECK(has(e, "8:69", "failure mean must be a positive duration"));
+  CHECK(has(e, "8:82", "repair cannot be 'never'"));
+  CHECK(has(e, "9:3", "duplicate id 'c'"));
+  CHECK(has(e, "11:16", "expected a power"));
+  CHECK(has(e, "11:39", "unknown component 'zzz'"));
+}
+
+TEST_CASE("cycles are refused, with the path", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+components:
+  a: {kind: node, inputs: [c]}
+  b: {kind: node, inputs: [a]}
+  c: {kind: node, inputs: [b]}
+loads:
+  l: {demand: 1, power: [c]}
+)");
+  INFO(dump(e));
+  CHECK(e.size() == 1);
+  CHECK(has(e, "3:3", "cycle through inputs/powered_by: a <- c <- b <- a"));
+}
+
+TEST_CASE("a cycle through powered_by is refused too", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+components:
+  g: {kind: source}
+  n: {kind: node, inputs: [g], powered_by: [n2]}
+  n2: {kind: node, inputs: [n]}
+loads:
+  l: {demand: 1, power: [n2]}
+)");
+  CHECK(has(e, "4:3", "cycle"));
+}
+
+TEST_CASE("YAML syntax errors, garbage and wrong shapes", "[loader]") {
+  CHECK(has(errors_of("version: 1\ncomponents: {a: [1, 2\n"), "3:1", "YAML syntax error"));
+  CHECK(has(errors_of(std::string("version: 1\n\x01\x02\xff\xfe garbage")), "2:3", "not UTF-8"));
+  CHECK(has(errors_of(std::string("ab\0cd", 5)), "1:3", "not UTF-8"));
+  CHECK(has(errors_of("- just\n- a list\n"), "1:1", "must be a YAML mapping"));
+  CHECK(has(errors_of(""), "1:1", "must be a YAML mapping"));
+  const auto e = errors_of("version: 1\ncomponents: [a, b]\nloads: {l: 5}\n");
+  CHECK(has(e, "2:13", "components must be a mapping, got a list"));
+  CHECK(has(e, "3:12", "load 'l' must be a mapping, got a scalar"));
+}
+
+TEST_CASE("version, loads and top-level keys", "[loader]") {
+  const auto e = errors_of("version: 2\ncomponents: {}\nhorizn: 1y\n");
+  INFO(dump(e));
+  CHECK(has(e, "1:1", "the design has no loads"));
+  CHECK(has(e, "1:10", "unsupported version '2'"));
+  CHECK(has(e, "3:1", "unknown key 'horizn' in the design (did you mean 'horizon'?)"));
+  CHECK(has(errors_of("components: {}\nloads: {}\n"), "1:1", "missing 'version: 1'"));
+}
+
+TEST_CASE("duplicate keys are errors", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+components:
+  u: {kind: source, kind: node}
+loads:
+  l: {demand: 1, power: [u], demand: 2}
+loads:
+  m: {demand: 1, power: [u]}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "3:21", "duplicate key 'kind'"));
+  CHECK(has(e, "5:30", "duplicate key 'demand'"));
+  CHECK(has(e, "6:1", "duplicate key 'loads'"));
+}
+
+TEST_CASE("values out of range and wrong types", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+spares:
+  p: {stock: -1, lead_time: 2w}
+components:
+  u: {kind: source, capacity: 0kW, failure: {dist: gamma, mean: 1h}, repair: {dist: exponential}}
+  s: {kind: ups, inputs: [u], autonomy: 0min}
+  w: {kind: node, inputs: u, spare_pool: q, maintenance: {interval: 1w, duration: 2w}}
+  x: {kind: node, inputs: [], power_draw: -5kW}
+common_cause:
+  - {group: [u, w], beta: 1.2}
+loads:
+  l: {demand: [1], power: [w], thermal_ride_through: -1min, priority: urgent, tenant: nobody}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "3:14", "stock must be a whole number of at least 0"));
+  CHECK(has(e, "5:31", "capacity must be a positive power"));
+  CHECK(has(e, "5:52", "unknown dist 'gamma'"));
+  CHECK(has(e, "5:78", "needs 'mean'"));
+  CHECK(has(e, "6:3", "needs 'recharge'"));
+  CHECK(has(e, "6:41", "autonomy must be a positive duration"));
+  CHECK(has(e, "7:42", "unknown spare pool 'q'"));
+  CHECK(has(e, "7:58", "maintenance duration must be shorter than its interval"));
+  CHECK(has(e, "8:27", "must not be empty"));
+  CHECK(has(e, "8:43", "power_draw must be a non-negative power"));
+  CHECK(has(e, "10:27", "beta must be between 0 and 1"));
+  CHECK(has(e, "12:15", "demand must be a single value, got a list"));
+  CHECK(has(e, "12:54", "thermal_ride_through must be a non-negative duration"));
+  CHECK(has(e, "12:71", "unknown priority 'urgent'"));
+  CHECK(has(e, "12:87", "unknown tenant 'nobody'"));
+}
+
+TEST_CASE("power and cooling networks are kept apart", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+components:
+  grid: {kind: source}
+  chiller: {kind: cooling_source, powered_by: [grid]}
+  crah: {kind: node, inputs: [chiller], powered_by: [chiller]}
+  mixed: {kind: node, inputs: [grid, chiller]}
+loads:
+  l: {demand: 1, power: [chiller], cooling: [grid]}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "5:54", "powered_by 'chiller', which carries cooling"));
+  CHECK(has(e, "6:3", "mixes power and cooling inputs"));
+  CHECK(has(e, "8:26", "power names 'chiller', which carries cooling"));
+  CHECK(has(e, "8:46", "cooling names 'grid', which carries power"));
+}
+
+TEST_CASE("an SLA needs a whole number of months", "[loader]") {
+  const auto e = errors_of(R"(version: 1
+horizon: 1000h
+components:
+  u: {kind: source}
+loads:
+  l: {demand: 1, power: [u], tenant: t}
+tenants:
+  t: {monthly_fee: 10, sla: {credits: [{below: 99%, credit: 10%}]}}
+)");
+  CHECK(has(e, "1:1", "whole number of months"));
+}
+
+TEST_CASE("--vary overrides go through the same validation", "[loader]") {
+  auto ok = load_design_text(kOk, "d.yaml", {{"components.u.failure.mean", "200h"}});
+  REQUIRE(ok.design);
+  CHECK(ok.design->components[0].failure.mean() == 200.0);
+  auto bad = load_design_text(kOk, "d.yaml", {{"components.u.failure.mean", "-2h"}});
+  CHECK_FALSE(bad.design);
+  auto missing = load_design_text(kOk, "d.yaml", {{"components.v.capacity", "1"}});
+  CHECK_FALSE(missing.design);
+}
