@@ -1,6 +1,7 @@
 // The command-line front end: the only file that knows CLI11. It parses options, loads and
 // validates designs, and hands them to the drivers and reporters.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -72,10 +73,22 @@ bool emit_json(const CommonOptions& o, const nlohmann::json& j) {
   return false;
 }
 
-int refuse_hdf5(const CommonOptions& o) {
-  if (o.out.empty()) return 0;
-  std::cerr << "ridethrough: error: --out (HDF5 full results) is not available in this version yet\n";
-  return 2;
+/// Checks the output options before anything is simulated: 0 if fine, else exit status 2.
+int check_outputs(const CommonOptions& o) {
+  if (!o.out.empty()) {
+    std::cerr << "ridethrough: error: --out (HDF5 full results) is not available in this version yet\n";
+    return 2;
+  }
+  if (!o.json.empty() && o.json != "-") {
+    const auto slash = o.json.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : o.json.substr(0, slash + 1);
+    if (::access(dir.c_str(), W_OK) != 0) {
+      std::cerr << "ridethrough: error: --json " << o.json << ": directory '" << dir
+                << "' does not exist or is not writable\n";
+      return 2;
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -112,7 +125,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) {
-      if (int rc = refuse_hdf5(run_o)) return rc;
+      if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
       if (!l) return 2;
       const auto summary = experiments::run_design(l->design, l->model, run_options(run_o));
@@ -121,7 +134,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*compare) {
-      if (int rc = refuse_hdf5(cmp_o)) return rc;
+      if (int rc = check_outputs(cmp_o)) return rc;
       std::vector<Loaded> designs;
       bool bad = false;
       for (const auto& p : cmp_designs) {

@@ -195,7 +195,7 @@ tenants:
   CHECK(has(e, "1:1", "whole number of months"));
 }
 
-TEST_CASE("--vary overrides go through the same validation", "[loader]") {
+TEST_CASE("overrides (sweep --vary) go through the same validation", "[loader]") {
   auto ok = load_design_text(kOk, "d.yaml", {{"components.u.failure.mean", "200h"}});
   REQUIRE(ok.design);
   CHECK(ok.design->components[0].failure.mean() == 200.0);

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the ridethrough command line, run as a new user would."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/release/experiments/ridethrough"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DESIGNS = os.path.join(ROOT, "experiments", "designs")
+
+GOOD = """version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 500h}, repair: {dist: exponential, mean: 5h}}
+  v: {kind: source, failure: {dist: exponential, mean: 800h}, repair: {dist: fixed, value: 4h}}
+loads:
+  l: {demand: 1, power: [u, v]}
+"""
+
+
+def run(*args, **kw):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120, **kw)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.good = os.path.join(self.tmp.name, "good.yaml")
+        with open(self.good, "w") as f:
+            f.write(GOOD)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_json_stdout_is_json_alone(self):
+        r = run("run", self.good, "-n", "200", "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = json.loads(r.stdout)
+        for key in ("version", "design", "seed", "replications", "horizon_hours", "facility",
+                    "loads", "tenants", "components", "performance"):
+            self.assertIn(key, s)
+        self.assertEqual(s["replications"], 200)
+        self.assertEqual(s["seed"], 1)
+        f = s["facility"]
+        self.assertEqual(set(f["availability"]), {"mean", "ci95", "std"})
+        for q in ("mean", "p50", "p90", "p99", "max"):
+            self.assertIn(q, f["downtime_hours"])
+        self.assertIn("outage_share", s["components"]["u"])
+
+    def test_table_by_default_and_quiet(self):
+        r = run("run", self.good, "-n", "100")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("availability", r.stdout)
+        self.assertIn("facility", r.stdout)
+        q = run("run", self.good, "-n", "100", "--quiet")
+        self.assertEqual(q.returncode, 0)
+        self.assertEqual(q.stdout, "")
+
+    def test_threads_do_not_change_numbers(self):
+        outs = []
+        for t in ("1", "2"):
+            r = run("run", self.good, "-n", "300", "--seed", "5", "--threads", t, "--json", "-")
+            s = json.loads(r.stdout)
+            del s["performance"]
+            outs.append(json.dumps(s, sort_keys=True))
+        self.assertEqual(outs[0], outs[1])
+
+    def test_json_file_written_whole(self):
+        out = os.path.join(self.tmp.name, "s.json")
+        r = run("run", self.good, "-n", "100", "--quiet", "--json", out)
+        self.assertEqual(r.returncode, 0)
+        with open(out) as f:
+            json.load(f)
+        self.assertEqual([n for n in os.listdir(self.tmp.name) if ".tmp" in n], [])
+
+    def test_unwritable_output_is_usage_error(self):
+        r = run("run", self.good, "-n", "10", "--json", "/nonexistent/dir/s.json")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not writable", r.stderr)
+
+    def test_bad_design_exit_2_with_locations(self):
+        bad = self.write("bad.yaml", "version: 1\ncomponents:\n  u: {kind: sorce}\nloads:\n  l: {demand: 1, power: [w]}\n")
+        r = run("run", bad)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 2, r.stderr)
+        self.assertTrue(lines[0].startswith(bad + ":3:13: error: "), lines[0])
+        self.assertTrue(lines[1].startswith(bad + ":5:26: error: "), lines[1])
+
+    def test_missing_file_and_bad_usage(self):
+        self.assertEqual(run("run", os.path.join(self.tmp.name, "nope.yaml")).returncode, 2)
+        self.assertEqual(run("run").returncode, 2)
+        self.assertEqual(run("frobnicate").returncode, 2)
+        self.assertEqual(run("run", self.good, "-n", "0").returncode, 2)
+        self.assertEqual(run("run", self.good, "--seed", "abc").returncode, 2)
+        self.assertEqual(run("--help").returncode, 0)
+
+    def test_binary_garbage(self):
+        path = os.path.join(self.tmp.name, "garbage.yaml")
+        with open(path, "wb") as f:
+            f.write(bytes(range(256)))
+        r = run("run", path)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("error:", r.stderr)
+
+    def test_compare_bundled_designs(self):
+        designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
+        r = run("compare", *designs, "-n", "2000", "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        arr = json.loads(r.stdout)
+        self.assertEqual(len(arr), 3)
+        u = [1 - s["facility"]["availability"]["mean"] for s in arr]
+        # 2N is far better than either single-path design.
+        self.assertLess(u[2] * 100, min(u[0], u[1]))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
