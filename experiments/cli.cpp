@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -148,6 +149,18 @@ int main(int argc, char** argv) {
       for (const auto& l : designs) {
         summaries.push_back(experiments::run_design(l.design, l.model, run_options(cmp_o)));
         all.push_back(summaries.back());
+      }
+      // Rank the designs that have an economics block by expected total cost (1 = cheapest).
+      std::vector<std::size_t> order;
+      for (std::size_t i = 0; i < summaries.size(); ++i)
+        if (summaries[i].contains("economics")) order.push_back(i);
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return summaries[a]["economics"]["expected_total_cost"].get<double>() <
+               summaries[b]["economics"]["expected_total_cost"].get<double>();
+      });
+      for (std::size_t r = 0; r < order.size(); ++r) {
+        summaries[order[r]]["economics"]["rank"] = r + 1;
+        all[order[r]]["economics"]["rank"] = r + 1;
       }
       const bool json_only = emit_json(cmp_o, all);
       if (!cmp_o.quiet && !json_only) experiments::print_compare_table(std::cout, summaries);

@@ -83,6 +83,27 @@ void print_run_table(std::ostream& os, const json& s) {
     }
   }
 
+  if (!s["tenants"].empty()) {
+    os << "\n" << pad("tenant", 22) << pad("cost mean", 14) << pad("p99", 14) << pad("cvar99", 14)
+       << pad("max", 14) << "SLA breach months\n";
+    for (const auto& [name, t] : s["tenants"].items()) {
+      const auto& c = t["cost"];
+      os << pad("  " + name, 22) << pad(num(c["mean"], "%.6g"), 14) << pad(num(c["p99"], "%.6g"), 14)
+         << pad(num(c["cvar99"], "%.6g"), 14) << pad(num(c["max"], "%.6g"), 14)
+         << (t["sla_breach_probability"].is_null()
+                 ? std::string("-")
+                 : fmt("%.3g%%", 100.0 * t["sla_breach_probability"].get<double>()))
+         << "\n";
+    }
+  }
+  if (s.contains("economics")) {
+    const auto& e = s["economics"];
+    os << "\neconomics: capex " << num(e["capex"], "%.6g") << " + " << num(e["years"], "%g")
+       << " years x (opex " << num(e["annual_opex"], "%.6g") << " + tenant cost "
+       << num(e["expected_yearly_tenant_cost"], "%.6g") << ") = expected total "
+       << num(e["expected_total_cost"], "%.6g") << "\n";
+  }
+
   // Components ranked by outage share, then by downtime.
   std::vector<std::pair<std::string, json>> comps;
   for (const auto& [name, c] : s["components"].items()) comps.emplace_back(name, c);
@@ -132,6 +153,31 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
     const auto& o = s["facility"]["outage_duration_hours"];
     return o.is_null() ? std::string("-") : num(o["mean"]);
   });
+  // Tenants present in any design, side by side: expected cost and its tail.
+  std::vector<std::string> tenant_names;
+  for (const auto& s : all)
+    for (const auto& [name, t] : s["tenants"].items())
+      if (std::find(tenant_names.begin(), tenant_names.end(), name) == tenant_names.end())
+        tenant_names.push_back(name);
+  for (const auto& name : tenant_names) {
+    for (const char* stat : {"mean", "p99", "cvar99"}) {
+      line(name + " cost " + stat + " / horizon", [&](const json& s) {
+        if (!s["tenants"].contains(name)) return std::string("-");
+        return num(s["tenants"][name]["cost"][stat], "%.6g");
+      });
+    }
+  }
+  bool any_econ = false;
+  for (const auto& s : all) any_econ = any_econ || s.contains("economics");
+  if (any_econ) {
+    line("capex", [](const json& s) { return s.contains("economics") ? num(s["economics"]["capex"], "%.6g") : std::string("-"); });
+    line("expected total cost", [](const json& s) {
+      return s.contains("economics") ? num(s["economics"]["expected_total_cost"], "%.6g") : std::string("-");
+    });
+    line("rank (by expected total cost)", [](const json& s) {
+      return s.contains("economics") && s["economics"].contains("rank") ? std::to_string(s["economics"]["rank"].get<int>()) : std::string("-");
+    });
+  }
   line("top cause", [](const json& s) {
     const auto& t = s["facility"]["top_causes"];
     if (t.empty()) return std::string("-");

@@ -1,5 +1,7 @@
 #include "experiments/summary.hpp"
 
+#include "experiments/costs.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -74,11 +76,21 @@ void DowntimeStats::merge(const DowntimeStats& o) {
   durations.merge(o.durations);
 }
 
+void TenantStats::merge(const TenantStats& o) {
+  cost.merge(o.cost);
+  sla.merge(o.sla);
+  workload.merge(o.workload);
+  cost_sample.merge(o.cost_sample);
+  months += o.months;
+  breach_months += o.breach_months;
+}
+
 Accumulator::Accumulator(const topology::Model& m)
     : loads(m.n_loads),
       component_failures(m.n),
       component_downtime(m.n),
-      component_blamed(m.n, 0) {}
+      component_blamed(m.n, 0),
+      tenants(m.tenants.size()) {}
 
 void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m) {
   facility.add(r.facility_down, m.horizon);
@@ -93,6 +105,22 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     for (int c : r.facility_blame[k]) ++component_blamed[c];
     ++causes[r.facility_blame[k]];
   }
+  for (std::size_t t = 0; t < m.tenants.size(); ++t) {
+    std::vector<const std::vector<failure_models::Interval>*> down;
+    std::vector<double> demand;
+    for (int l = 0; l < m.n_loads; ++l) {
+      if (m.tenant[l] != static_cast<int>(t)) continue;
+      down.push_back(&r.load_down[l]);
+      demand.push_back(m.demand[l]);
+    }
+    const TenantCost c = tenant_cost(m.tenants[t], down, demand, m.horizon);
+    tenants[t].cost.add(c.total());
+    tenants[t].sla.add(c.sla);
+    tenants[t].workload.add(c.workload);
+    tenants[t].cost_sample.add(c.total());
+    tenants[t].months += static_cast<std::uint64_t>(c.months);
+    tenants[t].breach_months += static_cast<std::uint64_t>(c.breach_months);
+  }
   events += r.events;
 }
 
@@ -106,6 +134,7 @@ void Accumulator::merge(const Accumulator& o) {
   }
   facility_outages += o.facility_outages;
   for (const auto& [k, v] : o.causes) causes[k] += v;
+  for (std::size_t t = 0; t < tenants.size(); ++t) tenants[t].merge(o.tenants[t]);
   events += o.events;
 }
 
@@ -148,7 +177,39 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                        {"outage_share", share}};
   }
   s["components"] = comps;
-  s["tenants"] = json::object();
+  json tenants = json::object();
+  double yearly_cost = 0.0;
+  const double per_year = 8760.0 / m.horizon;
+  for (std::size_t t = 0; t < m.tenants.size(); ++t) {
+    auto& ts = acc.tenants[t];
+    ts.cost_sample.finalize();
+    const auto& c = ts.cost_sample;
+    json breach = nullptr;
+    if (m.tenants[t].has_sla && ts.months > 0)
+      breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
+    tenants[m.tenants[t].id] = {
+        {"cost", {{"mean", ts.cost.mean()},
+                  {"ci95", {ts.cost.mean() - ts.cost.ci95_half_width(), ts.cost.mean() + ts.cost.ci95_half_width()}},
+                  {"std", ts.cost.stddev()},
+                  {"p50", optional(c.quantile(50, 100))},
+                  {"p90", optional(c.quantile(90, 100))},
+                  {"p99", optional(c.quantile(99, 100))},
+                  {"cvar99", optional(c.cvar(1, 100))},
+                  {"max", optional(c.max())}}},
+        {"sla_cost", {{"mean", ts.sla.mean()}}},
+        {"workload_cost", {{"mean", ts.workload.mean()}}},
+        {"sla_breach_probability", breach}};
+    yearly_cost += ts.cost.mean() * per_year;
+  }
+  s["tenants"] = tenants;
+  if (m.economics.present) {
+    const auto& e = m.economics;
+    s["economics"] = {{"capex", e.capex},
+                      {"annual_opex", e.annual_opex},
+                      {"years", e.years},
+                      {"expected_yearly_tenant_cost", yearly_cost},
+                      {"expected_total_cost", e.capex + e.years * (e.annual_opex + yearly_cost)}};
+  }
 
   const double wall = std::max(perf.wall_seconds, 1e-9);
   s["performance"] = {{"events", acc.events},

@@ -23,6 +23,14 @@ struct DowntimeStats {
   void merge(const DowntimeStats& o);
 };
 
+/// Cost statistics of one tenant over replications.
+struct TenantStats {
+  sim::Moments cost, sla, workload;
+  sim::Sample cost_sample;
+  std::uint64_t months = 0, breach_months = 0;
+  void merge(const TenantStats& o);
+};
+
 /// Everything the summary needs, accumulated over a block of replications and merged in block
 /// order (see sim::run_blocks), so the result does not depend on the thread count.
 struct Accumulator : sim::BlockResult {
@@ -32,6 +40,7 @@ struct Accumulator : sim::BlockResult {
   std::vector<std::uint64_t> component_blamed;  ///< facility outages begun while it was down
   std::uint64_t facility_outages = 0;
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
+  std::vector<TenantStats> tenants;
   std::uint64_t events = 0;
 
   explicit Accumulator(const topology::Model& m);
