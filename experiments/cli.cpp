@@ -53,8 +53,24 @@ std::optional<Loaded> load(const std::string& path, const std::vector<topology::
   return l;
 }
 
-experiments::RunOptions run_options(const CommonOptions& o) {
+/// `results.h5` -> `results_<stem>.h5`: compare and sweep write one HDF5 file per run.
+std::string out_for(const std::string& out, const std::string& stem) {
+  if (out.empty()) return out;
+  const auto dot = out.rfind(".h5");
+  const std::string base = dot == std::string::npos ? out : out.substr(0, dot);
+  return base + "_" + stem + ".h5";
+}
+
+std::string file_stem(const std::string& path) {
+  auto name = path.substr(path.find_last_of('/') + 1);
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+experiments::RunOptions run_options(const CommonOptions& o, const nlohmann::json& argv) {
   experiments::RunOptions r;
+  r.out = o.out;
+  r.command_line = argv;
   r.replications = o.replications;
   r.seed = o.seed;
   r.threads = o.threads;
@@ -76,18 +92,19 @@ bool emit_json(const CommonOptions& o, const nlohmann::json& j) {
 
 /// Checks the output options before anything is simulated: 0 if fine, else exit status 2.
 int check_outputs(const CommonOptions& o) {
-  if (!o.out.empty()) {
-    std::cerr << "ridethrough: error: --out (HDF5 full results) is not available in this version yet\n";
-    return 2;
-  }
-  if (!o.json.empty() && o.json != "-") {
-    const auto slash = o.json.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? "." : o.json.substr(0, slash + 1);
+  for (const auto& [flag, path] : {std::pair<const char*, std::string>{"--json", o.json}, {"--out", o.out}}) {
+    if (path.empty() || path == "-") continue;
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
     if (::access(dir.c_str(), W_OK) != 0) {
-      std::cerr << "ridethrough: error: --json " << o.json << ": directory '" << dir
+      std::cerr << "ridethrough: error: " << flag << " " << path << ": directory '" << dir
                 << "' does not exist or is not writable\n";
       return 2;
     }
+  }
+  if (o.out == "-") {
+    std::cerr << "ridethrough: error: --out needs a file name (HDF5 cannot go to stdout)\n";
+    return 2;
   }
   return 0;
 }
@@ -95,6 +112,8 @@ int check_outputs(const CommonOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nlohmann::json command_line = nlohmann::json::array();
+  for (int i = 0; i < argc; ++i) command_line.push_back(argv[i]);
   CLI::App app{"ridethrough: discrete-event Monte Carlo simulator of datacenter power and cooling reliability"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(RIDETHROUGH_VERSION));
@@ -129,7 +148,7 @@ int main(int argc, char** argv) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
       if (!l) return 2;
-      const auto summary = experiments::run_design(l->design, l->model, run_options(run_o));
+      const auto summary = experiments::run_design(l->design, l->model, run_options(run_o, command_line));
       const bool json_only = emit_json(run_o, summary);
       if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);
       return 0;
@@ -146,8 +165,11 @@ int main(int argc, char** argv) {
       if (bad) return 2;
       nlohmann::json all = nlohmann::json::array();
       std::vector<nlohmann::json> summaries;
-      for (const auto& l : designs) {
-        summaries.push_back(experiments::run_design(l.design, l.model, run_options(cmp_o)));
+      for (std::size_t i = 0; i < designs.size(); ++i) {
+        const auto& l = designs[i];
+        auto o = run_options(cmp_o, command_line);
+        o.out = out_for(cmp_o.out, std::to_string(i + 1) + "_" + file_stem(cmp_designs[i]));
+        summaries.push_back(experiments::run_design(l.design, l.model, o));
         all.push_back(summaries.back());
       }
       // Rank the designs that have an economics block by expected total cost (1 = cheapest).

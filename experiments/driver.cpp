@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "experiments/full_results.hpp"
 #include "experiments/summary.hpp"
 #include "failure_models/facility.hpp"
 #include "sim/runner.hpp"
@@ -46,7 +47,7 @@ class ProgressBar {
 };
 
 struct Worker {
-  explicit Worker(const topology::Model& m) : sim(m) {}
+  Worker(const topology::Model& m, bool full) : sim(m) { sim.set_record_load_blame(full); }
   failure_models::FacilitySim sim;
   failure_models::ReplicationResult result;
 };
@@ -67,10 +68,20 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
   sim::BlockPlan plan{options.replications, 64};
   const unsigned threads = options.threads ? options.threads : sim::default_threads();
 
+  const bool full = !options.out.empty();
+  std::unique_ptr<Hdf5Writer> writer;
+  if (full) {
+    nlohmann::json o = {{"seed", options.seed},
+                        {"replications", options.replications},
+                        {"threads", options.threads},
+                        {"command_line", options.command_line}};
+    writer = std::make_unique<Hdf5Writer>(options.out, design, model, o);
+  }
+
   auto make_work = [&]() -> sim::BlockWork {
-    auto worker = std::make_shared<Worker>(model);
-    return [worker, &model, &options](std::uint64_t first, std::uint64_t last) {
-      auto acc = std::make_unique<Accumulator>(model);
+    auto worker = std::make_shared<Worker>(model, full);
+    return [worker, &model, full, &options](std::uint64_t first, std::uint64_t last) {
+      auto acc = std::make_unique<Accumulator>(model, full);
       for (std::uint64_t i = first; i < last; ++i) {
         worker->sim.run(options.seed, i, worker->result);
         acc->add(worker->result, model);
@@ -79,7 +90,9 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
     };
   };
   auto merge = [&](std::unique_ptr<sim::BlockResult> r) {
-    total.merge(static_cast<const Accumulator&>(*r));
+    const auto& acc = static_cast<const Accumulator&>(*r);
+    total.merge(acc);
+    if (writer) writer->append(*acc.rows);
   };
   sim::run_blocks(plan, threads, make_work, merge,
                   [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
@@ -87,7 +100,9 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
   perf.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   perf.threads = threads;
-  return summarize(total, model, design_label(design), options.seed, options.replications, perf);
+  auto summary = summarize(total, model, design_label(design), options.seed, options.replications, perf);
+  if (writer) writer->finish(summary);
+  return summary;
 }
 
 }  // namespace ridethrough::experiments

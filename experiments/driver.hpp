@@ -14,6 +14,8 @@ struct RunOptions {
   std::uint64_t seed = 1;
   unsigned threads = 0;  ///< 0: all cores
   bool progress = false;
+  std::string out;              ///< HDF5 full results; empty: none
+  nlohmann::json command_line;  ///< recorded in the HDF5 attributes
 };
 
 /// Runs every replication of one design and returns its summary (SPEC section 4).

@@ -54,7 +54,7 @@ json downtime_block(DowntimeStats& s, double horizon) {
 
 }  // namespace
 
-void DowntimeStats::add(const std::vector<failure_models::Interval>& down, double horizon) {
+double DowntimeStats::add(const std::vector<failure_models::Interval>& down, double horizon) {
   double downtime = 0.0;
   std::uint64_t count = 0;
   for (const auto& iv : down) {
@@ -67,6 +67,7 @@ void DowntimeStats::add(const std::vector<failure_models::Interval>& down, doubl
   this->downtime.add(downtime);
   outages.add(static_cast<double>(count));
   downtime_sample.add(downtime);
+  return downtime;
 }
 
 void DowntimeStats::merge(const DowntimeStats& o) {
@@ -85,26 +86,31 @@ void TenantStats::merge(const TenantStats& o) {
   breach_months += o.breach_months;
 }
 
-Accumulator::Accumulator(const topology::Model& m)
+Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
     : loads(m.n_loads),
       component_failures(m.n),
       component_downtime(m.n),
       component_blamed(m.n, 0),
-      tenants(m.tenants.size()) {}
+      tenants(m.tenants.size()) {
+  if (keep_rows) rows = std::make_unique<FullRows>(m);
+}
 
 void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m) {
   facility.add(r.facility_down, m.horizon);
-  for (int l = 0; l < m.n_loads; ++l) loads[l].add(r.load_down[l], m.horizon);
+  std::vector<double> load_downtime(m.n_loads);
+  for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
   for (int c = 0; c < m.n; ++c) {
     component_failures[c].add(r.component_failures[c]);
     component_downtime[c].add(r.component_downtime[c]);
   }
-  for (std::size_t k = 0; k < r.facility_down.size(); ++k) {
-    if (r.facility_down[k].start < 0.0) continue;  // began during the warmup
+  for (const auto& iv : r.facility_down) {
+    if (iv.start < 0.0) continue;  // began during the warmup
     ++facility_outages;
-    for (int c : r.facility_blame[k]) ++component_blamed[c];
-    ++causes[r.facility_blame[k]];
+    const std::vector<int> down(r.blame.begin() + iv.blame_begin, r.blame.begin() + iv.blame_end);
+    for (int c : down) ++component_blamed[c];
+    ++causes[down];
   }
+  std::vector<TenantCost> costs(m.tenants.size());
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     std::vector<const std::vector<failure_models::Interval>*> down;
     std::vector<double> demand;
@@ -113,7 +119,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
       down.push_back(&r.load_down[l]);
       demand.push_back(m.demand[l]);
     }
-    const TenantCost c = tenant_cost(m.tenants[t], down, demand, m.horizon);
+    const TenantCost c = costs[t] = tenant_cost(m.tenants[t], down, demand, m.horizon);
     tenants[t].cost.add(c.total());
     tenants[t].sla.add(c.sla);
     tenants[t].workload.add(c.workload);
@@ -121,6 +127,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     tenants[t].months += static_cast<std::uint64_t>(c.months);
     tenants[t].breach_months += static_cast<std::uint64_t>(c.breach_months);
   }
+  if (rows) rows->add(r, m, load_downtime, costs);
   events += r.events;
 }
 

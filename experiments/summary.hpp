@@ -1,10 +1,12 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/full_results.hpp"
 #include "failure_models/replication.hpp"
 #include "sim/runner.hpp"
 #include "sim/stats.hpp"
@@ -19,7 +21,8 @@ struct DowntimeStats {
   sim::Sample downtime_sample;
   sim::Sample durations;   ///< full length of every outage, pooled over replications
 
-  void add(const std::vector<failure_models::Interval>& down, double horizon);
+  /// Returns the replication's downtime within the horizon.
+  double add(const std::vector<failure_models::Interval>& down, double horizon);
   void merge(const DowntimeStats& o);
 };
 
@@ -42,8 +45,9 @@ struct Accumulator : sim::BlockResult {
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
   std::vector<TenantStats> tenants;
   std::uint64_t events = 0;
+  std::unique_ptr<FullRows> rows;  ///< per-replication rows, kept only for the HDF5 output
 
-  explicit Accumulator(const topology::Model& m);
+  Accumulator(const topology::Model& m, bool keep_rows = false);
   void add(const failure_models::ReplicationResult& r, const topology::Model& m);
   void merge(const Accumulator& o);
 };

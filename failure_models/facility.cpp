@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 #include "failure_models/laws.hpp"
 
@@ -104,6 +105,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   load_dirty_.assign(nl, 0);
   dirty_loads_.clear();
   load_down_since_.assign(nl, 0.0);
+  load_blame_begin_.assign(nl, 0);
+  load_blame_end_.assign(nl, 0);
   budget_.assign(m_.thermal_ride_through.begin(), m_.thermal_ride_through.end());
   budget_t_.assign(nl, 0.0);
   budget_mode_.assign(nl, 0);
@@ -152,7 +155,7 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
     if (status_[c] != Status::Up) out.component_downtime[c] += overlap(down_since_[c], tend_, t0_, tend_);
   for (int l = 0; l < m_.n_loads; ++l)
     if (load_down_[l] && load_down_since_[l] < tend_)
-      out.load_down[l].push_back({load_down_since_[l] - t0_, close - t0_});
+      out.load_down[l].push_back({load_down_since_[l] - t0_, close - t0_, load_blame_begin_[l], load_blame_end_[l]});
   if (critical_down_ > 0) close_facility_interval();
   out.events = events_;
   out_ = nullptr;
@@ -747,8 +750,17 @@ void FacilitySim::load_budget_update(int l) {
 /// Records the facility interval that ends now, with the components down at its start.
 void FacilitySim::close_facility_interval() {
   if (facility_down_since_ >= tend_ || now_ <= t0_) return;
-  out_->facility_down.push_back({facility_down_since_ - t0_, now_ - t0_});
-  out_->facility_blame.push_back(pending_blame_);
+  out_->facility_down.push_back(
+      {facility_down_since_ - t0_, now_ - t0_, pending_blame_begin_, pending_blame_end_});
+}
+
+/// Appends the components down now to the replication's blame list; returns their range.
+std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_down() {
+  auto& b = out_->blame;
+  const auto begin = static_cast<std::uint32_t>(b.size());
+  for (int c = 0; c < m_.n; ++c)
+    if (status_[c] != Status::Up) b.push_back(c);
+  return {begin, static_cast<std::uint32_t>(b.size())};
 }
 
 void FacilitySim::record_loads() {
@@ -761,15 +773,16 @@ void FacilitySim::record_loads() {
     load_down_[l] = down;
     if (down) {
       load_down_since_[l] = now_;
+      if (record_load_blame_ && now_ < tend_)
+        std::tie(load_blame_begin_[l], load_blame_end_[l]) = snapshot_down();
     } else if (load_down_since_[l] < tend_ && now_ > t0_) {
-      out_->load_down[l].push_back({load_down_since_[l] - t0_, now_ - t0_});
+      out_->load_down[l].push_back(
+          {load_down_since_[l] - t0_, now_ - t0_, load_blame_begin_[l], load_blame_end_[l]});
     }
     if (!m_.critical[l]) continue;
     if (down && critical_down_++ == 0) {
       facility_down_since_ = now_;
-      pending_blame_.clear();
-      for (int c = 0; c < m_.n; ++c)
-        if (status_[c] != Status::Up) pending_blame_.push_back(c);
+      if (now_ < tend_) std::tie(pending_blame_begin_, pending_blame_end_) = snapshot_down();
     } else if (!down && --critical_down_ == 0) {
       close_facility_interval();
     }

@@ -21,6 +21,9 @@ namespace ridethrough::failure_models {
 class FacilitySim {
  public:
   explicit FacilitySim(const topology::Model& model);
+  /// Also record which components were down when each load outage began (for full results);
+  /// facility outages always carry it, for the blame figures.
+  void set_record_load_blame(bool on) { record_load_blame_ = on; }
   void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out);
 
  private:
@@ -50,6 +53,7 @@ class FacilitySim {
   void close_facility_interval();
   void apply_power_item(int i);
   void record_loads();
+  std::pair<std::uint32_t, std::uint32_t> snapshot_down();
   void update(int c);
   void mark(int c);
   void mark_items(int c);
@@ -133,7 +137,9 @@ class FacilitySim {
   std::vector<std::uint32_t> thermal_stamp_;
   int critical_down_ = 0;
   double facility_down_since_ = 0.0;
-  std::vector<int> pending_blame_;  ///< components down when the current facility outage began
+  std::uint32_t pending_blame_begin_ = 0, pending_blame_end_ = 0;  ///< current facility outage
+  std::vector<std::uint32_t> load_blame_begin_, load_blame_end_;
+  bool record_load_blame_ = false;
 };
 
 }  // namespace ridethrough::failure_models

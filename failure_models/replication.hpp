@@ -10,6 +10,8 @@ namespace ridethrough::failure_models {
 struct Interval {
   double start = 0.0;
   double end = 0.0;
+  /// The components down when it began: blame[blame_begin, blame_end) of its replication.
+  std::uint32_t blame_begin = 0, blame_end = 0;
 };
 
 /// Everything one replication produced; the statistics are derived from it afterwards, so the
@@ -19,7 +21,7 @@ struct ReplicationResult {
   std::uint64_t events = 0;
   std::vector<std::vector<Interval>> load_down;  ///< per load
   std::vector<Interval> facility_down;            ///< any critical load down
-  std::vector<std::vector<int>> facility_blame;   ///< per facility interval: components down at its start
+  std::vector<int> blame;                         ///< component indices, see Interval
   std::vector<std::uint32_t> component_failures;  ///< within the measured span
   std::vector<double> component_downtime;         ///< hours within the measured span
 
@@ -28,7 +30,7 @@ struct ReplicationResult {
     load_down.resize(loads);
     for (auto& v : load_down) v.clear();
     facility_down.clear();
-    facility_blame.clear();
+    blame.clear();
     component_failures.assign(components, 0);
     component_downtime.assign(components, 0.0);
   }

@@ -112,6 +112,56 @@ class Cli(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("error:", r.stderr)
 
+    def test_hdf5_full_results_reproduce_the_summary(self):
+        import h5py
+        import numpy as np
+        design = self.write("t.yaml", GOOD + """  m: {demand: 2MW, power: [u], priority: flexible, tenant: miner}
+tenants:
+  miner: {workload: {kind: mining, revenue_per_mwh: 50}}
+""")
+        out = os.path.join(self.tmp.name, "r.h5")
+        r = run("run", design, "-n", "500", "--seed", "3", "--out", out, "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = json.loads(r.stdout)
+        with h5py.File(out) as f:
+            reps = f["replications"]
+            self.assertEqual(len(reps["replication"]), 500)
+            self.assertEqual(list(reps["replication"][:]), list(range(500)))
+            for key, block in (("facility_downtime_hours", s["facility"]["downtime_hours"]),
+                               ("l.downtime_hours", s["loads"]["l"]["downtime_hours"]),
+                               ("facility_outages", s["facility"]["outages"]),
+                               ("miner.cost", s["tenants"]["miner"]["cost"])):
+                self.assertAlmostEqual(float(np.mean(reps[key][:])), block["mean"], delta=1e-9 * max(1, abs(block["mean"])))
+            outs = f["outages"]
+            facility = outs["load"][:] == -1
+            self.assertEqual(int(facility.sum()), int(round(s["facility"]["outages"]["mean"] * 500)))
+            durations = outs["duration_hours"][:][facility]
+            self.assertAlmostEqual(float(durations.mean()), s["facility"]["outage_duration_hours"]["mean"], delta=1e-9)
+            self.assertEqual(json.loads(f.attrs["summary"])["facility"], s["facility"])
+            self.assertIn("components:", f.attrs["design_text"])
+            ids = list(f["ids/loads"].asstr()[:])
+            self.assertEqual(ids, ["l", "m"])
+        self.assertEqual([n for n in os.listdir(self.tmp.name) if ".tmp" in n], [])
+
+    def test_report_from_full_results(self):
+        design = self.write("t.yaml", GOOD.replace("power: [u, v]}", "power: [u, v], tenant: acme}") + """tenants:
+  acme: {workload: {kind: training, checkpoint_interval: 2h, restart_time: 30min, cost_per_hour: 100}}
+""")
+        outs = []
+        for i, seed in enumerate(("1", "2")):
+            out = os.path.join(self.tmp.name, f"r{i}.h5")
+            self.assertEqual(run("run", design, "-n", "300", "--seed", seed, "--out", out, "--quiet").returncode, 0)
+            outs.append(out)
+        page = os.path.join(self.tmp.name, "report.html")
+        r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "report"), *outs, "-o", page],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(page) as f:
+            text = f.read()
+        self.assertIn("Designs side by side", text)
+        self.assertIn("tenant acme", text.replace("<", " "))
+        self.assertGreaterEqual(text.count("data:image/png;base64,"), 5)
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")

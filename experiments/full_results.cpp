@@ -1,0 +1,236 @@
+#include "experiments/full_results.hpp"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace ridethrough::experiments {
+
+FullRows::FullRows(const topology::Model& m)
+    : load_downtime(m.n_loads),
+      load_outages(m.n_loads),
+      tenant_cost(m.tenants.size()),
+      tenant_sla(m.tenants.size()),
+      tenant_workload(m.tenants.size()) {}
+
+void FullRows::add(const failure_models::ReplicationResult& r, const topology::Model& m,
+                   const std::vector<double>& load_downtime_row,
+                   const std::vector<TenantCost>& costs) {
+  replication.push_back(r.index);
+  events.push_back(r.events);
+  auto outage_rows = [&](const std::vector<failure_models::Interval>& down, int load) {
+    double downtime = 0.0;
+    std::uint32_t count = 0;
+    for (const auto& iv : down) {
+      downtime += std::max(0.0, std::min(iv.end, m.horizon) - std::max(iv.start, 0.0));
+      if (iv.start < 0.0) continue;
+      ++count;
+      o_replication.push_back(r.index);
+      o_load.push_back(load);
+      o_start.push_back(iv.start);
+      o_duration.push_back(iv.end - iv.start);
+      std::string ids;
+      for (auto k = iv.blame_begin; k < iv.blame_end; ++k) ids += (ids.empty() ? "" : " ") + m.ids[r.blame[k]];
+      o_components.push_back(std::move(ids));
+    }
+    return std::make_pair(downtime, count);
+  };
+  for (int l = 0; l < m.n_loads; ++l) {
+    const auto [d, n] = outage_rows(r.load_down[l], l);
+    load_downtime[l].push_back(load_downtime_row[l]);
+    load_outages[l].push_back(n);
+    (void)d;
+  }
+  const auto [fd, fn] = outage_rows(r.facility_down, -1);
+  facility_downtime.push_back(fd);
+  facility_outages.push_back(fn);
+  for (std::size_t t = 0; t < costs.size(); ++t) {
+    tenant_cost[t].push_back(costs[t].total());
+    tenant_sla[t].push_back(costs[t].sla);
+    tenant_workload[t].push_back(costs[t].workload);
+  }
+}
+
+namespace {
+
+/// An extendible, chunked 1-D dataset that rows are appended to.
+class Column {
+ public:
+  Column(H5::Group& g, const std::string& name, const H5::DataType& type, const std::string& doc)
+      : type_(type) {
+    hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {4096};
+    H5::DataSpace space(1, dims, maxdims);
+    H5::DSetCreatPropList props;
+    props.setChunk(1, chunk);
+    props.setDeflate(4);
+    ds_ = g.createDataSet(name, type, space, props);
+    H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+    ds_.createAttribute("description", str, H5::DataSpace(H5S_SCALAR)).write(str, doc);
+  }
+  void append(const void* data, std::size_t n) {
+    if (n == 0) return;
+    hsize_t newsize[1] = {size_ + n};
+    ds_.extend(newsize);
+    H5::DataSpace file = ds_.getSpace();
+    hsize_t offset[1] = {size_}, count[1] = {n};
+    file.selectHyperslab(H5S_SELECT_SET, count, offset);
+    H5::DataSpace mem(1, count);
+    ds_.write(data, type_, mem, file);
+    size_ += n;
+  }
+  void append_strings(const std::vector<std::string>& v) {
+    std::vector<const char*> p;
+    p.reserve(v.size());
+    for (const auto& s : v) p.push_back(s.c_str());
+    append(p.data(), p.size());
+  }
+
+ private:
+  H5::DataSet ds_;
+  H5::DataType type_;
+  hsize_t size_ = 0;
+};
+
+void string_attr(H5::H5Object& obj, const std::string& name, const std::string& value) {
+  H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+  obj.createAttribute(name, str, H5::DataSpace(H5S_SCALAR)).write(str, value);
+}
+
+void id_dataset(H5::Group& g, const std::string& name, const std::vector<std::string>& ids) {
+  H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+  hsize_t dims[1] = {ids.size()};
+  auto ds = g.createDataSet(name, str, H5::DataSpace(1, dims));
+  std::vector<const char*> p;
+  for (const auto& s : ids) p.push_back(s.c_str());
+  if (!p.empty()) ds.write(p.data(), str);
+}
+
+}  // namespace
+
+struct Hdf5Writer::Impl {
+  std::string path, tmp;
+  H5::H5File file;
+  std::vector<std::unique_ptr<Column>> rep_cols;  // fixed order, see open()
+  std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components;
+  const topology::Model& m;
+  bool done = false;
+  explicit Impl(const topology::Model& model) : m(model) {}
+};
+
+Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d,
+                       const topology::Model& m, const nlohmann::json& options)
+    : impl_(std::make_unique<Impl>(m)) {
+  auto& I = *impl_;
+  I.path = path;
+  I.tmp = path + ".tmp." + std::to_string(::getpid());
+  try {
+    H5::Exception::dontPrint();
+    I.file = H5::H5File(I.tmp, H5F_ACC_TRUNC);
+    string_attr(I.file, "ridethrough_version", RIDETHROUGH_VERSION);
+    string_attr(I.file, "design_path", d.path);
+    string_attr(I.file, "design_name", d.name);
+    string_attr(I.file, "design_text", d.text);
+    string_attr(I.file, "options", options.dump());
+    string_attr(I.file, "layout",
+                "replications/: one row per replication; outages/: one row per outage "
+                "(load -1 is the facility); ids/: names for the indices");
+    H5::Group ids = I.file.createGroup("/ids");
+    id_dataset(ids, "loads", m.load_ids);
+    id_dataset(ids, "components", m.ids);
+    std::vector<std::string> tenant_ids;
+    for (const auto& t : m.tenants) tenant_ids.push_back(t.id);
+    id_dataset(ids, "tenants", tenant_ids);
+
+    H5::Group reps = I.file.createGroup("/replications");
+    const auto u64 = H5::PredType::NATIVE_UINT64, u32 = H5::PredType::NATIVE_UINT32,
+               f64 = H5::PredType::NATIVE_DOUBLE, i32 = H5::PredType::NATIVE_INT32;
+    auto col = [&](H5::Group& g, const std::string& name, const H5::DataType& t, const std::string& doc) {
+      return std::make_unique<Column>(g, name, t, doc);
+    };
+    I.rep_cols.push_back(col(reps, "replication", u64, "replication index"));
+    I.rep_cols.push_back(col(reps, "events", u64, "events simulated"));
+    I.rep_cols.push_back(col(reps, "facility_downtime_hours", f64, "hours with a critical load down, within the horizon"));
+    I.rep_cols.push_back(col(reps, "facility_outages", u32, "facility outages starting within the horizon"));
+    for (const auto& id : m.load_ids) {
+      I.rep_cols.push_back(col(reps, id + ".downtime_hours", f64, "load downtime within the horizon"));
+      I.rep_cols.push_back(col(reps, id + ".outages", u32, "load outages starting within the horizon"));
+    }
+    for (const auto& id : tenant_ids) {
+      I.rep_cols.push_back(col(reps, id + ".cost", f64, "tenant cost: SLA + workload"));
+      I.rep_cols.push_back(col(reps, id + ".sla_cost", f64, "SLA credits and penalties"));
+      I.rep_cols.push_back(col(reps, id + ".workload_cost", f64, "lost work or revenue"));
+    }
+    H5::Group outs = I.file.createGroup("/outages");
+    H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+    I.o_rep = col(outs, "replication", u64, "replication index");
+    I.o_load = col(outs, "load", i32, "load index into ids/loads; -1: the facility");
+    I.o_load_id = col(outs, "load_id", str, "load id, or 'facility'");
+    I.o_start = col(outs, "start_hours", f64, "start, hours from the end of the warmup");
+    I.o_duration = col(outs, "duration_hours", f64, "full length (followed past the horizon)");
+    I.o_components = col(outs, "components_down", str, "components down when it began, space-separated");
+  } catch (const H5::Exception& e) {
+    std::remove(I.tmp.c_str());
+    throw std::runtime_error("cannot write HDF5 file '" + path + "': " + e.getDetailMsg());
+  }
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  if (impl_ && !impl_->done) {
+    try {
+      impl_->file.close();
+    } catch (...) {
+    }
+    std::remove(impl_->tmp.c_str());
+  }
+}
+
+void Hdf5Writer::append(const FullRows& r) {
+  auto& I = *impl_;
+  try {
+    std::size_t k = 0;
+    const std::size_t n = r.replication.size();
+    I.rep_cols[k++]->append(r.replication.data(), n);
+    I.rep_cols[k++]->append(r.events.data(), n);
+    I.rep_cols[k++]->append(r.facility_downtime.data(), n);
+    I.rep_cols[k++]->append(r.facility_outages.data(), n);
+    for (int l = 0; l < I.m.n_loads; ++l) {
+      I.rep_cols[k++]->append(r.load_downtime[l].data(), n);
+      I.rep_cols[k++]->append(r.load_outages[l].data(), n);
+    }
+    for (std::size_t t = 0; t < r.tenant_cost.size(); ++t) {
+      I.rep_cols[k++]->append(r.tenant_cost[t].data(), n);
+      I.rep_cols[k++]->append(r.tenant_sla[t].data(), n);
+      I.rep_cols[k++]->append(r.tenant_workload[t].data(), n);
+    }
+    const std::size_t no = r.o_replication.size();
+    I.o_rep->append(r.o_replication.data(), no);
+    I.o_load->append(r.o_load.data(), no);
+    std::vector<std::string> load_ids;
+    for (int l : r.o_load) load_ids.push_back(l < 0 ? "facility" : I.m.load_ids[l]);
+    I.o_load_id->append_strings(load_ids);
+    I.o_start->append(r.o_start.data(), no);
+    I.o_duration->append(r.o_duration.data(), no);
+    I.o_components->append_strings(r.o_components);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
+  }
+}
+
+void Hdf5Writer::finish(const nlohmann::json& summary) {
+  auto& I = *impl_;
+  try {
+    string_attr(I.file, "summary", summary.dump());
+    I.file.close();
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
+  }
+  if (std::rename(I.tmp.c_str(), I.path.c_str()) != 0) {
+    std::remove(I.tmp.c_str());
+    throw std::runtime_error("cannot move the HDF5 output into place at '" + I.path + "'");
+  }
+  I.done = true;
+}
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,53 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/costs.hpp"
+#include "failure_models/replication.hpp"
+#include "topology/design.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::experiments {
+
+/// The rows of one block of replications for the full results, column by column.
+struct FullRows {
+  std::vector<std::uint64_t> replication, events;
+  std::vector<double> facility_downtime;
+  std::vector<std::uint32_t> facility_outages;
+  std::vector<std::vector<double>> load_downtime;          ///< [load][row]
+  std::vector<std::vector<std::uint32_t>> load_outages;    ///< [load][row]
+  std::vector<std::vector<double>> tenant_cost, tenant_sla, tenant_workload;  ///< [tenant][row]
+  // One row per outage (loads, then the facility as load -1).
+  std::vector<std::uint64_t> o_replication;
+  std::vector<std::int32_t> o_load;
+  std::vector<double> o_start, o_duration;
+  std::vector<std::string> o_components;
+
+  explicit FullRows(const topology::Model& m);
+  void add(const failure_models::ReplicationResult& r, const topology::Model& m,
+           const std::vector<double>& load_downtime_row, const std::vector<TenantCost>& costs);
+};
+
+/// Streams full results into an HDF5 file: written to `path.tmp.PID` and renamed by finish(),
+/// so an interrupted run never leaves a partial file. Layout in README ("Full results").
+class Hdf5Writer {
+ public:
+  Hdf5Writer(const std::string& path, const topology::Design& d, const topology::Model& m,
+             const nlohmann::json& options);
+  ~Hdf5Writer();
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  void append(const FullRows& rows);  ///< in replication order
+  void finish(const nlohmann::json& summary);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ridethrough::experiments
