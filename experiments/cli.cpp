@@ -7,7 +7,9 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
+#include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/report.hpp"
 #include "topology/loader.hpp"
@@ -130,6 +132,25 @@ int main(int argc, char** argv) {
   compare->add_option("designs", cmp_designs, "design files (YAML)")->required()->expected(1, -1);
   add_common(compare, cmp_o);
 
+  CommonOptions sw_o;
+  std::string sw_design;
+  std::vector<std::string> sw_vary;
+  auto* sweep = app.add_subcommand("sweep", "one run per value (a grid for several --vary), same seed for each");
+  sweep->add_option("design", sw_design, "design file (YAML)")->required();
+  sweep->add_option("--vary", sw_vary, "PATH=V1,V2,...: a dotted key path into the design and its values")
+      ->required();
+  add_common(sweep, sw_o);
+
+  std::string check_design_path, check_json;
+  auto* check = app.add_subcommand("check", "validate; print the topology, single points of failure and minimal cut sets of order <= 2");
+  check->add_option("design", check_design_path, "design file (YAML)")->required();
+  check->add_option("--json", check_json, "write the result as JSON; '-' means stdout");
+
+  std::string exact_design_path, exact_json;
+  auto* exact = app.add_subcommand("exact", "exact steady-state availability and outage frequency of a Markovian design");
+  exact->add_option("design", exact_design_path, "design file (YAML)")->required();
+  exact->add_option("--json", exact_json, "write the result as JSON; '-' means stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -186,6 +207,92 @@ int main(int argc, char** argv) {
       }
       const bool json_only = emit_json(cmp_o, all);
       if (!cmp_o.quiet && !json_only) experiments::print_compare_table(std::cout, summaries);
+      return 0;
+    }
+    if (*check) {
+      CommonOptions o;
+      o.json = check_json;
+      if (int rc = check_outputs(o)) return rc;
+      auto l = load(check_design_path);
+      if (!l) return 2;
+      const auto result = experiments::check_design(l->model);
+      if (!emit_json(o, result)) experiments::print_check(std::cout, l->design, l->model, result);
+      return 0;
+    }
+    if (*exact) {
+      CommonOptions o;
+      o.json = exact_json;
+      if (int rc = check_outputs(o)) return rc;
+      auto l = load(exact_design_path);
+      if (!l) return 2;
+      const auto result = experiments::exact_design(l->design, l->model);
+      if (result.contains("refusal")) {
+        std::cerr << "ridethrough exact: " << exact_design_path << " cannot be solved exactly:\n";
+        std::istringstream why(result["refusal"].get<std::string>());
+        for (std::string line; std::getline(why, line);) std::cerr << "  - " << line << "\n";
+        std::cerr << "use 'ridethrough run' to simulate it\n";
+        return 2;
+      }
+      if (!emit_json(o, result)) experiments::print_exact(std::cout, result);
+      return 0;
+    }
+    if (*sweep) {
+      if (int rc = check_outputs(sw_o)) return rc;
+      // The grid: every combination of the --vary values, the first --vary varying slowest.
+      std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+      for (const auto& v : sw_vary) {
+        const auto eq = v.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+          std::cerr << "ridethrough: error: --vary expects PATH=V1,V2,..., got '" << v << "'\n";
+          return 2;
+        }
+        std::vector<std::string> values;
+        std::stringstream ss(v.substr(eq + 1));
+        for (std::string x; std::getline(ss, x, ',');) values.push_back(x);
+        axes.emplace_back(v.substr(0, eq), values);
+      }
+      std::vector<std::vector<topology::Override>> points{{}};
+      for (const auto& [path, values] : axes) {
+        std::vector<std::vector<topology::Override>> next;
+        for (const auto& p : points)
+          for (const auto& value : values) {
+            auto q = p;
+            q.push_back({path, value});
+            next.push_back(q);
+          }
+        points = next;
+      }
+      std::vector<Loaded> designs;
+      bool bad = false;
+      for (const auto& p : points) {
+        auto r = topology::load_design_file(sw_design, p);
+        if (!r.design) {
+          std::string at;
+          for (const auto& o : p) at += (at.empty() ? "" : ", ") + o.path + "=" + o.value;
+          for (const auto& d : r.errors)
+            std::cerr << topology::format_diagnostic(sw_design, d) << " (with " << at << ")\n";
+          bad = true;
+          continue;
+        }
+        Loaded l{std::move(*r.design), {}};
+        l.model = topology::compile(l.design);
+        designs.push_back(std::move(l));
+      }
+      if (bad) return 2;
+      nlohmann::json all = nlohmann::json::array();
+      std::vector<nlohmann::json> summaries;
+      for (std::size_t i = 0; i < designs.size(); ++i) {
+        auto o = run_options(sw_o, command_line);
+        o.out = out_for(sw_o.out, "point" + std::to_string(i + 1));
+        auto s = experiments::run_design(designs[i].design, designs[i].model, o);
+        nlohmann::json at = nlohmann::json::object();
+        for (const auto& ov : points[i]) at[ov.path] = ov.value;
+        s["sweep"] = at;
+        summaries.push_back(s);
+        all.push_back(s);
+      }
+      const bool json_only = emit_json(sw_o, all);
+      if (!sw_o.quiet && !json_only) experiments::print_sweep_table(std::cout, summaries);
       return 0;
     }
   } catch (const std::exception& e) {

@@ -162,6 +162,65 @@ tenants:
         self.assertTrue("<h3>tenant acme</h3>" in text)
         self.assertGreaterEqual(text.count("data:image/png;base64,"), 5)
 
+    def test_check_json_and_table(self):
+        r = run("check", os.path.join(DESIGNS, "hall_1mw_n1.yaml"), "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = json.loads(r.stdout)["loads"]["it_hall"]
+        self.assertIn("tx", c["single_points_of_failure"])
+        self.assertIn(["ups_m1", "ups_m2"], c["cut_sets"])
+        self.assertIn(["tx"], c["cut_sets"])
+        self.assertFalse(c["concurrently_maintainable"])
+        t = run("check", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
+        self.assertEqual(t.returncode, 0)
+        self.assertIn("single points of failure: none", t.stdout)
+        bad = self.write("bad.yaml", "version: 1\nloads: {}\n")
+        self.assertEqual(run("check", bad).returncode, 2)
+
+    def test_exact_json_and_refusal(self):
+        design = os.path.join(DESIGNS, "markov", "n1_modules_one_crew.yaml")
+        r = run("exact", design, "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        e = json.loads(r.stdout)
+        self.assertGreater(e["states"], 1)
+        self.assertEqual(set(e["facility"]["availability"]), {"mean"})
+        self.assertIn("hall", e["loads"])
+        no = run("exact", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
+        self.assertEqual(no.returncode, 2)
+        self.assertIn("is a generator", no.stderr)
+        self.assertEqual(no.stdout, "")
+
+    def test_sweep_points_equal_separate_runs(self):
+        design = self.write("ups.yaml", """version: 1
+components:
+  utility: {kind: source, failure: {dist: exponential, mean: 300h}, repair: {dist: exponential, mean: 1h}}
+  ups: {kind: ups, inputs: [utility], autonomy: 5min, recharge: 1h}
+loads:
+  hall: {demand: 1MW, power: [ups]}
+""")
+        r = run("sweep", design, "--vary", "components.ups.autonomy=1min,10min,30min", "-n", "400", "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        points = json.loads(r.stdout)
+        self.assertEqual([p["sweep"]["components.ups.autonomy"] for p in points], ["1min", "10min", "30min"])
+        u = [1 - p["facility"]["availability"]["mean"] for p in points]
+        self.assertGreater(u[0], u[1])
+        self.assertGreater(u[1], u[2])
+        # Each point is exactly the run of the design with that value, same seed.
+        varied = self.write("ups10.yaml", open(design).read().replace("autonomy: 5min", "autonomy: 10min"))
+        single = json.loads(run("run", varied, "-n", "400", "--json", "-").stdout)
+        for s in (single, points[1]):
+            s.pop("performance")
+            s.pop("design")
+        points[1].pop("sweep")
+        self.assertEqual(json.dumps(single, sort_keys=True), json.dumps(points[1], sort_keys=True))
+        grid = run("sweep", design, "--vary", "components.ups.autonomy=1min,2min", "--vary", "horizon=1y,2y", "-n", "50", "--json", "-")
+        self.assertEqual(len(json.loads(grid.stdout)), 4)
+        table = run("sweep", design, "--vary", "components.ups.autonomy=1min,2min", "-n", "50")
+        self.assertIn("components.ups.autonomy", table.stdout)
+        bad = run("sweep", design, "--vary", "components.ups.autonomy=-5min", "-n", "50")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("autonomy must be a positive duration", bad.stderr)
+        self.assertEqual(run("sweep", design, "--vary", "nodots", "-n", "5").returncode, 2)
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")

@@ -1,0 +1,177 @@
+#include "experiments/analysis.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "experiments/driver.hpp"
+#include "failure_models/markov.hpp"
+#include "topology/cut_sets.hpp"
+
+namespace ridethrough::experiments {
+
+using nlohmann::json;
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+  return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+}
+
+std::string join(const json& ids, const char* sep = ", ") {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : sep) + id.get<std::string>();
+  return out;
+}
+
+std::string nines(double a) { return a >= 1.0 ? "inf" : fmt("%.2f", -std::log10(1.0 - a)); }
+
+}  // namespace
+
+json check_design(const topology::Model& m) {
+  json loads = json::object();
+  for (const auto& c : topology::minimal_cut_sets(m)) {
+    json singles = json::array(), cuts = json::array(), drops = json::array();
+    for (int a : c.singles) {
+      singles.push_back(m.ids[a]);
+      cuts.push_back(json::array({m.ids[a]}));
+    }
+    for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
+    for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
+    loads[m.load_ids[c.load]] = {{"served_with_everything_up", c.served_all_up},
+                                 {"single_points_of_failure", singles},
+                                 {"cut_sets", cuts},
+                                 {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
+                                 {"scheduled_maintenance_drops_it", drops}};
+  }
+  return {{"loads", loads}};
+}
+
+void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
+                 const json& check) {
+  os << "design: " << design_label(d) << " (" << m.n << " components, " << m.n_loads << (m.n_loads == 1 ? " load" : " loads") << "): valid\n\n";
+  os << "topology:\n";
+  for (int c = 0; c < m.n; ++c) {
+    os << "  " << pad(m.ids[c], 18) << pad(topology::kind_name(m.kind[c]), 15)
+       << pad(m.net[c] == topology::Net::Cooling ? "cooling" : "power", 8);
+    std::string in;
+    for (int k = m.inputs.begin(c); k < m.inputs.end(c); ++k) in += (in.empty() ? "" : ", ") + m.ids[m.inputs.idx[k]];
+    if (!in.empty()) os << " <- " << in;
+    std::string pb;
+    for (int k = m.powered_by.begin(c); k < m.powered_by.end(c); ++k) pb += (pb.empty() ? "" : ", ") + m.ids[m.powered_by.idx[k]];
+    if (!pb.empty()) os << "  (powered by " << pb << ")";
+    if (m.capacity[c] != topology::kUnlimited) os << "  [" << fmt("%g", m.capacity[c]) << " kW]";
+    os << "\n";
+  }
+  for (int l = 0; l < m.n_loads; ++l) {
+    os << "  load " << pad(m.load_ids[l], 13) << pad(fmt("%g kW", m.demand[l]), 15)
+       << pad(m.critical[l] ? "critical" : "flexible", 8) << " <- ";
+    std::string p;
+    for (int k = m.load_power.begin(l); k < m.load_power.end(l); ++k) p += (p.empty() ? "" : ", ") + m.ids[m.load_power.idx[k]];
+    os << p;
+    std::string c;
+    for (int k = m.load_cooling.begin(l); k < m.load_cooling.end(l); ++k) c += (c.empty() ? "" : ", ") + m.ids[m.load_cooling.idx[k]];
+    if (!c.empty()) os << "; cooled by " << c;
+    os << "\n";
+  }
+  for (const auto& [name, l] : check["loads"].items()) {
+    os << "\ncritical load " << name << ":\n";
+    if (!l["served_with_everything_up"].get<bool>()) {
+      os << "  NOT SERVED even with every component up (capacities too small?)\n";
+      continue;
+    }
+    const auto& s = l["single_points_of_failure"];
+    os << "  single points of failure: " << (s.empty() ? std::string("none") : join(s)) << "\n";
+    os << "  cut sets of order 2:";
+    int pairs = 0;
+    for (const auto& cut : l["cut_sets"])
+      if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+    if (pairs == 0) os << " none";
+    os << "\n";
+    if (l["concurrently_maintainable"].get<bool>()) {
+      os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
+    } else {
+      os << "  concurrently maintainable: NO: taking any single point of failure out for planned work drops it\n";
+      if (!l["scheduled_maintenance_drops_it"].empty())
+        os << "  scheduled maintenance that will drop it: " << join(l["scheduled_maintenance_drops_it"]) << "\n";
+    }
+  }
+}
+
+json exact_design(const topology::Design& d, const topology::Model& m) {
+  const auto r = failure_models::solve_exact(m);
+  if (!r.refusal.empty()) return {{"refusal", r.refusal}};
+  auto block = [&](int t) {
+    const double u = r.unavailability[t], f = r.frequency[t];
+    json duration = nullptr;
+    if (f > 0) duration = {{"mean", u / f}};
+    return json{{"availability", {{"mean", 1.0 - u}}},
+                {"outages", {{"mean", f * m.horizon}}},
+                {"downtime_hours", {{"mean", u * m.horizon}}},
+                {"outage_duration_hours", duration}};
+  };
+  json loads = json::object();
+  for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = block(l + 1);
+  return {{"version", RIDETHROUGH_VERSION},
+          {"design", design_label(d)},
+          {"horizon_hours", m.horizon},
+          {"method", r.method},
+          {"states", r.states},
+          {"evaluated_states", r.evaluated_states},
+          {"facility", block(0)},
+          {"loads", loads}};
+}
+
+void print_exact(std::ostream& os, const json& e) {
+  os << "design: " << e["design"].get<std::string>() << "\nexact steady state: " << e["method"].get<std::string>()
+     << "\nchain size: " << fmt("%.6g", e["states"].get<double>()) << " states ("
+     << e["evaluated_states"] << " evaluated)\n\n";
+  os << pad("", 22) << pad("availability", 22) << pad("nines", 7) << pad("downtime h", 14)
+     << pad("outages", 14) << "mean outage h\n";
+  auto row = [&](const std::string& name, const json& b) {
+    const double a = b["availability"]["mean"].get<double>();
+    os << pad(name, 22) << pad(fmt("%.12f", a), 22) << pad(nines(a), 7)
+       << pad(fmt("%.6g", b["downtime_hours"]["mean"].get<double>()), 14)
+       << pad(fmt("%.6g", b["outages"]["mean"].get<double>()), 14)
+       << (b["outage_duration_hours"].is_null() ? std::string("-")
+                                                : fmt("%.6g", b["outage_duration_hours"]["mean"].get<double>()))
+       << "\n";
+  };
+  row("facility", e["facility"]);
+  for (const auto& [name, b] : e["loads"].items()) row("  " + name, b);
+  os << "\n(per horizon of " << fmt("%g", e["horizon_hours"].get<double>()) << " h)\n";
+}
+
+void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
+  if (points.empty()) return;
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : points[0]["sweep"].items()) keys.push_back(k);
+  os << "sweep: " << points[0]["replications"] << " replications per point, seed " << points[0]["seed"] << "\n\n";
+  for (const auto& k : keys) os << pad(k, std::max<std::size_t>(12, k.size() + 2));
+  os << pad("availability", 16) << pad("nines", 7) << pad("downtime h", 12) << pad("outages", 11);
+  std::vector<std::string> tenants;
+  for (const auto& [t, v] : points[0]["tenants"].items()) {
+    tenants.push_back(t);
+    os << pad(t + " cost", 16);
+  }
+  const bool econ = points[0].contains("economics");
+  if (econ) os << "expected total";
+  os << "\n";
+  for (const auto& p : points) {
+    for (const auto& k : keys) os << pad(p["sweep"][k].get<std::string>(), std::max<std::size_t>(12, k.size() + 2));
+    const double a = p["facility"]["availability"]["mean"].get<double>();
+    os << pad(fmt("%.7f%%", 100 * a), 16) << pad(nines(a), 7)
+       << pad(fmt("%.4g", p["facility"]["downtime_hours"]["mean"].get<double>()), 12)
+       << pad(fmt("%.4g", p["facility"]["outages"]["mean"].get<double>()), 11);
+    for (const auto& t : tenants) os << pad(fmt("%.6g", p["tenants"][t]["cost"]["mean"].get<double>()), 16);
+    if (econ && p.contains("economics")) os << fmt("%.6g", p["economics"]["expected_total_cost"].get<double>());
+    os << "\n";
+  }
+}
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,24 @@
+#pragma once
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "topology/design.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::experiments {
+
+/// `check`: single points of failure, order-2 cut sets and concurrent maintainability of every
+/// critical load, as JSON (SPEC section 4) plus a readable report with the topology.
+nlohmann::json check_design(const topology::Model& m);
+void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
+                 const nlohmann::json& check);
+
+/// `exact`: the summary blocks with exact means, or {"refusal": why}.
+nlohmann::json exact_design(const topology::Design& d, const topology::Model& m);
+void print_exact(std::ostream& os, const nlohmann::json& exact);
+
+/// `sweep`: one row per point, the varied values first.
+void print_sweep_table(std::ostream& os, const std::vector<nlohmann::json>& points);
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,298 @@
+#include "failure_models/markov.hpp"
+
+#include <Eigen/Sparse>
+#include <Eigen/SparseLU>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <functional>
+#include <unordered_map>
+
+#include "topology/static_eval.hpp"
+
+namespace ridethrough::failure_models {
+
+using topology::Kind;
+using topology::LawKind;
+
+namespace {
+
+double rate_of(const topology::Law& law) {
+  return law.kind == LawKind::Exponential ? 1.0 / law.mean_or_scale_or_median_or_value : 0.0;
+}
+
+/// Which targets (facility, then loads) are down for a set of down components.
+class Targets {
+ public:
+  explicit Targets(const topology::Model& m) : m_(m), eval_(m) {}
+  int count() const { return m_.n_loads + 1; }
+  /// down_t for every target.
+  const std::vector<char>& evaluate(const std::vector<char>& down) {
+    eval_.evaluate(down, served_);
+    out_.assign(count(), 0);
+    out_[0] = eval_.facility_down(served_);
+    for (int l = 0; l < m_.n_loads; ++l) out_[l + 1] = !served_[l];
+    ++evaluations_;
+    return out_;
+  }
+  bool monotone() const { return eval_.monotone(); }
+  std::size_t evaluations() const { return evaluations_; }
+
+ private:
+  const topology::Model& m_;
+  topology::StaticEvaluator eval_;
+  std::vector<char> served_, out_;
+  std::size_t evaluations_ = 0;
+};
+
+/// Independent components, monotone service: P(target down) by recursive conditioning, pruned
+/// as soon as the undecided components can no longer change the answer.
+class Pruned {
+ public:
+  Pruned(const topology::Model& m, Targets& t, std::vector<int> failing, std::vector<double> unavail)
+      : m_(m), t_(t), f_(std::move(failing)), u_(std::move(unavail)), down_(m.n, 0) {}
+
+  /// P(target down), with component `fixed` (or -1) held at `fixed_down`.
+  double probability(int target, int fixed, bool fixed_down) {
+    target_ = target;
+    fixed_ = fixed;
+    std::fill(down_.begin(), down_.end(), 0);
+    if (fixed >= 0) down_[fixed] = fixed_down;
+    return rec(0, 1.0);
+  }
+
+ private:
+  double rec(std::size_t i, double prob) {
+    while (i < f_.size() && f_[i] == fixed_) ++i;
+    if (t_.evaluate(down_)[target_]) return prob;  // down even with every undecided part up
+    if (i == f_.size()) return 0.0;
+    for (std::size_t k = i; k < f_.size(); ++k)
+      if (f_[k] != fixed_) down_[f_[k]] = 1;
+    const bool can_fail = t_.evaluate(down_)[target_];
+    for (std::size_t k = i; k < f_.size(); ++k)
+      if (f_[k] != fixed_) down_[f_[k]] = 0;
+    if (!can_fail) return 0.0;  // up even with every undecided part down
+    const int c = f_[i];
+    down_[c] = 1;
+    const double a = rec(i + 1, prob * u_[i]);
+    down_[c] = 0;
+    return a + rec(i + 1, prob * (1.0 - u_[i]));
+  }
+
+  const topology::Model& m_;
+  Targets& t_;
+  std::vector<int> f_;
+  std::vector<double> u_;
+  std::vector<char> down_;
+  int target_ = 0, fixed_ = -1;
+};
+
+}  // namespace
+
+std::string markov_refusal(const topology::Model& m) {
+  std::string why;
+  auto add = [&](const std::string& s) { why += s + "\n"; };
+  for (int c = 0; c < m.n; ++c) {
+    const std::string id = "component '" + m.ids[c] + "'";
+    switch (m.kind[c]) {
+      case Kind::Generator: add(id + " is a generator (start delays and start failures are not Markovian)"); break;
+      case Kind::Switch: add(id + " is a switch (transfers and their delays are not Markovian)"); break;
+      case Kind::Ups: add(id + " is a ups (battery charge is not Markovian)"); break;
+      case Kind::CoolingSource:
+        if (m.restart[c] > 0) add(id + " has a restart time");
+        break;
+      default: break;
+    }
+    if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
+      add(id + " has a non-exponential failure law");
+    if (m.failure[c].can_fail() && m.repair[c].kind != LawKind::Exponential)
+      add(id + " has a non-exponential repair law");
+    if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
+    if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
+  }
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.thermal_ride_through[l] > 0) add("load '" + m.load_ids[l] + "' has a thermal ride-through");
+  return why;
+}
+
+ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
+  ExactResult r;
+  r.refusal = markov_refusal(m);
+  if (!r.refusal.empty()) return r;
+
+  Targets targets(m);
+  const int nt = targets.count();
+  std::vector<int> failing;
+  std::vector<double> lam(m.n, 0.0), mu(m.n, 0.0);
+  for (int c = 0; c < m.n; ++c) {
+    lam[c] = rate_of(m.failure[c]);
+    if (lam[c] > 0) {
+      mu[c] = rate_of(m.repair[c]);
+      failing.push_back(c);
+    }
+  }
+  const int k = static_cast<int>(failing.size());
+  r.unavailability.assign(nt, 0.0);
+  r.frequency.assign(nt, 0.0);
+  const bool shared_crews = m.crews >= 0 && m.crews < k;
+  const bool independent = !shared_crews && m.cc_members.empty();
+
+  if (independent) {
+    r.states = std::pow(2.0, k);
+    std::vector<double> u(m.n, 0.0);
+    for (int c : failing) u[c] = lam[c] / (lam[c] + mu[c]);
+    if (targets.monotone()) {
+      // Most unavailable first: the recursion then prunes sooner.
+      std::stable_sort(failing.begin(), failing.end(), [&](int a, int b) { return u[a] > u[b]; });
+      std::vector<double> uf;
+      for (int c : failing) uf.push_back(u[c]);
+      Pruned pr(m, targets, failing, uf);
+      r.method = "product form, structure function (independent components)";
+      for (int t = 0; t < nt; ++t) {
+        r.unavailability[t] = pr.probability(t, -1, false);
+        // Outage frequency: sum of Birnbaum importance x each component's cycle frequency.
+        for (int c : failing) {
+          const double birnbaum = pr.probability(t, c, true) - pr.probability(t, c, false);
+          r.frequency[t] += birnbaum * lam[c] * (1.0 - u[c]);
+        }
+      }
+      r.evaluated_states = targets.evaluations();
+      return r;
+    }
+    if (k > 22) {
+      r.refusal = "the design has capacities that can bind (service is not monotone), so every one of the 2^" +
+                  std::to_string(k) + " states of its " + std::to_string(k) +
+                  " failing components would have to be evaluated: too many (at most 2^22)\n";
+      return r;
+    }
+    r.method = "product form, full enumeration (independent components)";
+    const std::size_t n_states = std::size_t{1} << k;
+    std::vector<std::vector<char>> down_of(nt, std::vector<char>(n_states));
+    std::vector<char> down(m.n, 0);
+    for (std::size_t s = 0; s < n_states; ++s) {
+      for (int i = 0; i < k; ++i) down[failing[i]] = (s >> i) & 1;
+      const auto& d = targets.evaluate(down);
+      for (int t = 0; t < nt; ++t) down_of[t][s] = d[t];
+    }
+    for (std::size_t s = 0; s < n_states; ++s) {
+      double p = 1.0;
+      for (int i = 0; i < k; ++i) p *= ((s >> i) & 1) ? u[failing[i]] : 1.0 - u[failing[i]];
+      for (int t = 0; t < nt; ++t) {
+        if (down_of[t][s]) {
+          r.unavailability[t] += p;
+          continue;
+        }
+        for (int i = 0; i < k; ++i) {
+          const std::size_t next = s ^ (std::size_t{1} << i);
+          if (down_of[t][next]) r.frequency[t] += p * (((s >> i) & 1) ? mu[failing[i]] : lam[failing[i]]);
+        }
+      }
+    }
+    r.evaluated_states = n_states;
+    return r;
+  }
+
+  // The chain of failed-component sequences: the first `crews` are being repaired (order among
+  // them does not matter), the rest wait in order of failure.
+  r.method = "continuous-time Markov chain (shared crews or common cause), sparse LU";
+  const int crews = m.crews < 0 ? k : m.crews;
+  using Seq = std::vector<int>;
+  auto canonical = [&](Seq s) {
+    std::sort(s.begin(), s.begin() + std::min<std::size_t>(crews, s.size()));
+    return s;
+  };
+  auto key = [](const Seq& s) { return std::string(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(int)); };
+  std::vector<Seq> states{Seq{}};
+  std::unordered_map<std::string, int> index{{key(Seq{}), 0}};
+  struct Tr {
+    int from, to;
+    double rate;
+  };
+  std::vector<Tr> trans;
+  std::vector<double> cc_rate = m.cc_rate;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    const Seq s = states[i];
+    std::vector<char> is_down(m.n, 0);
+    for (int c : s) is_down[c] = 1;
+    auto go = [&](Seq next, double rate) {
+      if (rate <= 0) return;
+      next = canonical(std::move(next));
+      const auto kk = key(next);
+      auto it = index.find(kk);
+      int to;
+      if (it == index.end()) {
+        to = static_cast<int>(states.size());
+        index.emplace(kk, to);
+        states.push_back(std::move(next));
+      } else {
+        to = it->second;
+      }
+      trans.push_back({static_cast<int>(i), to, rate});
+    };
+    for (int c : failing) {
+      if (is_down[c]) continue;
+      Seq next = s;
+      next.push_back(c);
+      go(next, lam[c] / m.life_stretch[c]);
+    }
+    for (std::size_t g = 0; g < m.cc_members.size(); ++g) {
+      Seq next = s;
+      for (int c : m.cc_members[g])
+        if (!is_down[c]) next.push_back(c);
+      if (next.size() > s.size()) go(next, cc_rate[g]);
+    }
+    for (std::size_t p = 0; p < s.size() && static_cast<int>(p) < crews; ++p) {
+      Seq next = s;
+      next.erase(next.begin() + static_cast<long>(p));
+      go(next, mu[s[p]]);
+    }
+    if (states.size() > max_states) {
+      r.refusal = "the chain has more than " + std::to_string(max_states) + " states (" +
+                  std::to_string(k) + " failing components sharing " + std::to_string(crews) +
+                  " crews in first-come order): too big to solve exactly\n";
+      return r;
+    }
+  }
+  const int n = static_cast<int>(states.size());
+  r.states = n;
+  // Solve pi Q = 0 with sum(pi) = 1: the transpose system, last equation replaced.
+  std::vector<Eigen::Triplet<double>> tri;
+  std::vector<double> out_rate(n, 0.0);
+  for (const auto& t : trans) {
+    out_rate[t.from] += t.rate;
+    if (t.to != n - 1) tri.emplace_back(t.to, t.from, t.rate);
+  }
+  for (int s = 0; s < n - 1; ++s) tri.emplace_back(s, s, -out_rate[s]);
+  for (int s = 0; s < n; ++s) tri.emplace_back(n - 1, s, 1.0);
+  Eigen::SparseMatrix<double> a(n, n);
+  a.setFromTriplets(tri.begin(), tri.end());
+  a.makeCompressed();
+  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
+  lu.compute(a);
+  if (lu.info() != Eigen::Success) {
+    r.refusal = "the chain's matrix could not be factorised\n";
+    return r;
+  }
+  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
+  b(n - 1) = 1.0;
+  const Eigen::VectorXd pi = lu.solve(b);
+
+  std::vector<std::vector<char>> down_of(n);
+  std::vector<char> down(m.n, 0);
+  for (int s = 0; s < n; ++s) {
+    std::fill(down.begin(), down.end(), 0);
+    for (int c : states[s]) down[c] = 1;
+    down_of[s] = targets.evaluate(down);
+  }
+  for (int s = 0; s < n; ++s)
+    for (int t = 0; t < nt; ++t)
+      if (down_of[s][t]) r.unavailability[t] += pi(s);
+  for (const auto& tr : trans)
+    for (int t = 0; t < nt; ++t)
+      if (!down_of[tr.from][t] && down_of[tr.to][t]) r.frequency[t] += pi(tr.from) * tr.rate;
+  r.evaluated_states = static_cast<std::size_t>(n);
+  return r;
+}
+
+}  // namespace ridethrough::failure_models

@@ -1,0 +1,29 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "topology/model.hpp"
+
+namespace ridethrough::failure_models {
+
+/// Exact steady state of a Markovian design (SPEC `exact`).
+struct ExactResult {
+  std::string refusal;  ///< non-empty: the design cannot be solved exactly, and why
+  std::string method;
+  double states = 0.0;             ///< size of the chain (product form: 2^k for k failing parts)
+  std::size_t evaluated_states = 0;
+  /// Index 0 is the facility (any critical load down), then each load in file order.
+  std::vector<double> unavailability;
+  std::vector<double> frequency;  ///< outages per hour
+};
+
+/// Solves the chain. Independent components (no shared crews, no common cause) use the product
+/// form and the structure function; otherwise the chain of failed-component sequences (FIFO
+/// crews, common-cause shocks) is built and solved with Eigen's sparse LU, up to `max_states`.
+ExactResult solve_exact(const topology::Model& m, std::size_t max_states = 400000);
+
+/// Every reason the design is not Markovian, one per line; empty if it is.
+std::string markov_refusal(const topology::Model& m);
+
+}  // namespace ridethrough::failure_models

@@ -1,0 +1,103 @@
+#include "topology/static_eval.hpp"
+
+namespace ridethrough::topology {
+
+StaticEvaluator::StaticEvaluator(const Model& m)
+    : m_(m), power_(m, m.power), cooling_(m, m.cooling) {}
+
+bool StaticEvaluator::facility_down(const std::vector<char>& served) const {
+  for (int l = 0; l < m_.n_loads; ++l)
+    if (m_.critical[l] && !served[l]) return true;
+  return false;
+}
+
+void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>& served) {
+  const int n = m_.n;
+  draw_ok_.assign(n, 1);
+  live_.assign(n, 0);
+  mode_.assign(n, Mode::Dead);
+  follow_.assign(n, 0);
+  power_cand_.assign(m_.power.items.size(), 1);
+  // Draws that cannot be admitted unpower their equipment, which can change what else is live:
+  // repeat until the draws settle (at most once per draw).
+  for (std::size_t round = 0; round <= m_.power.items.size(); ++round) {
+    for (int c : m_.topo) {
+      bool powered = true;
+      if (m_.powered_by.size(c) > 0) {
+        bool any = false;
+        for (int k = m_.powered_by.begin(c); k < m_.powered_by.end(c); ++k) any |= live_[m_.powered_by.idx[k]] != 0;
+        powered = any && draw_ok_[c];
+      }
+      bool fed = false;
+      int first = -1;
+      for (int k = m_.inputs.begin(c); k < m_.inputs.end(c); ++k)
+        if (live_[m_.inputs.idx[k]]) {
+          fed = true;
+          if (first < 0) first = k - m_.inputs.begin(c);
+        }
+      const bool up = !down[c] && powered;
+      bool live = false;
+      Mode mode = Mode::Pass;
+      switch (m_.kind[c]) {
+        case Kind::Source:
+        case Kind::Generator:
+        case Kind::CoolingSource:
+          live = up;
+          mode = Mode::Source;
+          break;
+        case Kind::Node:
+        case Kind::Ups: live = up && fed; break;
+        case Kind::Switch:
+          live = up && fed;
+          follow_[c] = first < 0 ? 0 : first;
+          break;
+      }
+      live_[c] = live;
+      mode_[c] = live ? mode : Mode::Dead;
+    }
+    if (m_.power.capacity_free) {
+      power_adm_.resize(m_.power.items.size());
+      for (std::size_t i = 0; i < m_.power.items.size(); ++i) {
+        bool any = false;
+        for (int a : m_.power.items[i].attach) any |= live_[a] != 0;
+        power_adm_[i] = any;
+      }
+    } else {
+      power_.admit(mode_, follow_, power_cand_, power_adm_);
+    }
+    bool changed = false;
+    for (std::size_t i = 0; i < m_.power.items.size(); ++i) {
+      const int c = m_.power.items[i].component;
+      if (c >= 0 && draw_ok_[c] != static_cast<char>(power_adm_[i] != 0)) {
+        draw_ok_[c] = power_adm_[i] != 0;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  served.assign(m_.n_loads, 0);
+  std::vector<char> has_power(m_.n_loads, 0);
+  for (std::size_t i = 0; i < m_.power.items.size(); ++i)
+    if (m_.power.items[i].load >= 0) has_power[m_.power.items[i].load] = power_adm_[i] != 0;
+  cool_cand_.assign(m_.cooling.items.size(), 0);
+  for (std::size_t i = 0; i < m_.cooling.items.size(); ++i) cool_cand_[i] = has_power[m_.cooling.items[i].load];
+  cool_adm_.assign(m_.cooling.items.size(), 0);
+  if (!m_.cooling.items.empty()) {
+    if (m_.cooling.capacity_free) {
+      for (std::size_t i = 0; i < m_.cooling.items.size(); ++i) {
+        bool any = false;
+        for (int a : m_.cooling.items[i].attach) any |= live_[a] != 0;
+        cool_adm_[i] = cool_cand_[i] && any;
+      }
+    } else {
+      cooling_.admit(mode_, follow_, cool_cand_, cool_adm_);
+    }
+  }
+  for (int l = 0; l < m_.n_loads; ++l) served[l] = has_power[l];
+  for (std::size_t i = 0; i < m_.cooling.items.size(); ++i) {
+    const int l = m_.cooling.items[i].load;
+    served[l] = served[l] && cool_adm_[i];
+  }
+}
+
+}  // namespace ridethrough::topology
