@@ -12,6 +12,7 @@
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/report.hpp"
+#include "sim/mpi.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 
@@ -83,6 +84,7 @@ experiments::RunOptions run_options(const CommonOptions& o, const nlohmann::json
 /// Writes the JSON where asked; returns true if stdout now carries the JSON alone.
 bool emit_json(const CommonOptions& o, const nlohmann::json& j) {
   if (o.json.empty()) return false;
+  if (!sim::mpi_ranks().root()) return true;  // rank 0 writes
   const std::string text = j.dump(2) + "\n";
   if (o.json == "-") {
     std::cout << text;
@@ -113,7 +115,23 @@ int check_outputs(const CommonOptions& o) {
 
 }  // namespace
 
+int run_cli(int argc, char** argv);
+
+/// Under mpirun every rank runs the same command; rank 0 alone reads out and writes results.
 int main(int argc, char** argv) {
+  const sim::Ranks ranks = sim::mpi_start(&argc, &argv);
+  if (!ranks.root()) {
+    // Other ranks stay silent: the same messages would come from rank 0.
+    std::cout.setstate(std::ios::failbit);
+    std::cerr.setstate(std::ios::failbit);
+  }
+  int rc = run_cli(argc, argv);
+  rc = sim::mpi_max(rc);
+  sim::mpi_stop();
+  return rc;
+}
+
+int run_cli(int argc, char** argv) {
   nlohmann::json command_line = nlohmann::json::array();
   for (int i = 0; i < argc; ++i) command_line.push_back(argv[i]);
   CLI::App app{"ridethrough: discrete-event Monte Carlo simulator of datacenter power and cooling reliability"};

@@ -9,6 +9,7 @@
 #include "experiments/full_results.hpp"
 #include "experiments/summary.hpp"
 #include "failure_models/facility.hpp"
+#include "sim/mpi.hpp"
 #include "sim/runner.hpp"
 
 namespace ridethrough::experiments {
@@ -64,13 +65,14 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
                           const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Accumulator total(model);
-  ProgressBar bar(options.progress);
+  ProgressBar bar(options.progress && sim::mpi_ranks().root());
   sim::BlockPlan plan{options.replications, 64};
   const unsigned threads = options.threads ? options.threads : sim::default_threads();
 
+  const sim::Ranks& ranks = sim::mpi_ranks();
   const bool full = !options.out.empty();
   std::unique_ptr<Hdf5Writer> writer;
-  if (full) {
+  if (full && ranks.root()) {
     nlohmann::json o = {{"seed", options.seed},
                         {"replications", options.replications},
                         {"threads", options.threads},
@@ -89,17 +91,45 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
       return std::unique_ptr<sim::BlockResult>(std::move(acc));
     };
   };
-  auto merge = [&](std::unique_ptr<sim::BlockResult> r) {
-    const auto& acc = static_cast<const Accumulator&>(*r);
+  auto merge_one = [&](const Accumulator& acc) {
     total.merge(acc);
     if (writer) writer->append(*acc.rows);
   };
+  // Under MPI, block b is computed by rank b % size. Rank 0 merges every block in global
+  // order, receiving the others' as their turn comes, so the result does not depend on the
+  // number of ranks; the other ranks only send.
+  std::uint64_t next = 0;  // next global block rank 0 must merge
+  auto take_remote_until = [&](std::uint64_t end) {
+    for (; next < end; ++next) {
+      const int from = static_cast<int>(next % static_cast<std::uint64_t>(ranks.size));
+      if (from == 0) continue;
+      sim::Archive a(sim::mpi_recv_block(next, from));
+      Accumulator acc(model, full);
+      acc.load(a);
+      merge_one(acc);
+    }
+  };
+  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
+    const auto& acc = static_cast<const Accumulator&>(*r);
+    if (!ranks.root()) {
+      sim::Archive a;
+      acc.save(a);
+      sim::mpi_send_block(a.bytes(), block, 0);
+      return;
+    }
+    take_remote_until(block);
+    merge_one(acc);
+    next = block + 1;
+  };
   sim::run_blocks(plan, threads, make_work, merge,
-                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank,
+                  ranks.size);
+  if (ranks.root()) take_remote_until(plan.blocks());
   Performance perf;
   perf.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   perf.threads = threads;
+  perf.ranks = ranks.size;
   auto summary = summarize(total, model, design_label(design), options.seed, options.replications, perf);
   if (writer) writer->finish(summary);
   return summary;

@@ -15,6 +15,20 @@ FullRows::FullRows(const topology::Model& m)
       tenant_sla(m.tenants.size()),
       tenant_workload(m.tenants.size()) {}
 
+void FullRows::save(sim::Archive& a) const {
+  a.put(replication), a.put(events), a.put(facility_downtime), a.put(facility_outages);
+  a.put(load_downtime), a.put(load_outages);
+  a.put(tenant_cost), a.put(tenant_sla), a.put(tenant_workload);
+  a.put(o_replication), a.put(o_load), a.put(o_start), a.put(o_duration), a.put(o_components);
+}
+
+void FullRows::load(sim::Archive& a) {
+  a.get(replication), a.get(events), a.get(facility_downtime), a.get(facility_outages);
+  a.get(load_downtime), a.get(load_outages);
+  a.get(tenant_cost), a.get(tenant_sla), a.get(tenant_workload);
+  a.get(o_replication), a.get(o_load), a.get(o_start), a.get(o_duration), a.get(o_components);
+}
+
 void FullRows::add(const failure_models::ReplicationResult& r, const topology::Model& m,
                    const std::vector<double>& load_downtime_row,
                    const std::vector<TenantCost>& costs) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/costs.hpp"
+#include "sim/archive.hpp"
 #include "failure_models/replication.hpp"
 #include "topology/design.hpp"
 #include "topology/model.hpp"
@@ -28,6 +29,8 @@ struct FullRows {
   std::vector<std::string> o_components;
 
   explicit FullRows(const topology::Model& m);
+  void save(sim::Archive& a) const;
+  void load(sim::Archive& a);
   void add(const failure_models::ReplicationResult& r, const topology::Model& m,
            const std::vector<double>& load_downtime_row, const std::vector<TenantCost>& costs);
 };

@@ -86,6 +86,67 @@ void TenantStats::merge(const TenantStats& o) {
   breach_months += o.breach_months;
 }
 
+void DowntimeStats::save(sim::Archive& a) const {
+  downtime.save(a);
+  outages.save(a);
+  downtime_sample.save(a);
+  durations.save(a);
+}
+
+void DowntimeStats::load(sim::Archive& a) {
+  downtime.load(a);
+  outages.load(a);
+  downtime_sample.load(a);
+  durations.load(a);
+}
+
+void TenantStats::save(sim::Archive& a) const {
+  cost.save(a);
+  sla.save(a);
+  workload.save(a);
+  cost_sample.save(a);
+  a.put(months);
+  a.put(breach_months);
+}
+
+void TenantStats::load(sim::Archive& a) {
+  cost.load(a);
+  sla.load(a);
+  workload.load(a);
+  cost_sample.load(a);
+  a.get(months);
+  a.get(breach_months);
+}
+
+void Accumulator::save(sim::Archive& a) const {
+  facility.save(a);
+  for (const auto& l : loads) l.save(a);
+  for (const auto& c : component_failures) c.save(a);
+  for (const auto& c : component_downtime) c.save(a);
+  a.put(component_blamed);
+  a.put(facility_outages);
+  a.put(causes);
+  for (const auto& t : tenants) t.save(a);
+  a.put(events);
+  a.put<std::uint8_t>(rows ? 1 : 0);
+  if (rows) rows->save(a);
+}
+
+void Accumulator::load(sim::Archive& a) {
+  facility.load(a);
+  for (auto& l : loads) l.load(a);
+  for (auto& c : component_failures) c.load(a);
+  for (auto& c : component_downtime) c.load(a);
+  a.get(component_blamed);
+  a.get(facility_outages);
+  a.get(causes);
+  for (auto& t : tenants) t.load(a);
+  a.get(events);
+  std::uint8_t has_rows = 0;
+  a.get(has_rows);
+  if (has_rows && rows) rows->load(a);
+}
+
 Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
     : loads(m.n_loads),
       component_failures(m.n),
@@ -223,7 +284,8 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                       {"wall_seconds", perf.wall_seconds},
                       {"events_per_second", static_cast<double>(acc.events) / wall},
                       {"replications_per_second", static_cast<double>(replications) / wall},
-                      {"threads", perf.threads}};
+                      {"threads", perf.threads},
+                      {"mpi_ranks", perf.ranks}};
   return s;
 }
 

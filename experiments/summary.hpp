@@ -24,6 +24,8 @@ struct DowntimeStats {
   /// Returns the replication's downtime within the horizon.
   double add(const std::vector<failure_models::Interval>& down, double horizon);
   void merge(const DowntimeStats& o);
+  void save(sim::Archive& a) const;
+  void load(sim::Archive& a);
 };
 
 /// Cost statistics of one tenant over replications.
@@ -32,6 +34,8 @@ struct TenantStats {
   sim::Sample cost_sample;
   std::uint64_t months = 0, breach_months = 0;
   void merge(const TenantStats& o);
+  void save(sim::Archive& a) const;
+  void load(sim::Archive& a);
 };
 
 /// Everything the summary needs, accumulated over a block of replications and merged in block
@@ -50,11 +54,15 @@ struct Accumulator : sim::BlockResult {
   Accumulator(const topology::Model& m, bool keep_rows = false);
   void add(const failure_models::ReplicationResult& r, const topology::Model& m);
   void merge(const Accumulator& o);
+  /// For MPI: a block's partial result travels to rank 0 as bytes.
+  void save(sim::Archive& a) const;
+  void load(sim::Archive& a);
 };
 
 struct Performance {
   double wall_seconds = 0.0;
   unsigned threads = 1;
+  int ranks = 1;
 };
 
 /// The summary of SPEC section 4 as JSON: the one representation every reporter reads.

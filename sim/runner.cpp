@@ -15,8 +15,12 @@ unsigned default_threads() { return std::max(1u, std::thread::hardware_concurren
 
 void run_blocks(const BlockPlan& plan, unsigned threads,
                 const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
-                const Progress& progress) {
-  const std::uint64_t nblocks = plan.blocks();
+                const Progress& progress, int rank, int ranks) {
+  // Local block k is global block rank + k * ranks.
+  const std::uint64_t all = plan.blocks();
+  const std::uint64_t r = static_cast<std::uint64_t>(rank), R = static_cast<std::uint64_t>(ranks);
+  const std::uint64_t nblocks = all > r ? (all - r + R - 1) / R : 0;
+  auto global = [&](std::uint64_t local) { return r + local * R; };
   if (threads == 0) threads = default_threads();
   threads = static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, nblocks)));
 
@@ -41,7 +45,7 @@ void run_blocks(const BlockPlan& plan, unsigned threads,
           cv.wait(lock, [&] { return failure || b < merged + 4 * std::uint64_t{threads} + 4; });
           if (failure) return;
         }
-        const std::uint64_t first = b * plan.block_size;
+        const std::uint64_t first = global(b) * plan.block_size;
         const std::uint64_t last = std::min(plan.replications, first + plan.block_size);
         auto result = work(first, last);
         {
@@ -74,13 +78,13 @@ void run_blocks(const BlockPlan& plan, unsigned threads,
       pending.erase(it);
       done = reps_done;
     }
-    merge(std::move(ready));
+    merge(global(merged), std::move(ready));
     {
       std::lock_guard lock(mu);
       ++merged;
     }
     cv.notify_all();
-    if (progress) progress(done, plan.replications);
+    if (progress) progress(std::min(done * R, plan.replications), plan.replications);
   }
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);

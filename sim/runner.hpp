@@ -21,15 +21,16 @@ struct BlockResult {
 
 using BlockWork =
     std::function<std::unique_ptr<BlockResult>(std::uint64_t first, std::uint64_t last)>;
-using BlockMerge = std::function<void(std::unique_ptr<BlockResult>)>;
+using BlockMerge = std::function<void(std::uint64_t block, std::unique_ptr<BlockResult>)>;
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
-/// Runs every block of `plan` on `threads` workers (0 = all cores). `merge` is called on the
-/// caller's thread... never concurrently, and always in block order. `make_worker_work` is
-/// called once per worker so each keeps its own scratch state (caches, buffers).
+/// Runs the blocks of `plan` that belong to this rank (block b goes to rank b % ranks) on
+/// `threads` workers (0 = all cores). `merge` is called on the caller's thread, never
+/// concurrently, in block order. `make_worker_work` is called once per worker so each keeps
+/// its own scratch state (caches, buffers).
 void run_blocks(const BlockPlan& plan, unsigned threads,
                 const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
-                const Progress& progress = {});
+                const Progress& progress = {}, int rank = 0, int ranks = 1);
 
 unsigned default_threads();
 

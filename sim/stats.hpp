@@ -3,6 +3,8 @@
 #include <optional>
 #include <vector>
 
+#include "sim/archive.hpp"
+
 namespace ridethrough::sim {
 
 /// Mean and variance by Welford's update, merged with Chan's formula. Merging is done in a
@@ -24,6 +26,9 @@ class Moments {
   double stddev() const;
   /// Half-width of the 95% interval, 1.96 s / sqrt(n).
   double ci95_half_width() const;
+
+  void save(Archive& a) const { a.put(n_), a.put(mean_), a.put(m2_); }
+  void load(Archive& a) { a.get(n_), a.get(mean_), a.get(m2_); }
 
  private:
   std::uint64_t n_ = 0;
@@ -54,6 +59,12 @@ class Sample {
   std::optional<double> cvar(std::uint64_t num, std::uint64_t den) const;
   /// The k-th smallest value, 1-based.
   double order_statistic(std::uint64_t k) const;
+
+  void save(Archive& a) const { a.put(zeros_), a.put(values_); }
+  void load(Archive& a) {
+    a.get(zeros_), a.get(values_);
+    sorted_ = false;
+  }
 
  private:
   std::uint64_t zeros_ = 0;
