@@ -12,6 +12,7 @@
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/report.hpp"
+#include "failure_models/importance.hpp"
 #include "sim/mpi.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
@@ -27,6 +28,9 @@ struct CommonOptions {
   std::string json;
   std::string out;
   bool quiet = false;
+  bool importance_sampling = false;
+  double bias = 0.5;
+  double target_rel_error = 0.0;
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
@@ -37,6 +41,15 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--json", o.json, "write the summary as JSON; '-' means stdout (JSON alone)");
   cmd->add_option("--out", o.out, "write the full results as HDF5");
   cmd->add_flag("--quiet", o.quiet, "no progress bar, no table");
+  cmd->add_flag("--importance-sampling", o.importance_sampling,
+                "steady-state estimate from regenerative cycles with balanced failure biasing "
+                "(exponential failure laws, no dynamics); -n counts cycles");
+  cmd->add_option("--bias", o.bias, "importance sampling: failure share while something is down")
+      ->check(CLI::Range(0.01, 0.99));
+  cmd->add_option("--target-rel-error", o.target_rel_error,
+                  "stop once the facility unavailability's 95% half-width is below this share of "
+                  "it (or at --replications)")
+      ->check(CLI::Range(1e-9, 1.0));
 }
 
 /// Exit status 2 with every problem on stderr, or the validated design.
@@ -44,6 +57,17 @@ struct Loaded {
   topology::Design design;
   topology::Model model;
 };
+
+/// Importance sampling needs a regenerative design; says why not on stderr.
+bool importance_ok(const CommonOptions& o, const std::string& path, const topology::Model& m) {
+  if (!o.importance_sampling) return true;
+  const std::string why = failure_models::importance_refusal(m);
+  if (why.empty()) return true;
+  std::cerr << "ridethrough: " << path << " cannot use --importance-sampling:\n";
+  std::istringstream lines(why);
+  for (std::string line; std::getline(lines, line);) std::cerr << "  - " << line << "\n";
+  return false;
+}
 
 std::optional<Loaded> load(const std::string& path, const std::vector<topology::Override>& overrides = {}) {
   auto r = topology::load_design_file(path, overrides);
@@ -78,6 +102,9 @@ experiments::RunOptions run_options(const CommonOptions& o, const nlohmann::json
   r.seed = o.seed;
   r.threads = o.threads;
   r.progress = !o.quiet && o.json != "-";
+  r.importance_sampling = o.importance_sampling;
+  r.bias = o.bias;
+  r.target_rel_error = o.target_rel_error;
   return r;
 }
 
@@ -108,6 +135,16 @@ int check_outputs(const CommonOptions& o) {
   }
   if (o.out == "-") {
     std::cerr << "ridethrough: error: --out needs a file name (HDF5 cannot go to stdout)\n";
+    return 2;
+  }
+  if (o.importance_sampling && !o.out.empty()) {
+    std::cerr << "ridethrough: error: --importance-sampling estimates from weighted cycles: it has no "
+                 "per-replication rows for --out\n";
+    return 2;
+  }
+  if (o.target_rel_error > 0 && sim::mpi_ranks().size > 1) {
+    std::cerr << "ridethrough: error: --target-rel-error is not available under mpirun with "
+                 "several ranks; give --replications instead\n";
     return 2;
   }
   return 0;
@@ -186,7 +223,7 @@ int run_cli(int argc, char** argv) {
     if (*run) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
-      if (!l) return 2;
+      if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
       const auto summary = experiments::run_design(l->design, l->model, run_options(run_o, command_line));
       const bool json_only = emit_json(run_o, summary);
       if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);
@@ -198,7 +235,7 @@ int run_cli(int argc, char** argv) {
       bool bad = false;
       for (const auto& p : cmp_designs) {
         auto l = load(p);
-        if (l) designs.push_back(std::move(*l));
+        if (l && importance_ok(cmp_o, p, l->model)) designs.push_back(std::move(*l));
         else bad = true;
       }
       if (bad) return 2;
@@ -294,6 +331,10 @@ int run_cli(int argc, char** argv) {
         }
         Loaded l{std::move(*r.design), {}};
         l.model = topology::compile(l.design);
+        if (!importance_ok(sw_o, sw_design, l.model)) {
+          bad = true;
+          continue;
+        }
         designs.push_back(std::move(l));
       }
       if (bad) return 2;

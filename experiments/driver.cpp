@@ -61,8 +61,89 @@ std::string design_label(const topology::Design& design) {
   return slash == std::string::npos ? design.path : design.path.substr(slash + 1);
 }
 
+namespace {
+
+/// Importance sampling: block b holds cycles [first, last): biased cycle i and plain cycle i
+/// each from their own stream, so a cycle is a pure function of (seed, i).
+struct CycleBlock : sim::BlockResult {
+  failure_models::CycleStats stats;
+};
+
+nlohmann::json run_importance(const topology::Design& design, const topology::Model& model,
+                              const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const sim::Ranks& ranks = sim::mpi_ranks();
+  const int targets = model.n_loads + 1;
+  failure_models::CycleStats total;
+  total.resize(targets, model.n);
+  ProgressBar bar(options.progress && ranks.root());
+  sim::BlockPlan plan{options.replications, 64};
+  const unsigned threads = options.threads ? options.threads : sim::default_threads();
+  auto make_work = [&]() -> sim::BlockWork {
+    auto sim = std::make_shared<failure_models::RegenerativeSim>(model, options.bias);
+    auto obs = std::make_shared<failure_models::CycleObservation>();
+    return [sim, obs, &options, targets, &model](std::uint64_t first, std::uint64_t last) {
+      auto block = std::make_unique<CycleBlock>();
+      block->stats.resize(targets, model.n);
+      for (std::uint64_t i = first; i < last; ++i) {
+        sim::Rng biased(sim::stream_key(options.seed, i, 0)), plain(sim::stream_key(options.seed, i, 1));
+        sim->cycle(biased, true, *obs);
+        block->stats.add_biased(*obs);
+        sim->cycle(plain, false, *obs);
+        block->stats.add_plain(*obs);
+      }
+      return std::unique_ptr<sim::BlockResult>(std::move(block));
+    };
+  };
+  std::uint64_t next = 0;
+  auto take_remote_until = [&](std::uint64_t end) {
+    for (; next < end; ++next) {
+      const int from = static_cast<int>(next % static_cast<std::uint64_t>(ranks.size));
+      if (from == 0) continue;
+      sim::Archive a(sim::mpi_recv_block(next, from));
+      failure_models::CycleStats st;
+      st.resize(targets, model.n);
+      st.load(a);
+      total.merge(st);
+    }
+  };
+  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
+    const auto& st = static_cast<const CycleBlock&>(*r).stats;
+    if (!ranks.root()) {
+      sim::Archive a;
+      st.save(a);
+      sim::mpi_send_block(a.bytes(), block, 0);
+      return true;
+    }
+    take_remote_until(block);
+    total.merge(st);
+    next = block + 1;
+    return !reached_target(total.down[0], total.length, options.target_rel_error);
+  };
+  sim::run_blocks(plan, threads, make_work, merge,
+                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
+  if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
+  Performance perf;
+  perf.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  perf.threads = threads;
+  perf.ranks = ranks.size;
+  return summarize_importance(total, model, design_label(design), options.seed, options.bias, perf);
+}
+
+}  // namespace
+
+bool reached_target(const sim::Moments& down, const sim::Moments& length, double target) {
+  if (target <= 0 || down.count() < 128 || down.mean() <= 0) return false;
+  const double mz = down.mean(), mt = length.mean();
+  const double vz = down.variance() / static_cast<double>(down.count());
+  const double vt = length.count() ? length.variance() / static_cast<double>(length.count()) : 0.0;
+  const double rel = std::sqrt(vz / (mz * mz) + vt / (mt * mt));  // relative sd of the ratio
+  return 1.96 * rel < target;
+}
+
 nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
                           const RunOptions& options) {
+  if (options.importance_sampling) return run_importance(design, model, options);
   const auto start = std::chrono::steady_clock::now();
   Accumulator total(model);
   ProgressBar bar(options.progress && sim::mpi_ranks().root());
@@ -115,22 +196,26 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
       sim::Archive a;
       acc.save(a);
       sim::mpi_send_block(a.bytes(), block, 0);
-      return;
+      return true;
     }
     take_remote_until(block);
     merge_one(acc);
     next = block + 1;
+    const auto& d = total.facility.downtime;
+    return !(options.target_rel_error > 0 && d.count() >= 128 && d.mean() > 0 &&
+             d.ci95_half_width() < options.target_rel_error * d.mean());
   };
   sim::run_blocks(plan, threads, make_work, merge,
                   [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank,
                   ranks.size);
-  if (ranks.root()) take_remote_until(plan.blocks());
+  if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
   Performance perf;
   perf.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   perf.threads = threads;
   perf.ranks = ranks.size;
-  auto summary = summarize(total, model, design_label(design), options.seed, options.replications, perf);
+  auto summary = summarize(total, model, design_label(design), options.seed,
+                           total.facility.downtime.count(), perf);
   if (writer) writer->finish(summary);
   return summary;
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/stats.hpp"
 #include "topology/design.hpp"
 #include "topology/model.hpp"
 
@@ -15,12 +16,18 @@ struct RunOptions {
   unsigned threads = 0;  ///< 0: all cores
   bool progress = false;
   std::string out;              ///< HDF5 full results; empty: none
+  double target_rel_error = 0;  ///< stop once the facility unavailability's half-width is below this share of it
+  bool importance_sampling = false;  ///< regenerative cycles with balanced failure biasing
+  double bias = 0.5;            ///< share of failures among the next events while something is down
   nlohmann::json command_line;  ///< recorded in the HDF5 attributes
 };
 
 /// Runs every replication of one design and returns its summary (SPEC section 4).
 nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
                           const RunOptions& options);
+
+/// True once the ratio estimate down/length has a 95% half-width below `target` times itself.
+bool reached_target(const sim::Moments& down, const sim::Moments& length, double target);
 
 /// The name a design goes by in reports: its `name`, else its file name.
 std::string design_label(const topology::Design& design);

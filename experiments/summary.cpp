@@ -290,3 +290,66 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
 }
 
 }  // namespace ridethrough::experiments
+
+namespace ridethrough::experiments {
+
+json summarize_importance(const failure_models::CycleStats& st, const topology::Model& m,
+                          const std::string& design, std::uint64_t seed, double bias,
+                          const Performance& perf) {
+  const double mt = st.length.mean();
+  const double var_t = st.length.variance() / static_cast<double>(std::max<std::uint64_t>(1, st.length.count()));
+  // Ratio of two independent means, per hour; 95% half-width by the delta method.
+  auto ratio = [&](const sim::Moments& z) {
+    const double mz = z.mean();
+    const double var_z = z.variance() / static_cast<double>(std::max<std::uint64_t>(1, z.count()));
+    const double r = mz / mt;
+    const double var = var_z / (mt * mt) + mz * mz * var_t / (mt * mt * mt * mt);
+    return std::make_pair(r, 1.96 * std::sqrt(var));
+  };
+  const double H = m.horizon;
+  auto block = [&](int t) {
+    const auto [u, hu] = ratio(st.down[t]);
+    const auto [f, hf] = ratio(st.outages[t]);
+    json duration = nullptr;
+    if (f > 0) duration = {{"mean", u / f}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
+    return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
+                {"unavailability", {{"mean", u}, {"ci95", {u - hu, u + hu}}, {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
+                {"outages", {{"mean", f * H}, {"ci95", {(f - hf) * H, (f + hf) * H}}}},
+                {"downtime_hours", {{"mean", u * H}, {"ci95", {(u - hu) * H, (u + hu) * H}},
+                                    {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}, {"max", nullptr}}},
+                {"outage_duration_hours", duration}};
+  };
+  json s;
+  s["version"] = RIDETHROUGH_VERSION;
+  s["design"] = design;
+  s["seed"] = seed;
+  s["replications"] = st.length.count();
+  s["horizon_hours"] = H;
+  s["method"] = "importance sampling: balanced failure biasing, regenerative cycles from all up";
+  s["importance_sampling"] = {{"cycles", st.length.count()}, {"bias", bias}, {"mean_cycle_hours", mt}};
+  s["facility"] = block(0);
+  s["facility"]["top_causes"] = json::array();
+  json loads = json::object();
+  for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = block(l + 1);
+  s["loads"] = loads;
+  double blamed_total = st.outages[0].mean();
+  json comps = json::object();
+  for (int c = 0; c < m.n; ++c) {
+    json share = nullptr;
+    if (blamed_total > 0) share = st.comp_blamed[c].mean() / blamed_total;
+    comps[m.ids[c]] = {{"failures", ratio(st.comp_failures[c]).first * H},
+                       {"downtime_hours", ratio(st.comp_down[c]).first * H},
+                       {"outage_share", share}};
+  }
+  s["components"] = comps;
+  s["tenants"] = json::object();
+  std::uint64_t cycles = st.length.count();
+  const double wall = std::max(perf.wall_seconds, 1e-9);
+  s["performance"] = {{"wall_seconds", perf.wall_seconds},
+                      {"cycles_per_second", 2.0 * static_cast<double>(cycles) / wall},
+                      {"threads", perf.threads},
+                      {"mpi_ranks", perf.ranks}};
+  return s;
+}
+
+}  // namespace ridethrough::experiments

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/full_results.hpp"
+#include "failure_models/importance.hpp"
 #include "failure_models/replication.hpp"
 #include "sim/runner.hpp"
 #include "sim/stats.hpp"
@@ -64,6 +65,13 @@ struct Performance {
   unsigned threads = 1;
   int ranks = 1;
 };
+
+/// The summary of an importance-sampling run: the same keys, steady-state estimates from
+/// regenerative cycles (ratio estimator, delta-method intervals); per-replication quantiles and
+/// tenant costs do not exist there and are null or absent.
+nlohmann::json summarize_importance(const failure_models::CycleStats& st, const topology::Model& m,
+                                    const std::string& design, std::uint64_t seed, double bias,
+                                    const Performance& perf);
 
 /// The summary of SPEC section 4 as JSON: the one representation every reporter reads.
 nlohmann::json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,

@@ -13,7 +13,7 @@ namespace ridethrough::sim {
 
 unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-void run_blocks(const BlockPlan& plan, unsigned threads,
+std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
                 const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
                 const Progress& progress, int rank, int ranks) {
   // Local block k is global block rank + k * ranks.
@@ -31,6 +31,7 @@ void run_blocks(const BlockPlan& plan, unsigned threads,
   std::uint64_t merged = 0;
   std::uint64_t reps_done = 0;
   std::exception_ptr failure;
+  bool stopped = false;
 
   // Workers hand finished blocks to the caller's thread, which merges them in order; a worker
   // waits when it runs too far ahead so memory stays bounded by a few blocks per thread.
@@ -42,8 +43,8 @@ void run_blocks(const BlockPlan& plan, unsigned threads,
         if (b >= nblocks) break;
         {
           std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return failure || b < merged + 4 * std::uint64_t{threads} + 4; });
-          if (failure) return;
+          cv.wait(lock, [&] { return failure || stopped || b < merged + 4 * std::uint64_t{threads} + 4; });
+          if (failure || stopped) return;
         }
         const std::uint64_t first = global(b) * plan.block_size;
         const std::uint64_t last = std::min(plan.replications, first + plan.block_size);
@@ -78,16 +79,22 @@ void run_blocks(const BlockPlan& plan, unsigned threads,
       pending.erase(it);
       done = reps_done;
     }
-    merge(global(merged), std::move(ready));
+    const bool go_on = merge(global(merged), std::move(ready));
     {
       std::lock_guard lock(mu);
       ++merged;
+      if (!go_on) stopped = true;
     }
     cv.notify_all();
+    if (!go_on) {
+      next.store(nblocks);  // hand out no more blocks
+      break;
+    }
     if (progress) progress(std::min(done * R, plan.replications), plan.replications);
   }
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+  return merged;
 }
 
 }  // namespace ridethrough::sim

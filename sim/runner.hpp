@@ -21,14 +21,17 @@ struct BlockResult {
 
 using BlockWork =
     std::function<std::unique_ptr<BlockResult>(std::uint64_t first, std::uint64_t last)>;
-using BlockMerge = std::function<void(std::uint64_t block, std::unique_ptr<BlockResult>)>;
+/// Returns false to stop: no further block is merged (blocks already running are discarded),
+/// so where a run stops depends only on the merged results, not on the threads.
+using BlockMerge = std::function<bool(std::uint64_t block, std::unique_ptr<BlockResult>)>;
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
+/// Returns the number of blocks merged.
 /// Runs the blocks of `plan` that belong to this rank (block b goes to rank b % ranks) on
 /// `threads` workers (0 = all cores). `merge` is called on the caller's thread, never
 /// concurrently, in block order. `make_worker_work` is called once per worker so each keeps
 /// its own scratch state (caches, buffers).
-void run_blocks(const BlockPlan& plan, unsigned threads,
+std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
                 const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
                 const Progress& progress = {}, int rank = 0, int ranks = 1);
 

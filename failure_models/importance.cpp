@@ -1,0 +1,248 @@
+#include "failure_models/importance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "failure_models/laws.hpp"
+
+namespace ridethrough::failure_models {
+
+using topology::Kind;
+using topology::LawKind;
+
+std::string importance_refusal(const topology::Model& m) {
+  std::string why;
+  auto add = [&](const std::string& s) { why += s + "\n"; };
+  for (int c = 0; c < m.n; ++c) {
+    const std::string id = "component '" + m.ids[c] + "'";
+    if (m.kind[c] == Kind::Generator || m.kind[c] == Kind::Switch || m.kind[c] == Kind::Ups)
+      add(id + " is a " + topology::kind_name(m.kind[c]) + ": its dynamics break the regenerative structure");
+    if (m.kind[c] == Kind::CoolingSource && m.restart[c] > 0) add(id + " has a restart time");
+    if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
+      add(id + " has a non-exponential failure law (repair laws may be any, failure laws must be exponential)");
+    if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
+    if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
+  }
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.thermal_ride_through[l] > 0) add("load '" + m.load_ids[l] + "' has a thermal ride-through");
+  return why;
+}
+
+RegenerativeSim::RegenerativeSim(const topology::Model& m, double bias)
+    : m_(m), bias_(bias), eval_(m), lam_(m.n, 0.0), mean_repair_(m.n, 0.0) {
+  for (int c = 0; c < m.n; ++c) {
+    if (m.failure[c].kind != LawKind::Exponential) continue;
+    // A common-cause member's own failures are stretched by 1 / (1 - beta).
+    lam_[c] = 1.0 / (m.failure[c].mean_or_scale_or_median_or_value * m.life_stretch[c]);
+    mean_repair_[c] = m.repair[c].mean();
+    failing_.push_back(c);
+  }
+}
+
+void RegenerativeSim::refresh_targets(double weight, CycleObservation& out) {
+  eval_.evaluate(down_, served_);
+  const int nt = m_.n_loads + 1;
+  for (int t = 0; t < nt; ++t) {
+    const bool d = t == 0 ? eval_.facility_down(served_) : !served_[t - 1];
+    if (d && !target_down_[t]) {
+      out.outages[t] += weight;
+      if (t == 0)
+        for (int c = 0; c < m_.n; ++c)
+          if (down_[c]) out.comp_blamed[c] += weight;
+    }
+    target_down_[t] = d;
+  }
+}
+
+void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
+  const int n = m_.n, nt = m_.n_loads + 1;
+  out.length = 0.0;
+  out.down.assign(nt, 0.0);
+  out.outages.assign(nt, 0.0);
+  out.comp_down.assign(n, 0.0);
+  out.comp_failures.assign(n, 0.0);
+  out.comp_blamed.assign(n, 0.0);
+  down_.assign(n, 0);
+  target_down_.assign(nt, 0);
+  repairs_.clear();
+  crew_queue_.clear();
+  int free_crews = m_.crews;
+  int n_down = 0;
+  double t = 0.0, weight = 1.0;
+  const auto later = std::greater<std::pair<double, int>>();
+
+  auto fail = [&](int c) {
+    down_[c] = 1;
+    ++n_down;
+    out.comp_failures[c] += weight;
+    if (free_crews < 0 || free_crews > 0) {
+      if (free_crews > 0) --free_crews;
+      repairs_.emplace_back(t + sample(m_.repair[c], rng), c);
+      std::push_heap(repairs_.begin(), repairs_.end(), later);
+    } else {
+      crew_queue_.push_back(c);
+    }
+  };
+  // Failure events: each failing component while up, and each common-cause group with an up
+  // member. Index < n: a component; n + g: group g.
+  std::vector<std::pair<int, double>> events;
+  auto collect = [&]() {
+    events.clear();
+    for (int c : failing_)
+      if (!down_[c]) events.emplace_back(c, lam_[c]);
+    for (std::size_t g = 0; g < m_.cc_members.size(); ++g) {
+      bool any = false;
+      for (int c : m_.cc_members[g]) any = any || !down_[c];
+      if (any) events.emplace_back(n + static_cast<int>(g), m_.cc_rate[g]);
+    }
+  };
+  auto apply_event = [&](int e) {
+    if (e < n) {
+      fail(e);
+    } else {
+      for (int c : m_.cc_members[e - n])
+        if (!down_[c]) fail(c);
+    }
+  };
+  auto pick = [&](const std::vector<double>& rates, double total) {
+    double x = rng.uniform() * total;
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+      x -= rates[i];
+      if (x < 0.0) return i;
+    }
+    return rates.size() - 1;
+  };
+
+  // The first failure from all up: its time keeps its law (the all-up sojourn is not rare);
+  // biased, which event it is is balanced too (uniform), so rare first failures (a
+  // transformer among feeds) start as many cycles as common ones.
+  collect();
+  double total = 0.0;
+  std::vector<double> natural;
+  for (const auto& ev : events) natural.push_back(ev.second), total += ev.second;
+  if (total <= 0.0) {  // nothing can fail: a cycle never ends
+    out.length = topology::kUnlimited;
+    return;
+  }
+  t = rng.exponential() / total;
+  std::size_t first = 0;
+  if (biased) {
+    first = std::min(events.size() - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size())));
+    weight *= natural[first] / total * static_cast<double>(events.size());
+  } else {
+    first = pick(natural, total);
+  }
+  apply_event(events[first].first);
+  refresh_targets(weight, out);
+
+  while (n_down > 0) {
+    collect();
+    double lambda = 0.0;
+    natural.clear();
+    for (const auto& ev : events) natural.push_back(ev.second), lambda += ev.second;
+    const double next_repair = repairs_.front().first;
+    const double window = next_repair - t;
+    // Does a failure happen before the next repair completes, and when? Under the true law the
+    // probability is p = 1 - exp(-lambda window). Biased (while the facility is still up), it is
+    // raised to at least `bias_`, the failure time keeps its law conditioned on falling in the
+    // window, and the failing event is drawn uniformly (balanced). Every likelihood-ratio factor
+    // is then bounded, whatever the repair law: no exponential tilting over repair times.
+    const double p = lambda > 0.0 ? -std::expm1(-lambda * window) : 0.0;
+    const bool bias_now = biased && !target_down_[0] && lambda > 0.0 && p < bias_;
+    const double q = bias_now ? bias_ : p;
+    std::size_t chosen = 0;
+    bool failure = false;
+    double end = next_repair;
+    if (q > 0.0 && rng.uniform() < q) {
+      failure = true;
+      // Exponential(lambda) conditioned on falling in [0, window): inverse of its CDF.
+      const double v = rng.uniform();
+      end = std::min(next_repair, t - std::log1p(-v * p) / lambda);
+      if (bias_now) {
+        weight *= p / q;
+        chosen = static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size()));
+        chosen = std::min(chosen, events.size() - 1);
+        weight *= natural[chosen] / lambda * static_cast<double>(events.size());
+      } else {
+        chosen = pick(natural, lambda);
+      }
+    } else if (bias_now) {
+      weight *= (1.0 - p) / (1.0 - q);
+    }
+    // The interval's observations are known once it ends: weight them with the likelihood ratio
+    // of the path up to then (a stopping time), which keeps the estimate unbiased.
+    const double dt = end - t;
+    t = end;
+    for (int k = 0; k < nt; ++k) if (target_down_[k]) out.down[k] += weight * dt;
+    for (int c = 0; c < n; ++c) if (down_[c]) out.comp_down[c] += weight * dt;
+    if (failure) {
+      apply_event(events[chosen].first);
+    } else {
+      std::pop_heap(repairs_.begin(), repairs_.end(), later);
+      const int c = repairs_.back().second;
+      repairs_.pop_back();
+      down_[c] = 0;
+      --n_down;
+      if (!crew_queue_.empty()) {
+        const int next = crew_queue_.front();
+        crew_queue_.erase(crew_queue_.begin());
+        repairs_.emplace_back(t + sample(m_.repair[next], rng), next);
+        std::push_heap(repairs_.begin(), repairs_.end(), later);
+      } else if (free_crews >= 0) {
+        ++free_crews;
+      }
+    }
+    refresh_targets(weight, out);
+  }
+  out.length = t;
+}
+
+void CycleStats::resize(int targets, int components) {
+  down.resize(targets);
+  outages.resize(targets);
+  comp_down.resize(components);
+  comp_failures.resize(components);
+  comp_blamed.resize(components);
+}
+
+void CycleStats::add_biased(const CycleObservation& o) {
+  for (std::size_t t = 0; t < down.size(); ++t) {
+    down[t].add(o.down[t]);
+    outages[t].add(o.outages[t]);
+  }
+  for (std::size_t c = 0; c < comp_down.size(); ++c) {
+    comp_down[c].add(o.comp_down[c]);
+    comp_failures[c].add(o.comp_failures[c]);
+    comp_blamed[c].add(o.comp_blamed[c]);
+  }
+}
+
+void CycleStats::add_plain(const CycleObservation& o) { length.add(o.length); }
+
+void CycleStats::merge(const CycleStats& o) {
+  length.merge(o.length);
+  for (std::size_t t = 0; t < down.size(); ++t) {
+    down[t].merge(o.down[t]);
+    outages[t].merge(o.outages[t]);
+  }
+  for (std::size_t c = 0; c < comp_down.size(); ++c) {
+    comp_down[c].merge(o.comp_down[c]);
+    comp_failures[c].merge(o.comp_failures[c]);
+    comp_blamed[c].merge(o.comp_blamed[c]);
+  }
+}
+
+void CycleStats::save(sim::Archive& a) const {
+  length.save(a);
+  for (const auto* v : {&down, &outages, &comp_down, &comp_failures, &comp_blamed})
+    for (const auto& m : *v) m.save(a);
+}
+
+void CycleStats::load(sim::Archive& a) {
+  length.load(a);
+  for (auto* v : {&down, &outages, &comp_down, &comp_failures, &comp_blamed})
+    for (auto& m : *v) m.load(a);
+}
+
+}  // namespace ridethrough::failure_models
