@@ -29,7 +29,9 @@ std::string join(const json& ids, const char* sep = ", ") {
   return out;
 }
 
-std::string nines(double a) { return a >= 1.0 ? "inf" : fmt("%.2f", -std::log10(1.0 - a)); }
+std::string nines(double a) {
+  return a >= 1.0 ? "inf" : fmt("%.2f", -std::log10(1.0 - a));
+}
 
 }  // namespace
 
@@ -43,27 +45,31 @@ json check_design(const topology::Model& m) {
     }
     for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
     for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
-    loads[m.load_ids[c.load]] = {{"served_with_everything_up", c.served_all_up},
-                                 {"single_points_of_failure", singles},
-                                 {"cut_sets", cuts},
-                                 {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
-                                 {"scheduled_maintenance_drops_it", drops}};
+    loads[m.load_ids[c.load]] = {
+        {"served_with_everything_up", c.served_all_up},
+        {"single_points_of_failure", singles},
+        {"cut_sets", cuts},
+        {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
+        {"scheduled_maintenance_drops_it", drops}};
   }
   return {{"loads", loads}};
 }
 
 void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
                  const json& check) {
-  os << "design: " << design_label(d) << " (" << m.n << " components, " << m.n_loads << (m.n_loads == 1 ? " load" : " loads") << "): valid\n\n";
+  os << "design: " << design_label(d) << " (" << m.n << " components, " << m.n_loads
+     << (m.n_loads == 1 ? " load" : " loads") << "): valid\n\n";
   os << "topology:\n";
   for (int c = 0; c < m.n; ++c) {
     os << "  " << pad(m.ids[c], 18) << pad(topology::kind_name(m.kind[c]), 15)
        << pad(m.net[c] == topology::Net::Cooling ? "cooling" : "power", 8);
     std::string in;
-    for (int k = m.inputs.begin(c); k < m.inputs.end(c); ++k) in += (in.empty() ? "" : ", ") + m.ids[m.inputs.idx[k]];
+    for (int k = m.inputs.begin(c); k < m.inputs.end(c); ++k)
+      in += (in.empty() ? "" : ", ") + m.ids[m.inputs.idx[k]];
     if (!in.empty()) os << " <- " << in;
     std::string pb;
-    for (int k = m.powered_by.begin(c); k < m.powered_by.end(c); ++k) pb += (pb.empty() ? "" : ", ") + m.ids[m.powered_by.idx[k]];
+    for (int k = m.powered_by.begin(c); k < m.powered_by.end(c); ++k)
+      pb += (pb.empty() ? "" : ", ") + m.ids[m.powered_by.idx[k]];
     if (!pb.empty()) os << "  (powered by " << pb << ")";
     if (m.capacity[c] != topology::kUnlimited) os << "  [" << fmt("%g", m.capacity[c]) << " kW]";
     os << "\n";
@@ -72,10 +78,12 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     os << "  load " << pad(m.load_ids[l], 13) << pad(fmt("%g kW", m.demand[l]), 15)
        << pad(m.critical[l] ? "critical" : "flexible", 8) << " <- ";
     std::string p;
-    for (int k = m.load_power.begin(l); k < m.load_power.end(l); ++k) p += (p.empty() ? "" : ", ") + m.ids[m.load_power.idx[k]];
+    for (int k = m.load_power.begin(l); k < m.load_power.end(l); ++k)
+      p += (p.empty() ? "" : ", ") + m.ids[m.load_power.idx[k]];
     os << p;
     std::string c;
-    for (int k = m.load_cooling.begin(l); k < m.load_cooling.end(l); ++k) c += (c.empty() ? "" : ", ") + m.ids[m.load_cooling.idx[k]];
+    for (int k = m.load_cooling.begin(l); k < m.load_cooling.end(l); ++k)
+      c += (c.empty() ? "" : ", ") + m.ids[m.load_cooling.idx[k]];
     if (!c.empty()) os << "; cooled by " << c;
     os << "\n";
   }
@@ -96,9 +104,11 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     if (l["concurrently_maintainable"].get<bool>()) {
       os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
     } else {
-      os << "  concurrently maintainable: NO: taking any single point of failure out for planned work drops it\n";
+      os << "  concurrently maintainable: NO: taking any single point of failure out for planned "
+            "work drops it\n";
       if (!l["scheduled_maintenance_drops_it"].empty())
-        os << "  scheduled maintenance that will drop it: " << join(l["scheduled_maintenance_drops_it"]) << "\n";
+        os << "  scheduled maintenance that will drop it: "
+           << join(l["scheduled_maintenance_drops_it"]) << "\n";
     }
   }
 }
@@ -128,7 +138,8 @@ json exact_design(const topology::Design& d, const topology::Model& m) {
 }
 
 void print_exact(std::ostream& os, const json& e) {
-  os << "design: " << e["design"].get<std::string>() << "\nexact steady state: " << e["method"].get<std::string>()
+  os << "design: " << e["design"].get<std::string>()
+     << "\nexact steady state: " << e["method"].get<std::string>()
      << "\nchain size: " << fmt("%.6g", e["states"].get<double>()) << " states ("
      << e["evaluated_states"] << " evaluated)\n\n";
   os << pad("", 22) << pad("availability", 22) << pad("nines", 7) << pad("downtime h", 14)
@@ -138,8 +149,9 @@ void print_exact(std::ostream& os, const json& e) {
     os << pad(name, 22) << pad(fmt("%.12f", a), 22) << pad(nines(a), 7)
        << pad(fmt("%.6g", b["downtime_hours"]["mean"].get<double>()), 14)
        << pad(fmt("%.6g", b["outages"]["mean"].get<double>()), 14)
-       << (b["outage_duration_hours"].is_null() ? std::string("-")
-                                                : fmt("%.6g", b["outage_duration_hours"]["mean"].get<double>()))
+       << (b["outage_duration_hours"].is_null()
+               ? std::string("-")
+               : fmt("%.6g", b["outage_duration_hours"]["mean"].get<double>()))
        << "\n";
   };
   row("facility", e["facility"]);
@@ -151,7 +163,8 @@ void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
   if (points.empty()) return;
   std::vector<std::string> keys;
   for (const auto& [k, v] : points[0]["sweep"].items()) keys.push_back(k);
-  os << "sweep: " << points[0]["replications"] << " replications per point, seed " << points[0]["seed"] << "\n\n";
+  os << "sweep: " << points[0]["replications"] << " replications per point, seed "
+     << points[0]["seed"] << "\n\n";
   for (const auto& k : keys) os << pad(k, std::max<std::size_t>(12, k.size() + 2));
   os << pad("availability", 16) << pad("nines", 7) << pad("downtime h", 12) << pad("outages", 11);
   std::vector<std::string> tenants;
@@ -163,13 +176,16 @@ void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
   if (econ) os << "expected total";
   os << "\n";
   for (const auto& p : points) {
-    for (const auto& k : keys) os << pad(p["sweep"][k].get<std::string>(), std::max<std::size_t>(12, k.size() + 2));
+    for (const auto& k : keys)
+      os << pad(p["sweep"][k].get<std::string>(), std::max<std::size_t>(12, k.size() + 2));
     const double a = p["facility"]["availability"]["mean"].get<double>();
     os << pad(fmt("%.7f%%", 100 * a), 16) << pad(nines(a), 7)
        << pad(fmt("%.4g", p["facility"]["downtime_hours"]["mean"].get<double>()), 12)
        << pad(fmt("%.4g", p["facility"]["outages"]["mean"].get<double>()), 11);
-    for (const auto& t : tenants) os << pad(fmt("%.6g", p["tenants"][t]["cost"]["mean"].get<double>()), 16);
-    if (econ && p.contains("economics")) os << fmt("%.6g", p["economics"]["expected_total_cost"].get<double>());
+    for (const auto& t : tenants)
+      os << pad(fmt("%.6g", p["tenants"][t]["cost"]["mean"].get<double>()), 16);
+    if (econ && p.contains("economics"))
+      os << fmt("%.6g", p["economics"]["expected_total_cost"].get<double>());
     os << "\n";
   }
 }

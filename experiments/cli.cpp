@@ -1,7 +1,7 @@
 // The command-line front end: the only file that knows CLI11. It parses options, loads and
 // validates designs, and hands them to the drivers and reporters.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -34,10 +34,13 @@ struct CommonOptions {
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
-  cmd->add_option("-n,--replications", o.replications, "independent replications, each one horizon long")
+  cmd->add_option("-n,--replications", o.replications,
+                  "independent replications, each one horizon long")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", o.seed, "master seed; results depend only on seed, replications and design");
-  cmd->add_option("--threads", o.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", o.seed,
+                  "master seed; results depend only on seed, replications and design");
+  cmd->add_option("--threads", o.threads, "worker threads (default: all cores)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--json", o.json, "write the summary as JSON; '-' means stdout (JSON alone)");
   cmd->add_option("--out", o.out, "write the full results as HDF5");
   cmd->add_flag("--quiet", o.quiet, "no progress bar, no table");
@@ -69,7 +72,8 @@ bool importance_ok(const CommonOptions& o, const std::string& path, const topolo
   return false;
 }
 
-std::optional<Loaded> load(const std::string& path, const std::vector<topology::Override>& overrides = {}) {
+std::optional<Loaded> load(const std::string& path,
+                           const std::vector<topology::Override>& overrides = {}) {
   auto r = topology::load_design_file(path, overrides);
   if (!r.design) {
     for (const auto& d : r.errors) std::cerr << topology::format_diagnostic(path, d) << "\n";
@@ -123,7 +127,8 @@ bool emit_json(const CommonOptions& o, const nlohmann::json& j) {
 
 /// Checks the output options before anything is simulated: 0 if fine, else exit status 2.
 int check_outputs(const CommonOptions& o) {
-  for (const auto& [flag, path] : {std::pair<const char*, std::string>{"--json", o.json}, {"--out", o.out}}) {
+  for (const auto& [flag, path] :
+       {std::pair<const char*, std::string>{"--json", o.json}, {"--out", o.out}}) {
     if (path.empty() || path == "-") continue;
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
@@ -138,8 +143,9 @@ int check_outputs(const CommonOptions& o) {
     return 2;
   }
   if (o.importance_sampling && !o.out.empty()) {
-    std::cerr << "ridethrough: error: --importance-sampling estimates from weighted cycles: it has no "
-                 "per-replication rows for --out\n";
+    std::cerr
+        << "ridethrough: error: --importance-sampling estimates from weighted cycles: it has no "
+           "per-replication rows for --out\n";
     return 2;
   }
   if (o.target_rel_error > 0 && sim::mpi_ranks().size > 1) {
@@ -171,7 +177,9 @@ int main(int argc, char** argv) {
 int run_cli(int argc, char** argv) {
   nlohmann::json command_line = nlohmann::json::array();
   for (int i = 0; i < argc; ++i) command_line.push_back(argv[i]);
-  CLI::App app{"ridethrough: discrete-event Monte Carlo simulator of datacenter power and cooling reliability"};
+  CLI::App app{
+      "ridethrough: discrete-event Monte Carlo simulator of datacenter power and cooling "
+      "reliability"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(RIDETHROUGH_VERSION));
 
@@ -183,26 +191,33 @@ int run_cli(int argc, char** argv) {
 
   CommonOptions cmp_o;
   std::vector<std::string> cmp_designs;
-  auto* compare = app.add_subcommand("compare", "simulate several designs with the same seed and replications");
+  auto* compare =
+      app.add_subcommand("compare", "simulate several designs with the same seed and replications");
   compare->add_option("designs", cmp_designs, "design files (YAML)")->required()->expected(1, -1);
   add_common(compare, cmp_o);
 
   CommonOptions sw_o;
   std::string sw_design;
   std::vector<std::string> sw_vary;
-  auto* sweep = app.add_subcommand("sweep", "one run per value (a grid for several --vary), same seed for each");
+  auto* sweep = app.add_subcommand(
+      "sweep", "one run per value (a grid for several --vary), same seed for each");
   sweep->add_option("design", sw_design, "design file (YAML)")->required();
-  sweep->add_option("--vary", sw_vary, "PATH=V1,V2,...: a dotted key path into the design and its values")
+  sweep
+      ->add_option("--vary", sw_vary,
+                   "PATH=V1,V2,...: a dotted key path into the design and its values")
       ->required();
   add_common(sweep, sw_o);
 
   std::string check_design_path, check_json;
-  auto* check = app.add_subcommand("check", "validate; print the topology, single points of failure and minimal cut sets of order <= 2");
+  auto* check = app.add_subcommand(
+      "check",
+      "validate; print the topology, single points of failure and minimal cut sets of order <= 2");
   check->add_option("design", check_design_path, "design file (YAML)")->required();
   check->add_option("--json", check_json, "write the result as JSON; '-' means stdout");
 
   std::string exact_design_path, exact_json;
-  auto* exact = app.add_subcommand("exact", "exact steady-state availability and outage frequency of a Markovian design");
+  auto* exact = app.add_subcommand(
+      "exact", "exact steady-state availability and outage frequency of a Markovian design");
   exact->add_option("design", exact_design_path, "design file (YAML)")->required();
   exact->add_option("--json", exact_json, "write the result as JSON; '-' means stdout");
 
@@ -224,7 +239,8 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
       if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
-      const auto summary = experiments::run_design(l->design, l->model, run_options(run_o, command_line));
+      const auto summary =
+          experiments::run_design(l->design, l->model, run_options(run_o, command_line));
       const bool json_only = emit_json(run_o, summary);
       if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);
       return 0;
@@ -235,8 +251,10 @@ int run_cli(int argc, char** argv) {
       bool bad = false;
       for (const auto& p : cmp_designs) {
         auto l = load(p);
-        if (l && importance_ok(cmp_o, p, l->model)) designs.push_back(std::move(*l));
-        else bad = true;
+        if (l && importance_ok(cmp_o, p, l->model))
+          designs.push_back(std::move(*l));
+        else
+          bad = true;
       }
       if (bad) return 2;
       nlohmann::json all = nlohmann::json::array();

@@ -34,8 +34,8 @@ double month_sla_cost(const topology::Tenant& t, double availability, int incide
 double training_hours(const std::vector<Interval>& incidents, double checkpoint_interval,
                       double restart_time) {
   double hours = 0.0;
-  double job_start = 0.0;   // when the job last (re)started running
-  double resume = 0.0;      // end of the restart in progress (running from then on)
+  double job_start = 0.0;  // when the job last (re)started running
+  double resume = 0.0;     // end of the restart in progress (running from then on)
   double restart_from = 0.0;
   for (const auto& iv : incidents) {
     const double s = std::max(iv.start, 0.0);
@@ -86,17 +86,20 @@ TenantCost tenant_cost(const topology::Tenant& t,
   }
   switch (t.workload) {
     case topology::WorkloadKind::Training:
-      c.workload = t.cost_per_hour * training_hours(incidents, t.checkpoint_interval, t.restart_time);
+      c.workload =
+          t.cost_per_hour * training_hours(incidents, t.checkpoint_interval, t.restart_time);
       break;
     case topology::WorkloadKind::Mining: {
       // Energy not received, load by load; an outage is followed to its end.
       double mwh = 0.0;
       for (std::size_t i = 0; i < loads.size(); ++i)
-        for (const auto& iv : *loads[i]) mwh += demands[i] / 1000.0 * (iv.end - std::max(iv.start, 0.0));
+        for (const auto& iv : *loads[i])
+          mwh += demands[i] / 1000.0 * (iv.end - std::max(iv.start, 0.0));
       c.workload = t.revenue_per_mwh * mwh;
       break;
     }
-    case topology::WorkloadKind::None: break;
+    case topology::WorkloadKind::None:
+      break;
   }
   return c;
 }

@@ -86,7 +86,8 @@ nlohmann::json run_importance(const topology::Design& design, const topology::Mo
       auto block = std::make_unique<CycleBlock>();
       block->stats.resize(targets, model.n);
       for (std::uint64_t i = first; i < last; ++i) {
-        sim::Rng biased(sim::stream_key(options.seed, i, 0)), plain(sim::stream_key(options.seed, i, 1));
+        sim::Rng biased(sim::stream_key(options.seed, i, 0)),
+            plain(sim::stream_key(options.seed, i, 1));
         sim->cycle(biased, true, *obs);
         block->stats.add_biased(*obs);
         sim->cycle(plain, false, *obs);
@@ -120,11 +121,13 @@ nlohmann::json run_importance(const topology::Design& design, const topology::Mo
     next = block + 1;
     return !reached_target(total.down[0], total.length, options.target_rel_error);
   };
-  sim::run_blocks(plan, threads, make_work, merge,
-                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
+  sim::run_blocks(
+      plan, threads, make_work, merge,
+      [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
   if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
   Performance perf;
-  perf.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  perf.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   perf.threads = threads;
   perf.ranks = ranks.size;
   return summarize_importance(total, model, design_label(design), options.seed, options.bias, perf);
@@ -214,9 +217,9 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
     return !(options.target_rel_error > 0 && checkpoint(d.count()) && d.mean() > 0 &&
              d.ci95_half_width() < options.target_rel_error * d.mean());
   };
-  sim::run_blocks(plan, threads, make_work, merge,
-                  [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank,
-                  ranks.size);
+  sim::run_blocks(
+      plan, threads, make_work, merge,
+      [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
   if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
   Performance perf;
   perf.wall_seconds =

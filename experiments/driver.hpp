@@ -15,8 +15,9 @@ struct RunOptions {
   std::uint64_t seed = 1;
   unsigned threads = 0;  ///< 0: all cores
   bool progress = false;
-  std::string out;              ///< HDF5 full results; empty: none
-  double target_rel_error = 0;  ///< stop once the facility unavailability's half-width is below this share of it
+  std::string out;  ///< HDF5 full results; empty: none
+  double target_rel_error =
+      0;  ///< stop once the facility unavailability's half-width is below this share of it
   bool importance_sampling = false;  ///< regenerative cycles with balanced failure biasing
   double bias = 0.5;            ///< share of failures among the next events while something is down
   nlohmann::json command_line;  ///< recorded in the HDF5 attributes

@@ -46,7 +46,8 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
       o_start.push_back(iv.start);
       o_duration.push_back(iv.end - iv.start);
       std::string ids;
-      for (auto k = iv.blame_begin; k < iv.blame_end; ++k) ids += (ids.empty() ? "" : " ") + m.ids[r.blame[k]];
+      for (auto k = iv.blame_begin; k < iv.blame_end; ++k)
+        ids += (ids.empty() ? "" : " ") + m.ids[r.blame[k]];
       o_components.push_back(std::move(ids));
     }
     return std::make_pair(downtime, count);
@@ -133,8 +134,8 @@ struct Hdf5Writer::Impl {
   explicit Impl(const topology::Model& model) : m(model) {}
 };
 
-Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d,
-                       const topology::Model& m, const nlohmann::json& options)
+Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const topology::Model& m,
+                       const nlohmann::json& options)
     : impl_(std::make_unique<Impl>(m)) {
   auto& I = *impl_;
   I.path = path;
@@ -160,16 +161,19 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d,
     H5::Group reps = I.file.createGroup("/replications");
     const auto u64 = H5::PredType::NATIVE_UINT64, u32 = H5::PredType::NATIVE_UINT32,
                f64 = H5::PredType::NATIVE_DOUBLE, i32 = H5::PredType::NATIVE_INT32;
-    auto col = [&](H5::Group& g, const std::string& name, const H5::DataType& t, const std::string& doc) {
-      return std::make_unique<Column>(g, name, t, doc);
-    };
+    auto col = [&](H5::Group& g, const std::string& name, const H5::DataType& t,
+                   const std::string& doc) { return std::make_unique<Column>(g, name, t, doc); };
     I.rep_cols.push_back(col(reps, "replication", u64, "replication index"));
     I.rep_cols.push_back(col(reps, "events", u64, "events simulated"));
-    I.rep_cols.push_back(col(reps, "facility_downtime_hours", f64, "hours with a critical load down, within the horizon"));
-    I.rep_cols.push_back(col(reps, "facility_outages", u32, "facility outages starting within the horizon"));
+    I.rep_cols.push_back(col(reps, "facility_downtime_hours", f64,
+                             "hours with a critical load down, within the horizon"));
+    I.rep_cols.push_back(
+        col(reps, "facility_outages", u32, "facility outages starting within the horizon"));
     for (const auto& id : m.load_ids) {
-      I.rep_cols.push_back(col(reps, id + ".downtime_hours", f64, "load downtime within the horizon"));
-      I.rep_cols.push_back(col(reps, id + ".outages", u32, "load outages starting within the horizon"));
+      I.rep_cols.push_back(
+          col(reps, id + ".downtime_hours", f64, "load downtime within the horizon"));
+      I.rep_cols.push_back(
+          col(reps, id + ".outages", u32, "load outages starting within the horizon"));
     }
     for (const auto& id : tenant_ids) {
       I.rep_cols.push_back(col(reps, id + ".cost", f64, "tenant cost: SLA + workload"));
@@ -183,7 +187,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d,
     I.o_load_id = col(outs, "load_id", str, "load id, or 'facility'");
     I.o_start = col(outs, "start_hours", f64, "start, hours from the end of the warmup");
     I.o_duration = col(outs, "duration_hours", f64, "full length (followed past the horizon)");
-    I.o_components = col(outs, "components_down", str, "components down when it began, space-separated");
+    I.o_components =
+        col(outs, "components_down", str, "components down when it began, space-separated");
   } catch (const H5::Exception& e) {
     std::remove(I.tmp.c_str());
     throw std::runtime_error("cannot write HDF5 file '" + path + "': " + e.getDetailMsg());

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/costs.hpp"
-#include "sim/archive.hpp"
 #include "failure_models/replication.hpp"
+#include "sim/archive.hpp"
 #include "topology/design.hpp"
 #include "topology/model.hpp"
 
@@ -19,8 +19,8 @@ struct FullRows {
   std::vector<std::uint64_t> replication, events;
   std::vector<double> facility_downtime;
   std::vector<std::uint32_t> facility_outages;
-  std::vector<std::vector<double>> load_downtime;          ///< [load][row]
-  std::vector<std::vector<std::uint32_t>> load_outages;    ///< [load][row]
+  std::vector<std::vector<double>> load_downtime;                             ///< [load][row]
+  std::vector<std::vector<std::uint32_t>> load_outages;                       ///< [load][row]
   std::vector<std::vector<double>> tenant_cost, tenant_sla, tenant_workload;  ///< [tenant][row]
   // One row per outage (loads, then the facility as load -1).
   std::vector<std::uint64_t> o_replication;

@@ -59,15 +59,15 @@ void row(std::ostream& os, const std::string& name, const json& b) {
 }  // namespace
 
 void print_run_table(std::ostream& os, const json& s) {
-  os << "design: " << s["design"].get<std::string>() << "  (" << s["replications"] << " replications of "
-     << num(s["horizon_hours"], "%g") << " h, seed " << s["seed"] << ")\n\n";
+  os << "design: " << s["design"].get<std::string>() << "  (" << s["replications"]
+     << " replications of " << num(s["horizon_hours"], "%g") << " h, seed " << s["seed"] << ")\n\n";
   os << pad("", 22) << pad("availability ±95%", 28) << pad("nines", 7) << pad("downtime h", 12)
      << pad("outages", 11) << "mean outage h\n";
   row(os, "facility", s["facility"]);
   for (const auto& [name, b] : s["loads"].items()) row(os, "  " + name, b);
   const auto& d = s["facility"]["downtime_hours"];
-  os << "\nfacility downtime per replication (h): p50 " << num(d["p50"]) << "  p90 " << num(d["p90"])
-     << "  p99 " << num(d["p99"]) << "  max " << num(d["max"]) << "\n";
+  os << "\nfacility downtime per replication (h): p50 " << num(d["p50"]) << "  p90 "
+     << num(d["p90"]) << "  p99 " << num(d["p99"]) << "  max " << num(d["max"]) << "\n";
   const auto& o = s["facility"]["outage_duration_hours"];
   if (!o.is_null())
     os << "facility outage duration (h):         p50 " << num(o["p50"]) << "  p90 " << num(o["p90"])
@@ -77,19 +77,23 @@ void print_run_table(std::ostream& os, const json& s) {
     os << "\ntop causes of facility outages (components down when it began):\n";
     for (const auto& c : s["facility"]["top_causes"]) {
       std::string ids;
-      for (const auto& id : c["components"]) ids += (ids.empty() ? "" : " + ") + id.get<std::string>();
+      for (const auto& id : c["components"])
+        ids += (ids.empty() ? "" : " + ") + id.get<std::string>();
       if (ids.empty()) ids = "(none down: a dynamic cause such as a transfer or battery run-out)";
-      os << "  " << std::setw(6) << fmt("%.1f%%", 100.0 * c["share"].get<double>()) << "  " << ids << "\n";
+      os << "  " << std::setw(6) << fmt("%.1f%%", 100.0 * c["share"].get<double>()) << "  " << ids
+         << "\n";
     }
   }
 
   if (!s["tenants"].empty()) {
-    os << "\n" << pad("tenant", 22) << pad("cost mean", 14) << pad("p99", 14) << pad("cvar99", 14)
+    os << "\n"
+       << pad("tenant", 22) << pad("cost mean", 14) << pad("p99", 14) << pad("cvar99", 14)
        << pad("max", 14) << "SLA breach months\n";
     for (const auto& [name, t] : s["tenants"].items()) {
       const auto& c = t["cost"];
-      os << pad("  " + name, 22) << pad(num(c["mean"], "%.6g"), 14) << pad(num(c["p99"], "%.6g"), 14)
-         << pad(num(c["cvar99"], "%.6g"), 14) << pad(num(c["max"], "%.6g"), 14)
+      os << pad("  " + name, 22) << pad(num(c["mean"], "%.6g"), 14)
+         << pad(num(c["p99"], "%.6g"), 14) << pad(num(c["cvar99"], "%.6g"), 14)
+         << pad(num(c["max"], "%.6g"), 14)
          << (t["sla_breach_probability"].is_null()
                  ? std::string("-")
                  : fmt("%.3g%%", 100.0 * t["sla_breach_probability"].get<double>()))
@@ -109,28 +113,35 @@ void print_run_table(std::ostream& os, const json& s) {
   for (const auto& [name, c] : s["components"].items()) comps.emplace_back(name, c);
   using Entry = std::pair<std::string, json>;
   std::stable_sort(comps.begin(), comps.end(), [](const Entry& a, const Entry& b) {
-    const double sa = a.second["outage_share"].is_null() ? 0 : a.second["outage_share"].get<double>();
-    const double sb = b.second["outage_share"].is_null() ? 0 : b.second["outage_share"].get<double>();
+    const double sa =
+        a.second["outage_share"].is_null() ? 0 : a.second["outage_share"].get<double>();
+    const double sb =
+        b.second["outage_share"].is_null() ? 0 : b.second["outage_share"].get<double>();
     if (sa != sb) return sa > sb;
     return a.second["downtime_hours"].get<double>() > b.second["downtime_hours"].get<double>();
   });
-  os << "\n" << pad("component", 22) << pad("outage share", 14) << pad("failures", 11) << "downtime h\n";
+  os << "\n"
+     << pad("component", 22) << pad("outage share", 14) << pad("failures", 11) << "downtime h\n";
   for (std::size_t k = 0; k < comps.size() && k < 10; ++k) {
     const auto& c = comps[k].second;
     os << pad("  " + comps[k].first, 22)
-       << pad(c["outage_share"].is_null() ? "-" : fmt("%.1f%%", 100.0 * c["outage_share"].get<double>()), 14)
+       << pad(c["outage_share"].is_null() ? "-"
+                                          : fmt("%.1f%%", 100.0 * c["outage_share"].get<double>()),
+              14)
        << pad(num(c["failures"]), 11) << num(c["downtime_hours"]) << "\n";
   }
   if (comps.size() > 10) os << "  ... " << comps.size() - 10 << " more in --json\n";
   const auto& p = s["performance"];
-  os << "\nperformance: " << p["events"] << " events in " << num(p["wall_seconds"], "%.3g") << " s ("
-     << num(p["events_per_second"], "%.3g") << " events/s, " << num(p["replications_per_second"], "%.3g")
-     << " replications/s, " << p["threads"] << " threads)\n";
+  os << "\nperformance: " << p["events"] << " events in " << num(p["wall_seconds"], "%.3g")
+     << " s (" << num(p["events_per_second"], "%.3g") << " events/s, "
+     << num(p["replications_per_second"], "%.3g") << " replications/s, " << p["threads"]
+     << " threads)\n";
 }
 
 void print_compare_table(std::ostream& os, const std::vector<json>& all) {
   if (all.empty()) return;
-  os << "compare: " << all[0]["replications"] << " replications each, seed " << all[0]["seed"] << "\n\n";
+  os << "compare: " << all[0]["replications"] << " replications each, seed " << all[0]["seed"]
+     << "\n\n";
   const std::size_t w = 24;
   os << pad("", 30);
   for (const auto& s : all) os << pad(s["design"].get<std::string>().substr(0, w - 1), w);
@@ -140,13 +151,17 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
     for (const auto& s : all) os << pad(cell(s), w);
     os << "\n";
   };
-  line("availability", [](const json& s) { return percent_availability(s["facility"]["availability"]["mean"].get<double>()); });
+  line("availability", [](const json& s) {
+    return percent_availability(s["facility"]["availability"]["mean"].get<double>());
+  });
   line("  ±95%", [](const json& s) {
     const auto& ci = s["facility"]["availability"]["ci95"];
     return fmt("%.2g", 50.0 * (ci[1].get<double>() - ci[0].get<double>())) + " pts";
   });
-  line("nines", [](const json& s) { return nines(s["facility"]["availability"]["mean"].get<double>()); });
-  line("downtime h / horizon", [](const json& s) { return num(s["facility"]["downtime_hours"]["mean"]); });
+  line("nines",
+       [](const json& s) { return nines(s["facility"]["availability"]["mean"].get<double>()); });
+  line("downtime h / horizon",
+       [](const json& s) { return num(s["facility"]["downtime_hours"]["mean"]); });
   line("downtime p99 h", [](const json& s) { return num(s["facility"]["downtime_hours"]["p99"]); });
   line("outages / horizon", [](const json& s) { return num(s["facility"]["outages"]["mean"]); });
   line("mean outage h", [](const json& s) {
@@ -170,20 +185,27 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
   bool any_econ = false;
   for (const auto& s : all) any_econ = any_econ || s.contains("economics");
   if (any_econ) {
-    line("capex", [](const json& s) { return s.contains("economics") ? num(s["economics"]["capex"], "%.6g") : std::string("-"); });
+    line("capex", [](const json& s) {
+      return s.contains("economics") ? num(s["economics"]["capex"], "%.6g") : std::string("-");
+    });
     line("expected total cost", [](const json& s) {
-      return s.contains("economics") ? num(s["economics"]["expected_total_cost"], "%.6g") : std::string("-");
+      return s.contains("economics") ? num(s["economics"]["expected_total_cost"], "%.6g")
+                                     : std::string("-");
     });
     line("rank (by expected total cost)", [](const json& s) {
-      return s.contains("economics") && s["economics"].contains("rank") ? std::to_string(s["economics"]["rank"].get<int>()) : std::string("-");
+      return s.contains("economics") && s["economics"].contains("rank")
+                 ? std::to_string(s["economics"]["rank"].get<int>())
+                 : std::string("-");
     });
   }
   line("top cause", [](const json& s) {
     const auto& t = s["facility"]["top_causes"];
     if (t.empty()) return std::string("-");
     std::string ids;
-    for (const auto& id : t[0]["components"]) ids += (ids.empty() ? "" : "+") + id.get<std::string>();
-    return (ids.empty() ? std::string("(dynamic)") : ids) + " " + fmt("%.0f%%", 100.0 * t[0]["share"].get<double>());
+    for (const auto& id : t[0]["components"])
+      ids += (ids.empty() ? "" : "+") + id.get<std::string>();
+    return (ids.empty() ? std::string("(dynamic)") : ids) + " " +
+           fmt("%.0f%%", 100.0 * t[0]["share"].get<double>());
   });
 }
 

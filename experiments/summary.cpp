@@ -11,7 +11,9 @@ using nlohmann::json;
 
 namespace {
 
-json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optional(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
 json mean_ci(const sim::Moments& m, double scale = 1.0, double offset = 0.0) {
   const double mean = offset + scale * m.mean();
@@ -28,8 +30,9 @@ json downtime_block(DowntimeStats& s, double horizon) {
   s.downtime_sample.finalize();
   const auto& d = s.downtime_sample;
   out["downtime_hours"] = {{"mean", s.downtime.mean()},
-                           {"ci95", {s.downtime.mean() - s.downtime.ci95_half_width(),
-                                     s.downtime.mean() + s.downtime.ci95_half_width()}},
+                           {"ci95",
+                            {s.downtime.mean() - s.downtime.ci95_half_width(),
+                             s.downtime.mean() + s.downtime.ci95_half_width()}},
                            {"std", s.downtime.stddev()},
                            {"p50", optional(d.quantile(50, 100))},
                            {"p90", optional(d.quantile(90, 100))},
@@ -218,7 +221,8 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["facility"] = downtime_block(acc.facility, m.horizon);
 
   // The most frequent combinations of components down when a facility outage began.
-  std::vector<std::pair<std::vector<int>, std::uint64_t>> causes(acc.causes.begin(), acc.causes.end());
+  std::vector<std::pair<std::vector<int>, std::uint64_t>> causes(acc.causes.begin(),
+                                                                 acc.causes.end());
   std::stable_sort(causes.begin(), causes.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   json top = json::array();
@@ -232,14 +236,16 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["facility"]["top_causes"] = top;
 
   json loads = json::object();
-  for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
+  for (int l = 0; l < m.n_loads; ++l)
+    loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
   s["loads"] = loads;
 
   json comps = json::object();
   for (int c = 0; c < m.n; ++c) {
     json share = nullptr;
     if (acc.facility_outages > 0)
-      share = static_cast<double>(acc.component_blamed[c]) / static_cast<double>(acc.facility_outages);
+      share =
+          static_cast<double>(acc.component_blamed[c]) / static_cast<double>(acc.facility_outages);
     comps[m.ids[c]] = {{"failures", acc.component_failures[c].mean()},
                        {"downtime_hours", acc.component_downtime[c].mean()},
                        {"outage_share", share}};
@@ -255,18 +261,20 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     json breach = nullptr;
     if (m.tenants[t].has_sla && ts.months > 0)
       breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
-    tenants[m.tenants[t].id] = {
-        {"cost", {{"mean", ts.cost.mean()},
-                  {"ci95", {ts.cost.mean() - ts.cost.ci95_half_width(), ts.cost.mean() + ts.cost.ci95_half_width()}},
-                  {"std", ts.cost.stddev()},
-                  {"p50", optional(c.quantile(50, 100))},
-                  {"p90", optional(c.quantile(90, 100))},
-                  {"p99", optional(c.quantile(99, 100))},
-                  {"cvar99", optional(c.cvar(1, 100))},
-                  {"max", optional(c.max())}}},
-        {"sla_cost", {{"mean", ts.sla.mean()}}},
-        {"workload_cost", {{"mean", ts.workload.mean()}}},
-        {"sla_breach_probability", breach}};
+    tenants[m.tenants[t].id] = {{"cost",
+                                 {{"mean", ts.cost.mean()},
+                                  {"ci95",
+                                   {ts.cost.mean() - ts.cost.ci95_half_width(),
+                                    ts.cost.mean() + ts.cost.ci95_half_width()}},
+                                  {"std", ts.cost.stddev()},
+                                  {"p50", optional(c.quantile(50, 100))},
+                                  {"p90", optional(c.quantile(90, 100))},
+                                  {"p99", optional(c.quantile(99, 100))},
+                                  {"cvar99", optional(c.cvar(1, 100))},
+                                  {"max", optional(c.max())}}},
+                                {"sla_cost", {{"mean", ts.sla.mean()}}},
+                                {"workload_cost", {{"mean", ts.workload.mean()}}},
+                                {"sla_breach_probability", breach}};
     yearly_cost += ts.cost.mean() * per_year;
   }
   s["tenants"] = tenants;
@@ -297,7 +305,8 @@ json summarize_importance(const failure_models::CycleStats& st, const topology::
                           const std::string& design, std::uint64_t seed, double bias,
                           const Performance& perf) {
   const double mt = st.length.mean();
-  const double var_t = st.length.variance() / static_cast<double>(std::max<std::uint64_t>(1, st.length.count()));
+  const double var_t =
+      st.length.variance() / static_cast<double>(std::max<std::uint64_t>(1, st.length.count()));
   // Ratio of two independent means, per hour; 95% half-width by the delta method.
   auto ratio = [&](const sim::Moments& z) {
     const double mz = z.mean();
@@ -313,10 +322,18 @@ json summarize_importance(const failure_models::CycleStats& st, const topology::
     json duration = nullptr;
     if (f > 0) duration = {{"mean", u / f}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
     return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
-                {"unavailability", {{"mean", u}, {"ci95", {u - hu, u + hu}}, {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
+                {"unavailability",
+                 {{"mean", u},
+                  {"ci95", {u - hu, u + hu}},
+                  {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
                 {"outages", {{"mean", f * H}, {"ci95", {(f - hf) * H, (f + hf) * H}}}},
-                {"downtime_hours", {{"mean", u * H}, {"ci95", {(u - hu) * H, (u + hu) * H}},
-                                    {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}, {"max", nullptr}}},
+                {"downtime_hours",
+                 {{"mean", u * H},
+                  {"ci95", {(u - hu) * H, (u + hu) * H}},
+                  {"p50", nullptr},
+                  {"p90", nullptr},
+                  {"p99", nullptr},
+                  {"max", nullptr}}},
                 {"outage_duration_hours", duration}};
   };
   json s;
@@ -326,7 +343,8 @@ json summarize_importance(const failure_models::CycleStats& st, const topology::
   s["replications"] = st.length.count();
   s["horizon_hours"] = H;
   s["method"] = "importance sampling: balanced failure biasing, regenerative cycles from all up";
-  s["importance_sampling"] = {{"cycles", st.length.count()}, {"bias", bias}, {"mean_cycle_hours", mt}};
+  s["importance_sampling"] = {
+      {"cycles", st.length.count()}, {"bias", bias}, {"mean_cycle_hours", mt}};
   s["facility"] = block(0);
   s["facility"]["top_causes"] = json::array();
   json loads = json::object();

@@ -17,10 +17,10 @@ namespace ridethrough::experiments {
 
 /// Statistics of one "thing that can be down" (a load, or the facility) over replications.
 struct DowntimeStats {
-  sim::Moments downtime;   ///< hours within the horizon, per replication
-  sim::Moments outages;    ///< outages starting within the horizon, per replication
+  sim::Moments downtime;  ///< hours within the horizon, per replication
+  sim::Moments outages;   ///< outages starting within the horizon, per replication
   sim::Sample downtime_sample;
-  sim::Sample durations;   ///< full length of every outage, pooled over replications
+  sim::Sample durations;  ///< full length of every outage, pooled over replications
 
   /// Returns the replication's downtime within the horizon.
   double add(const std::vector<failure_models::Interval>& down, double horizon);

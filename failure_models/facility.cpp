@@ -52,7 +52,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     aux_rng_[c].seed(sim::stream_key(seed, index, kStreamsPerComponent * c + 1));
   }
   const std::uint64_t base = kStreamsPerComponent * static_cast<std::uint64_t>(n);
-  for (std::size_t g = 0; g < cc_rng_.size(); ++g) cc_rng_[g].seed(sim::stream_key(seed, index, base + g));
+  for (std::size_t g = 0; g < cc_rng_.size(); ++g)
+    cc_rng_[g].seed(sim::stream_key(seed, index, base + g));
 
   status_.assign(n, Status::Up);
   life_stamp_.assign(n, 0);
@@ -128,8 +129,10 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     load_dirty_[l] = 1;
     dirty_loads_.push_back(l);
   }
-  for (std::size_t i = 0; i < np; ++i) power_item_dirty_[i] = 1, power_dirty_items_.push_back(static_cast<int>(i));
-  for (std::size_t i = 0; i < nc; ++i) cooling_item_dirty_[i] = 1, cooling_dirty_items_.push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < np; ++i)
+    power_item_dirty_[i] = 1, power_dirty_items_.push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < nc; ++i)
+    cooling_item_dirty_[i] = 1, cooling_dirty_items_.push_back(static_cast<int>(i));
 }
 
 void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out) {
@@ -152,10 +155,12 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
   const double close = std::max(now_, tend_);
   now_ = close;
   for (int c = 0; c < m_.n; ++c)
-    if (status_[c] != Status::Up) out.component_downtime[c] += overlap(down_since_[c], tend_, t0_, tend_);
+    if (status_[c] != Status::Up)
+      out.component_downtime[c] += overlap(down_since_[c], tend_, t0_, tend_);
   for (int l = 0; l < m_.n_loads; ++l)
     if (load_down_[l] && load_down_since_[l] < tend_)
-      out.load_down[l].push_back({load_down_since_[l] - t0_, close - t0_, load_blame_begin_[l], load_blame_end_[l]});
+      out.load_down[l].push_back(
+          {load_down_since_[l] - t0_, close - t0_, load_blame_begin_[l], load_blame_end_[l]});
   if (critical_down_ > 0) close_facility_interval();
   out.events = events_;
   out_ = nullptr;
@@ -334,7 +339,9 @@ void FacilitySim::count_failure(int c) {
   if (now_ >= t0_ && now_ < tend_) ++out_->component_failures[c];
 }
 
-void FacilitySim::down_start(int c) { down_since_[c] = now_; }
+void FacilitySim::down_start(int c) {
+  down_since_[c] = now_;
+}
 
 void FacilitySim::down_end(int c) {
   out_->component_downtime[c] += overlap(down_since_[c], now_, t0_, tend_);
@@ -346,18 +353,23 @@ void FacilitySim::take_offline(int c) {
   ++aux_stamp_[c];
   ++retr_stamp_[c];
   switch (m_.kind[c]) {
-    case Kind::Generator: gen_[c] = Gen::Idle; break;
+    case Kind::Generator:
+      gen_[c] = Gen::Idle;
+      break;
     case Kind::Switch:
       transferring_[c] = 0;
       retr_target_[c] = -1;
       release_demands(c, -1);
       break;
-    case Kind::Ups: ups_set_mode(c, 0); break;
+    case Kind::Ups:
+      ups_set_mode(c, 0);
+      break;
     case Kind::CoolingSource:
       ready_[c] = 0;
       restart_pending_[c] = 0;
       break;
-    default: break;
+    default:
+      break;
   }
   mark(c);
 }
@@ -563,7 +575,9 @@ void FacilitySim::update(int c) {
       live = up && gen_[c] == Gen::Running && powered(c);
       mode = Mode::Source;
       break;
-    case Kind::Node: live = up && powered(c) && any_input_live(c); break;
+    case Kind::Node:
+      live = up && powered(c) && any_input_live(c);
+      break;
     case Kind::CoolingSource:
       live = up && powered(c) && ready_[c];
       mode = Mode::Source;

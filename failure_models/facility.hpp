@@ -101,7 +101,7 @@ class FacilitySim {
   std::vector<double> life_left_, run_since_;
   std::vector<int> follow_, target_, retr_target_;
   std::vector<char> transferring_;
-  std::vector<char> cancel_on_return_;  ///< the transfer began because the followed input died
+  std::vector<char> cancel_on_return_;      ///< the transfer began because the followed input died
   std::vector<std::vector<int>> demanded_;  ///< per switch: generators it demands
   std::vector<double> charge_, charge_t_;
   std::vector<int> ups_mode_;  ///< -1 discharging, 0 frozen, +1 charging

@@ -17,15 +17,19 @@ std::string importance_refusal(const topology::Model& m) {
   for (int c = 0; c < m.n; ++c) {
     const std::string id = "component '" + m.ids[c] + "'";
     if (m.kind[c] == Kind::Generator || m.kind[c] == Kind::Switch || m.kind[c] == Kind::Ups)
-      add(id + " is a " + topology::kind_name(m.kind[c]) + ": its dynamics break the regenerative structure");
+      add(id + " is a " + topology::kind_name(m.kind[c]) +
+          ": its dynamics break the regenerative structure");
     if (m.kind[c] == Kind::CoolingSource && m.restart[c] > 0) add(id + " has a restart time");
     if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
-      add(id + " has a non-exponential failure law (repair laws may be any, failure laws must be exponential)");
+      add(id +
+          " has a non-exponential failure law (repair laws may be any, failure laws must be "
+          "exponential)");
     if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
     if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
   }
   for (int l = 0; l < m.n_loads; ++l)
-    if (m.thermal_ride_through[l] > 0) add("load '" + m.load_ids[l] + "' has a thermal ride-through");
+    if (m.thermal_ride_through[l] > 0)
+      add("load '" + m.load_ids[l] + "' has a thermal ride-through");
   return why;
 }
 
@@ -128,7 +132,8 @@ void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
   t = rng.exponential() / total;
   std::size_t first = 0;
   if (biased) {
-    first = std::min(events.size() - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size())));
+    first = std::min(events.size() - 1,
+                     static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size())));
     weight *= natural[first] / total * static_cast<double>(events.size());
   } else {
     first = pick(natural, total);
@@ -174,8 +179,10 @@ void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
     // of the path up to then (a stopping time), which keeps the estimate unbiased.
     const double dt = end - t;
     t = end;
-    for (int k = 0; k < nt; ++k) if (target_down_[k]) out.down[k] += weight * dt;
-    for (int c = 0; c < n; ++c) if (down_[c]) out.comp_down[c] += weight * dt;
+    for (int k = 0; k < nt; ++k)
+      if (target_down_[k]) out.down[k] += weight * dt;
+    for (int c = 0; c < n; ++c)
+      if (down_[c]) out.comp_down[c] += weight * dt;
     if (failure) {
       apply_event(events[chosen].first);
     } else {
@@ -218,7 +225,9 @@ void CycleStats::add_biased(const CycleObservation& o) {
   }
 }
 
-void CycleStats::add_plain(const CycleObservation& o) { length.add(o.length); }
+void CycleStats::add_plain(const CycleObservation& o) {
+  length.add(o.length);
+}
 
 void CycleStats::merge(const CycleStats& o) {
   length.merge(o.length);

@@ -19,8 +19,8 @@ std::string importance_refusal(const topology::Model& m);
 /// Per-cycle observations of one regenerative cycle (from all up to all up again). Biased
 /// cycles carry the likelihood ratio in their weights; plain cycles have weight 1.
 struct CycleObservation {
-  double length = 0.0;                 ///< hours
-  std::vector<double> down, outages;   ///< per target (facility, then loads): weighted
+  double length = 0.0;                ///< hours
+  std::vector<double> down, outages;  ///< per target (facility, then loads): weighted
   std::vector<double> comp_down, comp_failures, comp_blamed;  ///< per component: weighted
 };
 

@@ -50,7 +50,8 @@ class Targets {
 /// as soon as the undecided components can no longer change the answer.
 class Pruned {
  public:
-  Pruned(const topology::Model& m, Targets& t, std::vector<int> failing, std::vector<double> unavail)
+  Pruned(const topology::Model& m, Targets& t, std::vector<int> failing,
+         std::vector<double> unavail)
       : m_(m), t_(t), f_(std::move(failing)), u_(std::move(unavail)), down_(m.n, 0) {}
 
   /// P(target down), with component `fixed` (or -1) held at `fixed_down`.
@@ -96,13 +97,20 @@ std::string markov_refusal(const topology::Model& m) {
   for (int c = 0; c < m.n; ++c) {
     const std::string id = "component '" + m.ids[c] + "'";
     switch (m.kind[c]) {
-      case Kind::Generator: add(id + " is a generator (start delays and start failures are not Markovian)"); break;
-      case Kind::Switch: add(id + " is a switch (transfers and their delays are not Markovian)"); break;
-      case Kind::Ups: add(id + " is a ups (battery charge is not Markovian)"); break;
+      case Kind::Generator:
+        add(id + " is a generator (start delays and start failures are not Markovian)");
+        break;
+      case Kind::Switch:
+        add(id + " is a switch (transfers and their delays are not Markovian)");
+        break;
+      case Kind::Ups:
+        add(id + " is a ups (battery charge is not Markovian)");
+        break;
       case Kind::CoolingSource:
         if (m.restart[c] > 0) add(id + " has a restart time");
         break;
-      default: break;
+      default:
+        break;
     }
     if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
       add(id + " has a non-exponential failure law");
@@ -112,7 +120,8 @@ std::string markov_refusal(const topology::Model& m) {
     if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
   }
   for (int l = 0; l < m.n_loads; ++l)
-    if (m.thermal_ride_through[l] > 0) add("load '" + m.load_ids[l] + "' has a thermal ride-through");
+    if (m.thermal_ride_through[l] > 0)
+      add("load '" + m.load_ids[l] + "' has a thermal ride-through");
   return why;
 }
 
@@ -161,9 +170,11 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
       return r;
     }
     if (k > 22) {
-      r.refusal = "the design has capacities that can bind (service is not monotone), so every one of the 2^" +
-                  std::to_string(k) + " states of its " + std::to_string(k) +
-                  " failing components would have to be evaluated: too many (at most 2^22)\n";
+      r.refusal =
+          "the design has capacities that can bind (service is not monotone), so every one of the "
+          "2^" +
+          std::to_string(k) + " states of its " + std::to_string(k) +
+          " failing components would have to be evaluated: too many (at most 2^22)\n";
       return r;
     }
     r.method = "product form, full enumeration (independent components)";
@@ -185,7 +196,8 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
         }
         for (int i = 0; i < k; ++i) {
           const std::size_t next = s ^ (std::size_t{1} << i);
-          if (down_of[t][next]) r.frequency[t] += p * (((s >> i) & 1) ? mu[failing[i]] : lam[failing[i]]);
+          if (down_of[t][next])
+            r.frequency[t] += p * (((s >> i) & 1) ? mu[failing[i]] : lam[failing[i]]);
         }
       }
     }
@@ -202,7 +214,9 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
     std::sort(s.begin(), s.begin() + std::min<std::size_t>(crews, s.size()));
     return s;
   };
-  auto key = [](const Seq& s) { return std::string(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(int)); };
+  auto key = [](const Seq& s) {
+    return std::string(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(int));
+  };
   std::vector<Seq> states{Seq{}};
   std::unordered_map<std::string, int> index{{key(Seq{}), 0}};
   struct Tr {

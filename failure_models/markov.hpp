@@ -11,7 +11,7 @@ namespace ridethrough::failure_models {
 struct ExactResult {
   std::string refusal;  ///< non-empty: the design cannot be solved exactly, and why
   std::string method;
-  double states = 0.0;             ///< size of the chain (product form: 2^k for k failing parts)
+  double states = 0.0;  ///< size of the chain (product form: 2^k for k failing parts)
   std::size_t evaluated_states = 0;
   /// Index 0 is the facility (any critical load down), then each load in file order.
   std::vector<double> unavailability;

@@ -19,7 +19,7 @@ struct Interval {
 struct ReplicationResult {
   std::uint64_t index = 0;
   std::uint64_t events = 0;
-  std::vector<std::vector<Interval>> load_down;  ///< per load
+  std::vector<std::vector<Interval>> load_down;   ///< per load
   std::vector<Interval> facility_down;            ///< any critical load down
   std::vector<int> blame;                         ///< component indices, see Interval
   std::vector<std::uint32_t> component_failures;  ///< within the measured span

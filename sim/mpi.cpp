@@ -12,13 +12,16 @@ Ranks g_ranks;  // process-wide by nature: MPI itself is one per process
 bool g_started = false;
 
 bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "SLURM_PMIX_MAPPING_SERV"})
+  for (const char* v :
+       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "SLURM_PMIX_MAPPING_SERV"})
     if (std::getenv(v)) return true;
   return false;
 }
 // Tags must stay below MPI_TAG_UB (at least 32767): blocks are matched in order per sender, so
 // the tag only needs to tell consecutive blocks apart.
-int tag_of(std::uint64_t block) { return static_cast<int>(block % 30000); }
+int tag_of(std::uint64_t block) {
+  return static_cast<int>(block % 30000);
+}
 }  // namespace
 
 Ranks mpi_start(int* argc, char*** argv) {
@@ -36,7 +39,9 @@ void mpi_stop() {
   g_started = false;
 }
 
-const Ranks& mpi_ranks() { return g_ranks; }
+const Ranks& mpi_ranks() {
+  return g_ranks;
+}
 
 void mpi_send_block(const std::vector<char>& bytes, std::uint64_t block, int to) {
   const std::uint64_t n = bytes.size();
@@ -48,7 +53,9 @@ std::vector<char> mpi_recv_block(std::uint64_t block, int from) {
   std::uint64_t n = 0;
   MPI_Recv(&n, 1, MPI_UINT64_T, from, tag_of(block), MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   std::vector<char> bytes(n);
-  if (n) MPI_Recv(bytes.data(), static_cast<int>(n), MPI_CHAR, from, tag_of(block), MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  if (n)
+    MPI_Recv(bytes.data(), static_cast<int>(n), MPI_CHAR, from, tag_of(block), MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
   return bytes;
 }
 

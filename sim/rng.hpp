@@ -14,7 +14,8 @@ inline std::uint64_t splitmix64(std::uint64_t& state) {
 
 /// Derives an independent stream key from (master seed, replication, stream id) so a
 /// replication is a pure function of its index, whichever worker runs it.
-inline std::uint64_t stream_key(std::uint64_t seed, std::uint64_t replication, std::uint64_t stream) {
+inline std::uint64_t stream_key(std::uint64_t seed, std::uint64_t replication,
+                                std::uint64_t stream) {
   std::uint64_t s = seed;
   std::uint64_t a = splitmix64(s);
   s = a ^ (replication * 0xd1b54a32d192ed03ULL);

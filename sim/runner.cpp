@@ -11,18 +11,21 @@
 
 namespace ridethrough::sim {
 
-unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned default_threads() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
-                const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
-                const Progress& progress, int rank, int ranks) {
+                         const std::function<BlockWork()>& make_worker_work,
+                         const BlockMerge& merge, const Progress& progress, int rank, int ranks) {
   // Local block k is global block rank + k * ranks.
   const std::uint64_t all = plan.blocks();
   const std::uint64_t r = static_cast<std::uint64_t>(rank), R = static_cast<std::uint64_t>(ranks);
   const std::uint64_t nblocks = all > r ? (all - r + R - 1) / R : 0;
   auto global = [&](std::uint64_t local) { return r + local * R; };
   if (threads == 0) threads = default_threads();
-  threads = static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, nblocks)));
+  threads =
+      static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, nblocks)));
 
   std::atomic<std::uint64_t> next{0};
   std::mutex mu;
@@ -43,7 +46,9 @@ std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
         if (b >= nblocks) break;
         {
           std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return failure || stopped || b < merged + 4 * std::uint64_t{threads} + 4; });
+          cv.wait(lock, [&] {
+            return failure || stopped || b < merged + 4 * std::uint64_t{threads} + 4;
+          });
           if (failure || stopped) return;
         }
         const std::uint64_t first = global(b) * plan.block_size;

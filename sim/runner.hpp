@@ -32,8 +32,9 @@ using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 /// concurrently, in block order. `make_worker_work` is called once per worker so each keeps
 /// its own scratch state (caches, buffers).
 std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
-                const std::function<BlockWork()>& make_worker_work, const BlockMerge& merge,
-                const Progress& progress = {}, int rank = 0, int ranks = 1);
+                         const std::function<BlockWork()>& make_worker_work,
+                         const BlockMerge& merge, const Progress& progress = {}, int rank = 0,
+                         int ranks = 1);
 
 unsigned default_threads();
 

@@ -20,7 +20,9 @@ void Moments::merge(const Moments& o) {
   n_ += o.n_;
 }
 
-double Moments::stddev() const { return std::sqrt(variance()); }
+double Moments::stddev() const {
+  return std::sqrt(variance());
+}
 
 double Moments::ci95_half_width() const {
   return n_ > 0 ? 1.96 * stddev() / std::sqrt(static_cast<double>(n_)) : 0.0;

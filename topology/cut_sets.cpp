@@ -33,13 +33,15 @@ std::vector<LoadCutSets> minimal_cut_sets(const Model& m) {
     for (int b = a + 1; b < m.n; ++b) {
       // Skip the evaluation when both members already drop every load on their own.
       bool needed = false;
-      for (const auto& c : out) needed |= c.served_all_up && served_without[a][c.load] && served_without[b][c.load];
+      for (const auto& c : out)
+        needed |= c.served_all_up && served_without[a][c.load] && served_without[b][c.load];
       if (!needed) continue;
       down[a] = down[b] = 1;
       eval.evaluate(down, served);
       down[a] = down[b] = 0;
       for (auto& c : out)
-        if (c.served_all_up && served_without[a][c.load] && served_without[b][c.load] && !served[c.load])
+        if (c.served_all_up && served_without[a][c.load] && served_without[b][c.load] &&
+            !served[c.load])
           c.pairs.emplace_back(a, b);
     }
   }

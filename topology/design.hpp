@@ -42,10 +42,10 @@ struct Component {
   Law failure;
   Law repair;
   bool has_repair = false;
-  double start_delay = 0.0, start_fail_prob = 0.0;                             // generator
+  double start_delay = 0.0, start_fail_prob = 0.0;                                // generator
   double transfer_delay = 0.0, transfer_fail_prob = 0.0, retransfer_after = 0.0;  // switch
-  double autonomy = 0.0, recharge = 0.0;                                       // ups
-  double restart = 0.0;                                                        // cooling_source
+  double autonomy = 0.0, recharge = 0.0;                                          // ups
+  double restart = 0.0;                                                           // cooling_source
   bool has_maintenance = false;
   double maintenance_interval = 0.0, maintenance_duration = 0.0;
   std::string spare_pool;

@@ -67,10 +67,14 @@ class Reader {
 
   static const char* type_name(const YAML::Node& n) {
     switch (n.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Null: return "nothing";
-      default: return "a scalar";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Null:
+        return "nothing";
+      default:
+        return "a scalar";
     }
   }
 
@@ -240,25 +244,30 @@ class Reader {
       check_keys(n, {"dist", "mean"}, what);
       law.kind = LawKind::Exponential;
       if (auto v = need("mean"))
-        law.mean_or_scale_or_median_or_value = duration(v, what + " mean", Sign::Positive).value_or(1);
+        law.mean_or_scale_or_median_or_value =
+            duration(v, what + " mean", Sign::Positive).value_or(1);
     } else if (d == "weibull") {
       check_keys(n, {"dist", "shape", "scale"}, what);
       law.kind = LawKind::Weibull;
-      if (auto v = need("shape")) law.shape_or_sigma = number(v, what + " shape", Sign::Positive).value_or(1);
+      if (auto v = need("shape"))
+        law.shape_or_sigma = number(v, what + " shape", Sign::Positive).value_or(1);
       if (auto v = need("scale"))
-        law.mean_or_scale_or_median_or_value = duration(v, what + " scale", Sign::Positive).value_or(1);
+        law.mean_or_scale_or_median_or_value =
+            duration(v, what + " scale", Sign::Positive).value_or(1);
     } else if (d == "lognormal") {
       check_keys(n, {"dist", "median", "sigma"}, what);
       law.kind = LawKind::Lognormal;
       if (auto v = need("median"))
-        law.mean_or_scale_or_median_or_value = duration(v, what + " median", Sign::Positive).value_or(1);
+        law.mean_or_scale_or_median_or_value =
+            duration(v, what + " median", Sign::Positive).value_or(1);
       if (auto v = need("sigma"))
         law.shape_or_sigma = number(v, what + " sigma", Sign::NonNegative).value_or(0);
     } else if (d == "fixed") {
       check_keys(n, {"dist", "value"}, what);
       law.kind = LawKind::Fixed;
       if (auto v = need("value"))
-        law.mean_or_scale_or_median_or_value = duration(v, what + " value", Sign::Positive).value_or(1);
+        law.mean_or_scale_or_median_or_value =
+            duration(v, what + " value", Sign::Positive).value_or(1);
     } else {
       error(dist, what + ": unknown dist '" + d + "'" +
                       did_you_mean(d, {"exponential", "weibull", "lognormal", "fixed"}) +
@@ -271,9 +280,9 @@ class Reader {
   std::vector<Diagnostic>& errors_;
 };
 
-const std::vector<std::string> kTopKeys = {"version", "name",       "horizon",      "warmup",
-                                           "crews",   "spares",     "components",   "common_cause",
-                                           "loads",   "tenants",    "economics"};
+const std::vector<std::string> kTopKeys = {"version", "name",    "horizon",    "warmup",
+                                           "crews",   "spares",  "components", "common_cause",
+                                           "loads",   "tenants", "economics"};
 
 struct KindInfo {
   Kind kind;
@@ -281,8 +290,9 @@ struct KindInfo {
   std::vector<std::string> keys;  ///< keys besides the common ones
 };
 
-const std::vector<std::string> kCommonComponentKeys = {
-    "kind", "capacity", "failure", "repair", "maintenance", "spare_pool", "powered_by", "power_draw"};
+const std::vector<std::string> kCommonComponentKeys = {"kind",       "capacity",    "failure",
+                                                       "repair",     "maintenance", "spare_pool",
+                                                       "powered_by", "power_draw"};
 
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> k = {
@@ -366,8 +376,12 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
       c.has_maintenance = true;
       if (!m["interval"]) r.error(m, what + " maintenance needs 'interval'");
       if (!m["duration"]) r.error(m, what + " maintenance needs 'duration'");
-      if (m["interval"]) c.maintenance_interval = r.duration(m["interval"], what + " maintenance interval", pos).value_or(1);
-      if (m["duration"]) c.maintenance_duration = r.duration(m["duration"], what + " maintenance duration", pos).value_or(0);
+      if (m["interval"])
+        c.maintenance_interval =
+            r.duration(m["interval"], what + " maintenance interval", pos).value_or(1);
+      if (m["duration"])
+        c.maintenance_duration =
+            r.duration(m["duration"], what + " maintenance duration", pos).value_or(0);
       if (m["interval"] && m["duration"] && c.maintenance_duration >= c.maintenance_interval &&
           c.maintenance_duration > 0)
         r.error(m, what + " maintenance duration must be shorter than its interval");
@@ -376,25 +390,31 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   if (auto s = n["start"]) {
     if (r.expect_map(s, what + " start")) {
       r.check_keys(s, {"delay", "fail_prob"}, what + " start");
-      if (auto v = s["delay"]) c.start_delay = r.duration(v, what + " start delay", nonneg).value_or(0);
-      if (auto v = s["fail_prob"]) c.start_fail_prob = r.share(v, what + " start fail_prob").value_or(0);
+      if (auto v = s["delay"])
+        c.start_delay = r.duration(v, what + " start delay", nonneg).value_or(0);
+      if (auto v = s["fail_prob"])
+        c.start_fail_prob = r.share(v, what + " start fail_prob").value_or(0);
     }
   }
   if (auto s = n["transfer"]) {
     if (r.expect_map(s, what + " transfer")) {
       r.check_keys(s, {"delay", "fail_prob"}, what + " transfer");
-      if (auto v = s["delay"]) c.transfer_delay = r.duration(v, what + " transfer delay", nonneg).value_or(0);
-      if (auto v = s["fail_prob"]) c.transfer_fail_prob = r.share(v, what + " transfer fail_prob").value_or(0);
+      if (auto v = s["delay"])
+        c.transfer_delay = r.duration(v, what + " transfer delay", nonneg).value_or(0);
+      if (auto v = s["fail_prob"])
+        c.transfer_fail_prob = r.share(v, what + " transfer fail_prob").value_or(0);
     }
   }
-  if (auto v = n["retransfer_after"]) c.retransfer_after = r.duration(v, what + " retransfer_after", nonneg).value_or(0);
+  if (auto v = n["retransfer_after"])
+    c.retransfer_after = r.duration(v, what + " retransfer_after", nonneg).value_or(0);
   if (auto v = n["autonomy"]) c.autonomy = r.duration(v, what + " autonomy", pos).value_or(1);
   if (auto v = n["recharge"]) c.recharge = r.duration(v, what + " recharge", pos).value_or(1);
   if (auto v = n["restart"]) c.restart = r.duration(v, what + " restart", nonneg).value_or(0);
 
   if (info) {
     const bool takes_inputs = c.kind == Kind::Node || c.kind == Kind::Switch || c.kind == Kind::Ups;
-    if (takes_inputs && !n["inputs"]) r.error(key, what + " of kind '" + info->name + "' needs 'inputs'");
+    if (takes_inputs && !n["inputs"])
+      r.error(key, what + " of kind '" + info->name + "' needs 'inputs'");
     if (c.kind == Kind::Ups) {
       if (!n["autonomy"]) r.error(key, what + " of kind 'ups' needs 'autonomy'");
       if (!n["recharge"]) r.error(key, what + " of kind 'ups' needs 'recharge'");
@@ -403,8 +423,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
       r.error(n["power_draw"], what + " has a power_draw but no powered_by to draw it from");
   }
   const bool can_fail = c.failure.can_fail() || c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
-  if (can_fail && !c.has_repair)
-    r.error(key, what + " can fail but has no 'repair' law");
+  if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
   d.components.push_back(std::move(c));
 }
 
@@ -415,7 +434,8 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
   l.loc = loc_of(key);
   const std::string what = "load '" + id + "'";
   if (!r.expect_map(n, what)) return;
-  r.check_keys(n, {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant"}, what);
+  r.check_keys(n, {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant"},
+               what);
   if (auto v = n["demand"])
     l.demand = r.power(v, what + " demand", Reader::Sign::Positive).value_or(1);
   else
@@ -426,7 +446,8 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
     r.error(key, what + " needs 'power' (the components it draws from)");
   if (auto v = n["cooling"]) r.id_list(v, what + " cooling", l.cooling, l.cooling_locs);
   if (auto v = n["thermal_ride_through"])
-    l.thermal_ride_through = r.duration(v, what + " thermal_ride_through", Reader::Sign::NonNegative).value_or(0);
+    l.thermal_ride_through =
+        r.duration(v, what + " thermal_ride_through", Reader::Sign::NonNegative).value_or(0);
   if (auto v = n["priority"]) {
     if (auto s = r.scalar(v, what + " priority")) {
       if (*s == "critical")
@@ -435,7 +456,8 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
         l.priority = Priority::Flexible;
       else
         r.error(v, what + ": unknown priority '" + *s + "'" +
-                       did_you_mean(*s, {"critical", "flexible"}) + "; expected critical or flexible");
+                       did_you_mean(*s, {"critical", "flexible"}) +
+                       "; expected critical or flexible");
     }
   }
   if (auto v = n["tenant"]) {
@@ -456,14 +478,16 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
   if (!r.expect_map(n, what)) return;
   r.check_keys(n, {"monthly_fee", "sla", "workload"}, what);
   const auto nonneg = Reader::Sign::NonNegative;
-  if (auto v = n["monthly_fee"]) t.monthly_fee = r.number(v, what + " monthly_fee", nonneg).value_or(0);
+  if (auto v = n["monthly_fee"])
+    t.monthly_fee = r.number(v, what + " monthly_fee", nonneg).value_or(0);
   if (auto s = n["sla"]) {
     if (r.expect_map(s, what + " sla")) {
       t.has_sla = true;
       r.check_keys(s, {"period", "credits", "per_incident", "cap"}, what + " sla");
       if (auto p = s["period"]) {
         auto ps = r.scalar(p, what + " sla period");
-        if (ps && *ps != "month") r.error(p, what + " sla period must be 'month' (the only period in v1)");
+        if (ps && *ps != "month")
+          r.error(p, what + " sla period must be 'month' (the only period in v1)");
       }
       if (auto c = s["credits"]) {
         if (!c.IsSequence()) {
@@ -473,15 +497,20 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
             if (!r.expect_map(band, what + " sla credit band")) continue;
             r.check_keys(band, {"below", "credit"}, what + " sla credit band");
             CreditBand b;
-            if (auto v = band["below"]) b.below = r.share(v, what + " sla credit band below").value_or(0);
-            else r.error(band, what + " sla credit band needs 'below'");
-            if (auto v = band["credit"]) b.credit = r.share(v, what + " sla credit band credit").value_or(0);
-            else r.error(band, what + " sla credit band needs 'credit'");
+            if (auto v = band["below"])
+              b.below = r.share(v, what + " sla credit band below").value_or(0);
+            else
+              r.error(band, what + " sla credit band needs 'below'");
+            if (auto v = band["credit"])
+              b.credit = r.share(v, what + " sla credit band credit").value_or(0);
+            else
+              r.error(band, what + " sla credit band needs 'credit'");
             t.credits.push_back(b);
           }
         }
       }
-      if (auto v = s["per_incident"]) t.per_incident = r.number(v, what + " sla per_incident", nonneg).value_or(0);
+      if (auto v = s["per_incident"])
+        t.per_incident = r.number(v, what + " sla per_incident", nonneg).value_or(0);
       if (auto v = s["cap"]) t.cap = r.share(v, what + " sla cap");
       if (!n["monthly_fee"] && !t.credits.empty())
         r.error(s, what + " has SLA credits but no monthly_fee to take them from");
@@ -493,18 +522,26 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
       const std::string k = kind && kind.IsScalar() ? kind.Scalar() : "";
       if (k == "training") {
         t.workload = WorkloadKind::Training;
-        r.check_keys(w, {"kind", "checkpoint_interval", "restart_time", "cost_per_hour"}, what + " workload");
+        r.check_keys(w, {"kind", "checkpoint_interval", "restart_time", "cost_per_hour"},
+                     what + " workload");
         if (auto v = w["checkpoint_interval"])
-          t.checkpoint_interval = r.duration(v, what + " checkpoint_interval", Reader::Sign::Positive).value_or(1);
-        else r.error(w, what + " training workload needs 'checkpoint_interval'");
-        if (auto v = w["restart_time"]) t.restart_time = r.duration(v, what + " restart_time", nonneg).value_or(0);
-        if (auto v = w["cost_per_hour"]) t.cost_per_hour = r.number(v, what + " cost_per_hour", nonneg).value_or(0);
-        else r.error(w, what + " training workload needs 'cost_per_hour'");
+          t.checkpoint_interval =
+              r.duration(v, what + " checkpoint_interval", Reader::Sign::Positive).value_or(1);
+        else
+          r.error(w, what + " training workload needs 'checkpoint_interval'");
+        if (auto v = w["restart_time"])
+          t.restart_time = r.duration(v, what + " restart_time", nonneg).value_or(0);
+        if (auto v = w["cost_per_hour"])
+          t.cost_per_hour = r.number(v, what + " cost_per_hour", nonneg).value_or(0);
+        else
+          r.error(w, what + " training workload needs 'cost_per_hour'");
       } else if (k == "mining") {
         t.workload = WorkloadKind::Mining;
         r.check_keys(w, {"kind", "revenue_per_mwh"}, what + " workload");
-        if (auto v = w["revenue_per_mwh"]) t.revenue_per_mwh = r.number(v, what + " revenue_per_mwh", nonneg).value_or(0);
-        else r.error(w, what + " mining workload needs 'revenue_per_mwh'");
+        if (auto v = w["revenue_per_mwh"])
+          t.revenue_per_mwh = r.number(v, what + " revenue_per_mwh", nonneg).value_or(0);
+        else
+          r.error(w, what + " mining workload needs 'revenue_per_mwh'");
       } else {
         r.error(kind ? kind : w, what + " workload needs 'kind: training' or 'kind: mining'");
       }
@@ -524,7 +561,8 @@ void each_entry(Reader& r, const YAML::Node& map, const std::string& what, Fn fn
 /// Cross-references, kinds of network, cycles: everything that needs the whole design.
 void validate(Reader& r, Design& d) {
   std::map<std::string, int> comp_index;
-  for (std::size_t i = 0; i < d.components.size(); ++i) comp_index[d.components[i].id] = static_cast<int>(i);
+  for (std::size_t i = 0; i < d.components.size(); ++i)
+    comp_index[d.components[i].id] = static_cast<int>(i);
   std::vector<std::string> comp_ids;
   for (const auto& c : d.components) comp_ids.push_back(c.id);
   std::set<std::string> pools, tenants;
@@ -548,8 +586,8 @@ void validate(Reader& r, Design& d) {
       if (known(c.powered_by[k], c.powered_by_locs[k], "component '" + c.id + "' powered_by"))
         deps[i].push_back(comp_index[c.powered_by[k]]);
     if (!c.spare_pool.empty() && !pools.count(c.spare_pool))
-      r.error(c.spare_pool_loc, "component '" + c.id + "' names unknown spare pool '" + c.spare_pool +
-                                    "'" + did_you_mean(c.spare_pool, pool_ids));
+      r.error(c.spare_pool_loc, "component '" + c.id + "' names unknown spare pool '" +
+                                    c.spare_pool + "'" + did_you_mean(c.spare_pool, pool_ids));
   }
 
   // Cycle detection by depth-first search; each cycle is reported once, with its path.
@@ -654,8 +692,9 @@ void validate(Reader& r, Design& d) {
   if (any_sla) {
     const double months = d.horizon / kHoursPerMonth;
     if (std::fabs(months - std::round(months)) > 1e-9 * std::max(1.0, months) || months < 0.5)
-      r.error(Loc{1, 1}, "with an SLA defined, horizon must be a whole number of months (730h), got " +
-                             std::to_string(d.horizon) + "h");
+      r.error(Loc{1, 1},
+              "with an SLA defined, horizon must be a whole number of months (730h), got " +
+                  std::to_string(d.horizon) + "h");
   }
 }
 
@@ -671,8 +710,9 @@ bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>&
   YAML::Node cur = root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     if (!cur.IsMap() || !cur[parts[i]]) {
-      errors.push_back({{1, 1}, "--vary: path '" + o.path + "' does not exist in the design (no '" +
-                                    parts[i] + "')"});
+      errors.push_back(
+          {{1, 1},
+           "--vary: path '" + o.path + "' does not exist in the design (no '" + parts[i] + "')"});
       return false;
     }
     cur.reset(cur[parts[i]]);
@@ -696,12 +736,16 @@ bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>&
 
 double Law::mean() const {
   switch (kind) {
-    case LawKind::Never: return kUnlimited;
-    case LawKind::Exponential: return mean_or_scale_or_median_or_value;
-    case LawKind::Weibull: return mean_or_scale_or_median_or_value * std::tgamma(1.0 + 1.0 / shape_or_sigma);
+    case LawKind::Never:
+      return kUnlimited;
+    case LawKind::Exponential:
+      return mean_or_scale_or_median_or_value;
+    case LawKind::Weibull:
+      return mean_or_scale_or_median_or_value * std::tgamma(1.0 + 1.0 / shape_or_sigma);
     case LawKind::Lognormal:
       return mean_or_scale_or_median_or_value * std::exp(0.5 * shape_or_sigma * shape_or_sigma);
-    case LawKind::Fixed: return mean_or_scale_or_median_or_value;
+    case LawKind::Fixed:
+      return mean_or_scale_or_median_or_value;
   }
   return kUnlimited;
 }
@@ -728,7 +772,11 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     int line = 1, col = 1;
     for (std::size_t i = 0; i < text.size();) {
       const unsigned char c = static_cast<unsigned char>(text[i]);
-      std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+      std::size_t len = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
       bool ok = len > 0 && i + len <= text.size() && c != 0;
       for (std::size_t k = 1; ok && k < len; ++k)
         ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 2;
@@ -736,8 +784,10 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
         r.error(Loc{line, col}, "the file is not UTF-8 text (is it a design file?)");
         return result;
       }
-      if (c == '\n') ++line, col = 1;
-      else ++col;
+      if (c == '\n')
+        ++line, col = 1;
+      else
+        ++col;
       i += len;
     }
   }
@@ -772,28 +822,37 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
       r.error(Loc{1, 1}, "missing 'version: 1'");
     }
     if (auto v = root["name"]) d.name = r.scalar(v, "name").value_or("");
-    if (auto v = root["horizon"]) d.horizon = r.duration(v, "horizon", Reader::Sign::Positive).value_or(8760);
-    if (auto v = root["warmup"]) d.warmup = r.duration(v, "warmup", Reader::Sign::NonNegative).value_or(0);
+    if (auto v = root["horizon"])
+      d.horizon = r.duration(v, "horizon", Reader::Sign::Positive).value_or(8760);
+    if (auto v = root["warmup"])
+      d.warmup = r.duration(v, "warmup", Reader::Sign::NonNegative).value_or(0);
     if (auto v = root["crews"]) d.crews = r.count(v, "crews", 1);
     if (auto s = root["spares"]) {
-      each_entry(r, s, "spares", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
-        SparePool p;
-        p.id = id;
-        p.loc = loc_of(key);
-        const std::string what = "spare pool '" + id + "'";
-        if (!r.expect_map(n, what)) return;
-        r.check_keys(n, {"stock", "lead_time"}, what);
-        if (auto v = n["stock"]) p.stock = r.count(v, what + " stock", 0).value_or(0);
-        else r.error(key, what + " needs 'stock'");
-        if (auto v = n["lead_time"]) p.lead_time = r.duration(v, what + " lead_time", Reader::Sign::NonNegative).value_or(0);
-        else r.error(key, what + " needs 'lead_time'");
-        d.spares.push_back(p);
-      });
+      each_entry(r, s, "spares",
+                 [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+                   SparePool p;
+                   p.id = id;
+                   p.loc = loc_of(key);
+                   const std::string what = "spare pool '" + id + "'";
+                   if (!r.expect_map(n, what)) return;
+                   r.check_keys(n, {"stock", "lead_time"}, what);
+                   if (auto v = n["stock"])
+                     p.stock = r.count(v, what + " stock", 0).value_or(0);
+                   else
+                     r.error(key, what + " needs 'stock'");
+                   if (auto v = n["lead_time"])
+                     p.lead_time =
+                         r.duration(v, what + " lead_time", Reader::Sign::NonNegative).value_or(0);
+                   else
+                     r.error(key, what + " needs 'lead_time'");
+                   d.spares.push_back(p);
+                 });
     }
     if (auto c = root["components"]) {
-      each_entry(r, c, "components", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
-        parse_component(r, id, key, n, d);
-      });
+      each_entry(r, c, "components",
+                 [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+                   parse_component(r, id, key, n, d);
+                 });
     } else {
       r.error(Loc{1, 1}, "missing 'components'");
     }
@@ -806,8 +865,10 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
           r.check_keys(g, {"group", "beta"}, "common_cause entry");
           CommonCauseGroup grp;
           grp.loc = loc_of(g);
-          if (auto v = g["group"]) r.id_list(v, "common_cause group", grp.members, grp.member_locs);
-          else r.error(g, "common_cause entry needs 'group'");
+          if (auto v = g["group"])
+            r.id_list(v, "common_cause group", grp.members, grp.member_locs);
+          else
+            r.error(g, "common_cause entry needs 'group'");
           if (auto v = g["beta"]) {
             grp.beta = r.share(v, "common_cause beta").value_or(0.5);
             if (grp.beta <= 0.0 || grp.beta >= 1.0)
@@ -815,30 +876,37 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
           } else {
             r.error(g, "common_cause entry needs 'beta'");
           }
-          if (grp.members.size() == 1) r.error(g, "a common_cause group needs at least two members");
+          if (grp.members.size() == 1)
+            r.error(g, "a common_cause group needs at least two members");
           d.common_cause.push_back(std::move(grp));
         }
       }
     }
     if (auto l = root["loads"]) {
-      each_entry(r, l, "loads", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
-        parse_load(r, id, key, n, d);
-      });
+      each_entry(r, l, "loads",
+                 [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+                   parse_load(r, id, key, n, d);
+                 });
     }
     if (auto t = root["tenants"]) {
-      each_entry(r, t, "tenants", [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
-        parse_tenant(r, id, key, n, d);
-      });
+      each_entry(r, t, "tenants",
+                 [&](const std::string& id, const YAML::Node& key, const YAML::Node& n) {
+                   parse_tenant(r, id, key, n, d);
+                 });
     }
     if (auto e = root["economics"]) {
       if (r.expect_map(e, "economics")) {
         r.check_keys(e, {"capex", "annual_opex", "years"}, "economics");
         d.economics.present = true;
         const auto nonneg = Reader::Sign::NonNegative;
-        if (auto v = e["capex"]) d.economics.capex = r.number(v, "economics capex", nonneg).value_or(0);
-        if (auto v = e["annual_opex"]) d.economics.annual_opex = r.number(v, "economics annual_opex", nonneg).value_or(0);
-        if (auto v = e["years"]) d.economics.years = r.number(v, "economics years", Reader::Sign::Positive).value_or(1);
-        else r.error(e, "economics needs 'years'");
+        if (auto v = e["capex"])
+          d.economics.capex = r.number(v, "economics capex", nonneg).value_or(0);
+        if (auto v = e["annual_opex"])
+          d.economics.annual_opex = r.number(v, "economics annual_opex", nonneg).value_or(0);
+        if (auto v = e["years"])
+          d.economics.years = r.number(v, "economics years", Reader::Sign::Positive).value_or(1);
+        else
+          r.error(e, "economics needs 'years'");
       }
     }
     validate(r, d);

@@ -14,8 +14,8 @@ struct Diagnostic {
 };
 
 struct LoadResult {
-  std::optional<Design> design;     ///< set only when there is no error
-  std::vector<Diagnostic> errors;   ///< every problem found, in file order
+  std::optional<Design> design;    ///< set only when there is no error
+  std::vector<Diagnostic> errors;  ///< every problem found, in file order
 };
 
 /// A `--vary` style override: a dotted key path into the design and the YAML text of the value.

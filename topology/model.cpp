@@ -69,7 +69,8 @@ Model compile(const Design& d) {
     m.pool_stock.push_back(d.spares[i].stock);
     m.pool_lead_time.push_back(d.spares[i].lead_time);
   }
-  for (std::size_t i = 0; i < d.tenants.size(); ++i) tenant_index[d.tenants[i].id] = static_cast<int>(i);
+  for (std::size_t i = 0; i < d.tenants.size(); ++i)
+    tenant_index[d.tenants[i].id] = static_cast<int>(i);
   m.tenants = d.tenants;
   m.economics = d.economics;
 

@@ -33,11 +33,11 @@ struct FlowItem {
 /// The static description of one network for admission (section "Serving loads").
 struct FlowNetwork {
   Net net = Net::Power;
-  std::vector<int> members;        ///< components of this network, in topological order
-  std::vector<FlowItem> items;     ///< in admission order
-  std::vector<double> capacity;    ///< per component (global index); infinity = never binding
-  bool capacity_free = true;       ///< no capacity can ever bind: admission is connectivity
-  Csr items_of_component;          ///< items attached to each component (global index)
+  std::vector<int> members;      ///< components of this network, in topological order
+  std::vector<FlowItem> items;   ///< in admission order
+  std::vector<double> capacity;  ///< per component (global index); infinity = never binding
+  bool capacity_free = true;     ///< no capacity can ever bind: admission is connectivity
+  Csr items_of_component;        ///< items attached to each component (global index)
 };
 
 /// A validated design compiled into flat arrays with ids turned into indices. Immutable and

@@ -25,7 +25,8 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
       bool powered = true;
       if (m_.powered_by.size(c) > 0) {
         bool any = false;
-        for (int k = m_.powered_by.begin(c); k < m_.powered_by.end(c); ++k) any |= live_[m_.powered_by.idx[k]] != 0;
+        for (int k = m_.powered_by.begin(c); k < m_.powered_by.end(c); ++k)
+          any |= live_[m_.powered_by.idx[k]] != 0;
         powered = any && draw_ok_[c];
       }
       bool fed = false;
@@ -46,7 +47,9 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
           mode = Mode::Source;
           break;
         case Kind::Node:
-        case Kind::Ups: live = up && fed; break;
+        case Kind::Ups:
+          live = up && fed;
+          break;
         case Kind::Switch:
           live = up && fed;
           follow_[c] = first < 0 ? 0 : first;
@@ -80,7 +83,8 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
   for (std::size_t i = 0; i < m_.power.items.size(); ++i)
     if (m_.power.items[i].load >= 0) has_power[m_.power.items[i].load] = power_adm_[i] != 0;
   cool_cand_.assign(m_.cooling.items.size(), 0);
-  for (std::size_t i = 0; i < m_.cooling.items.size(); ++i) cool_cand_[i] = has_power[m_.cooling.items[i].load];
+  for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
+    cool_cand_[i] = has_power[m_.cooling.items[i].load];
   cool_adm_.assign(m_.cooling.items.size(), 0);
   if (!m_.cooling.items.empty()) {
     if (m_.cooling.capacity_free) {

@@ -63,7 +63,8 @@ Parsed parse_duration(std::string_view text) {
   double v = 0;
   std::string_view suffix;
   const std::string form =
-      "expected a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours), got '" +
+      "expected a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours), got "
+      "'" +
       std::string(text) + "'";
   if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
   double factor;
@@ -88,8 +89,8 @@ Parsed parse_power(std::string_view text) {
   double v = 0;
   std::string_view suffix;
   const std::string form =
-      "expected a power such as 500kW or 2.5MW (a bare number means kW), got '" + std::string(text) +
-      "'";
+      "expected a power such as 500kW or 2.5MW (a bare number means kW), got '" +
+      std::string(text) + "'";
   if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
   if (suffix.empty() || suffix == "kW") return {v, {}};
   if (suffix == "MW") return {v * 1000.0, {}};

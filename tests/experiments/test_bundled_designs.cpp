@@ -14,7 +14,8 @@ struct Loaded {
   topology::Model model;
 };
 Loaded load(const std::string& name) {
-  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/" + name);
+  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) +
+                                      "/experiments/designs/" + name);
   INFO(name);
   REQUIRE(r.design);
   Loaded l{*r.design, {}};
@@ -30,7 +31,8 @@ nlohmann::json run(const Loaded& l, std::uint64_t n) {
 }  // namespace
 
 TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[designs]") {
-  for (const char* name : {"ref_tier3_n1_cm.yaml", "ref_tier4_2n.yaml", "ref_dr_4make3.yaml", "hall_1mw_2n.yaml"}) {
+  for (const char* name :
+       {"ref_tier3_n1_cm.yaml", "ref_tier4_2n.yaml", "ref_dr_4make3.yaml", "hall_1mw_2n.yaml"}) {
     INFO(name);
     const auto l = load(name);
     for (const auto& [load, c] : experiments::check_design(l.model)["loads"].items()) {
@@ -38,7 +40,8 @@ TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[de
       CHECK(c["concurrently_maintainable"].get<bool>());
     }
   }
-  for (const char* name : {"ref_tier1_n.yaml", "ref_tier2_n1.yaml", "hall_1mw_n.yaml", "hall_1mw_n1.yaml"}) {
+  for (const char* name :
+       {"ref_tier1_n.yaml", "ref_tier2_n1.yaml", "hall_1mw_n.yaml", "hall_1mw_n1.yaml"}) {
     INFO(name);
     const auto c = experiments::check_design(load(name).model)["loads"].begin().value();
     CHECK_FALSE(c["concurrently_maintainable"].get<bool>());
@@ -48,7 +51,8 @@ TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[de
 }
 
 TEST_CASE("bundled designs: every one runs; tiers come out in order", "[designs]") {
-  for (const char* name : {"ref_mining.yaml", "ref_mixed_ai_mining.yaml", "ref_dr_4make3.yaml", "hall_1mw_n.yaml"}) {
+  for (const char* name :
+       {"ref_mining.yaml", "ref_mixed_ai_mining.yaml", "ref_dr_4make3.yaml", "hall_1mw_n.yaml"}) {
     INFO(name);
     const auto s = run(load(name), 200);
     CHECK(s["replications"] == 200);

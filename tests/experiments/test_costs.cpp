@@ -75,8 +75,7 @@ TEST_CASE("training: down, restart and lost work since the last checkpoint", "[c
   CHECK(training_hours({{-3, 1}}, 2.0, 0.5) == Approx(1.0 + 0.5));
 }
 
-TEST_CASE("all-or-nothing monthly credit: fee x P(some downtime in the month)",
-          "[costs][exact]") {
+TEST_CASE("all-or-nothing monthly credit: fee x P(some downtime in the month)", "[costs][exact]") {
   // Stationary unit: a month is clean iff the unit is up at its start and does not fail in it.
   const double a = 1000.0 / 1010.0, p_breach = 1.0 - a * std::exp(-730.0 / 1000.0);
   const auto s = run_yaml(R"(
@@ -90,7 +89,8 @@ tenants:
   acme:
     monthly_fee: 1000
     sla: {period: month, credits: [{below: 100%, credit: 100%}]}
-)", 4000, 12);
+)",
+                          4000, 12);
   const auto& t = s["tenants"]["acme"];
   check_within_ci(t["cost"], 12 * 1000.0 * p_breach);
   CHECK(std::fabs(t["sla_breach_probability"].get<double>() - p_breach) <=
@@ -115,7 +115,8 @@ loads:
   l: {demand: 1MW, power: [u], tenant: lab}
 tenants:
   lab: {workload: {kind: training, checkpoint_interval: 2h, restart_time: 30min, cost_per_hour: 1000}}
-)", 300, 13);
+)",
+                          300, 13);
   check_within_ci(s["tenants"]["lab"]["cost"], horizon / (100.0 + D) * rate * per_cycle);
 }
 
@@ -132,7 +133,8 @@ loads:
   rigs: {demand: 3MW, power: [u], priority: flexible, tenant: miner}
 tenants:
   miner: {workload: {kind: mining, revenue_per_mwh: 55}}
-)", 4000, 14);
+)",
+                          4000, 14);
   check_within_ci(s["tenants"]["miner"]["cost"], 55.0 * 3.0 * u * (8760.0 + 10.0));
   CHECK(s["tenants"]["miner"]["sla_breach_probability"].is_null());
 }
@@ -147,7 +149,8 @@ loads:
 tenants:
   miner: {workload: {kind: mining, revenue_per_mwh: 100}}
 economics: {capex: 1000000, annual_opex: 5000, years: 10}
-)", 200, 1);
+)",
+                          200, 1);
   const double yearly = s["tenants"]["miner"]["cost"]["mean"].get<double>();
   CHECK(s["economics"]["expected_total_cost"].get<double>() ==
         Approx(1e6 + 10 * (5000 + yearly)).epsilon(1e-12));

@@ -19,7 +19,8 @@ components:
   u: {kind: source, failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 10h}}
 loads:
   l: {demand: 100kW, power: [u]}
-)", 4000, 11);
+)",
+                          4000, 11);
   check_unavailability(s["facility"], 10.0 / 1010.0);
   check_within_ci(s["facility"]["outages"], 8760.0 / 1010.0);
   check_unavailability(s["loads"]["l"], 10.0 / 1010.0);
@@ -41,7 +42,8 @@ components:
       repair: {dist: lognormal, median: 8h, sigma: 0.5}}
 loads:
   l: {demand: 1MW, power: u}
-)", 4000, 5);
+)",
+                          4000, 5);
   check_unavailability(s["facility"], mttr / (mttf + mttr));
   check_within_ci(s["facility"]["outages"], 8760.0 / (mttf + mttr));
 }
@@ -53,7 +55,8 @@ components:
   u: {kind: source, failure: {dist: exponential, mean: 500h}, repair: {dist: fixed, value: 3h}}
 loads:
   l: {demand: 1, power: [u]}
-)", 500, 2);
+)",
+                          500, 2);
   const auto& d = s["facility"]["outage_duration_hours"];
   CHECK(d["p50"].get<double>() == Approx(3.0).epsilon(1e-12));
   CHECK(d["max"].get<double>() == Approx(3.0).epsilon(1e-12));
@@ -114,7 +117,8 @@ components:
   m3: {kind: node, inputs: [grid], capacity: 0.5MW, failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 20h}}
 loads:
   hall: {demand: 1MW, power: [m1, m2, m3]}
-)", 4000, 31);
+)",
+                          4000, 31);
   const double avail = a * a * a + 3.0 * a * a * (1.0 - a);
   check_unavailability(s["facility"], 1.0 - avail);
   // Birnbaum importance of one module: exactly one of the other two is up.
@@ -134,7 +138,8 @@ components:
 loads:
   miners: {demand: 600kW, power: [bus], priority: flexible}
   ai: {demand: 600kW, power: [bus]}
-)", 4000, 41);
+)",
+                          4000, 41);
   check_unavailability(s["loads"]["ai"], ua * ub);
   check_unavailability(s["loads"]["miners"], 1.0 - (1.0 - ua) * (1.0 - ub));
   check_unavailability(s["facility"], ua * ub);  // only critical loads count

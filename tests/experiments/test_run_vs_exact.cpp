@@ -11,7 +11,8 @@ using namespace ridethrough;
 
 TEST_CASE("run agrees with exact on the bundled Markovian designs", "[exact][crossval]") {
   for (const char* name : {"n1_modules_one_crew.yaml", "twin_paths_common_cause.yaml"}) {
-    const std::string path = std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/markov/" + name;
+    const std::string path =
+        std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/markov/" + name;
     INFO(path);
     auto r = topology::load_design_file(path);
     REQUIRE(r.design);
@@ -22,12 +23,16 @@ TEST_CASE("run agrees with exact on the bundled Markovian designs", "[exact][cro
     o.replications = 4000;
     o.seed = 101;
     const auto sim = experiments::run_design(*r.design, model, o);
-    testing::check_within_ci(sim["facility"]["availability"], exact["facility"]["availability"]["mean"].get<double>());
-    testing::check_within_ci(sim["facility"]["outages"], exact["facility"]["outages"]["mean"].get<double>());
+    testing::check_within_ci(sim["facility"]["availability"],
+                             exact["facility"]["availability"]["mean"].get<double>());
+    testing::check_within_ci(sim["facility"]["outages"],
+                             exact["facility"]["outages"]["mean"].get<double>());
     for (const auto& [load, block] : exact["loads"].items()) {
       INFO(load);
-      testing::check_within_ci(sim["loads"][load]["availability"], block["availability"]["mean"].get<double>());
-      testing::check_within_ci(sim["loads"][load]["outages"], block["outages"]["mean"].get<double>());
+      testing::check_within_ci(sim["loads"][load]["availability"],
+                               block["availability"]["mean"].get<double>());
+      testing::check_within_ci(sim["loads"][load]["outages"],
+                               block["outages"]["mean"].get<double>());
     }
   }
 }

@@ -14,7 +14,9 @@ using ridethrough::testing::run_yaml;
 using ridethrough::testing::stationary;
 
 namespace {
-double hours(const nlohmann::json& v) { return v.get<double>(); }
+double hours(const nlohmann::json& v) {
+  return v.get<double>();
+}
 }  // namespace
 
 TEST_CASE("UPS only: a utility outage becomes a load outage with probability exp(-T/r)",
@@ -30,7 +32,8 @@ components:
   ups: {kind: ups, inputs: [utility], autonomy: 30min, recharge: 1s}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", 3000, 7);
+)",
+                          3000, 7);
   check_unavailability(s["facility"], r * std::exp(-T / r) / (mttf + r));
   check_within_ci(s["facility"]["outages"], 8760.0 * std::exp(-T / r) / (mttf + r));
   // Memoryless outages: what is left after the battery runs out has mean r.
@@ -50,7 +53,8 @@ components:
   ups: {kind: ups, inputs: [utility], autonomy: 10min, recharge: 1h}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", 3, 1);
+)",
+                          3, 1);
   CHECK(hours(s["facility"]["outages"]["mean"]) == 8.0);
   CHECK(hours(s["facility"]["downtime_hours"]["mean"]) == Approx(23.0 / 60.0).epsilon(1e-9));
   CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(3.0 / 60.0).epsilon(1e-9));
@@ -109,7 +113,8 @@ components:
   ups: {kind: ups, inputs: [ats], autonomy: 1min, recharge: 1h}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", 3, 1);
+)",
+                          3, 1);
   CHECK(hours(s["components"]["gen"]["failures"]) == 0.0);
   CHECK(hours(s["facility"]["outages"]["mean"]) == 0.0);
   CHECK(s["facility"]["outage_duration_hours"].is_null());
@@ -129,7 +134,8 @@ components:
   ups: {kind: ups, inputs: [ats], autonomy: 1min, recharge: 1s}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", 2, 1);
+)",
+                          2, 1);
   const double each = 2.0 + 10.0 / 3600.0 - 60.0 / 3600.0;
   // Cycles of 100 h up + 1 h down: failures at 100, 201 (+2 h of switch repair: 203 - 2 after
   // the utility returned at 202), ... The utility runs on its own clock: 100 + 101 k.
@@ -154,7 +160,8 @@ components:
   ups: {kind: ups, inputs: [ats], autonomy: 1min, recharge: 1s}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", 2, 1);
+)",
+                          2, 1);
   const double each = (1.5 + 20.0 / 3600.0) - (0.5 + 10.0 / 3600.0 + 1.0 / 60.0);
   CHECK(hours(s["facility"]["outage_duration_hours"]["p50"]) == Approx(each).epsilon(1e-9));
   CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(each).epsilon(1e-9));
@@ -175,9 +182,11 @@ components:
   ats: {kind: switch, inputs: [utility, gen], transfer: {delay: 5s}, retransfer_after: 5min}
 loads:
   hall: {demand: 1MW, power: [ats]}
-)", 2, 1);
+)",
+                          2, 1);
   CHECK(hours(s["facility"]["outages"]["mean"]) == 18.0);
-  CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(15.0 / 3600.0).epsilon(1e-9));
+  CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) ==
+        Approx(15.0 / 3600.0).epsilon(1e-9));
   CHECK(hours(s["facility"]["outage_duration_hours"]["p50"]) == Approx(5.0 / 3600.0).epsilon(1e-9));
   CHECK(hours(s["facility"]["downtime_hours"]["mean"]) == Approx(9 * 20.0 / 3600.0).epsilon(1e-9));
 }
@@ -194,7 +203,8 @@ components:
   chiller: {kind: cooling_source, powered_by: [mech], restart: 15min, capacity: 2MW}
 loads:
   hall: {demand: 1MW, power: [grid], cooling: [chiller], thermal_ride_through: 3min}
-)", 2, 3);
+)",
+                          2, 3);
   const auto& d = s["facility"]["outage_duration_hours"];
   CHECK(hours(d["p50"]) == Approx(0.3).epsilon(1e-9));
   CHECK(hours(d["max"]) == Approx(0.3).epsilon(1e-9));
@@ -213,7 +223,8 @@ components:
   cs: {kind: cooling_source, failure: {dist: fixed, value: 4min}, repair: {dist: fixed, value: 2min}}
 loads:
   hall: {demand: 1MW, power: [grid], cooling: [cs], thermal_ride_through: 3min}
-)", 2, 1);
+)",
+                           2, 1);
   CHECK(hours(ok["facility"]["outages"]["mean"]) == 0.0);
   // Budget 1.5 min: each 2-minute loss drops the hall for 30 s, 100 cycles in 10 h.
   const auto bad = run_yaml(R"(
@@ -224,7 +235,8 @@ components:
   cs: {kind: cooling_source, failure: {dist: fixed, value: 4min}, repair: {dist: fixed, value: 2min}}
 loads:
   hall: {demand: 1MW, power: [grid], cooling: [cs], thermal_ride_through: 1.5min}
-)", 2, 1);
+)",
+                            2, 1);
   CHECK(hours(bad["facility"]["outages"]["mean"]) == 100.0);
   CHECK(hours(bad["facility"]["downtime_hours"]["mean"]) == Approx(100 * 0.5 / 60.0).epsilon(1e-9));
 }
@@ -251,9 +263,11 @@ common_cause:
   - {group: [a, b], beta: 10%}
 loads:
   l: {demand: 1, power: [a, b]}
-)", 4000, 5);
+)",
+                          4000, 5);
   check_unavailability(s["facility"], pi[3]);
-  check_within_ci(s["facility"]["outages"], 8760.0 * (pi[0] * shock + (pi[1] + pi[2]) * (own + shock)));
+  check_within_ci(s["facility"]["outages"],
+                  8760.0 * (pi[0] * shock + (pi[1] + pi[2]) * (own + shock)));
   // Each member's total failure rate is unchanged by the group.
   const double cycles = 8760.0 * (1.0 - (pi[1] + pi[3])) * lam;  // a fails only while up
   CHECK(hours(s["components"]["a"]["failures"]) == Approx(cycles).epsilon(0.03));
@@ -269,7 +283,8 @@ components:
   tx: {kind: source, spare_pool: pool, failure: {dist: exponential, mean: 1000h}, repair: {dist: fixed, value: 10h}}
 loads:
   l: {demand: 1, power: [tx]}
-)", 4000, 8);
+)",
+                          4000, 8);
   check_unavailability(s["facility"], 60.0 / 1060.0);
   CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(60.0).epsilon(1e-9));
 }
@@ -283,7 +298,8 @@ components:
   a: {kind: source, maintenance: {interval: 100h, duration: 5h}}
 loads:
   l: {demand: 1, power: [a]}
-)", 2000, 4);
+)",
+                            2000, 4);
   check_unavailability(one["facility"], 0.05);
   // Every window is an outage of exactly 5 h (a window straddling the end is followed).
   CHECK(hours(one["facility"]["outage_duration_hours"]["p50"]) == Approx(5.0).epsilon(1e-9));
@@ -295,7 +311,8 @@ components:
   b: {kind: source, maintenance: {interval: 100h, duration: 5h}}
 loads:
   l: {demand: 1, power: [a, b]}
-)", 4000, 4);
+)",
+                             4000, 4);
   check_unavailability(pair["facility"], 0.0025);
 }
 
@@ -310,7 +327,8 @@ components:
 loads:
   hall: {demand: 700kW, power: [bus], cooling: [chiller]}
   small: {demand: 600kW, power: [bus], priority: flexible}
-)", 2, 1);
+)",
+                          2, 1);
   CHECK(hours(s["loads"]["hall"]["availability"]["mean"]) == 0.0);
   CHECK(hours(s["loads"]["small"]["availability"]["mean"]) == 1.0);
 }

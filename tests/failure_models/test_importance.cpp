@@ -25,13 +25,15 @@ Loaded load_text(const std::string& yaml) {
   return l;
 }
 Loaded load_file(const std::string& name) {
-  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/" + name);
+  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) +
+                                      "/experiments/designs/" + name);
   REQUIRE(r.design);
   Loaded l{*r.design, {}};
   l.model = topology::compile(l.design);
   return l;
 }
-nlohmann::json importance(const Loaded& l, std::uint64_t cycles, std::uint64_t seed, unsigned threads = 2) {
+nlohmann::json importance(const Loaded& l, std::uint64_t cycles, std::uint64_t seed,
+                          unsigned threads = 2) {
   experiments::RunOptions o;
   o.replications = cycles;
   o.seed = seed;
@@ -52,21 +54,26 @@ TEST_CASE("importance sampling: six duplicated subsystems in series, unavailabil
   const auto& u = s["facility"]["unavailability"];
   testing::check_within_ci(u, u_exact);
   CHECK(u["relative_half_width"].get<double>() < 0.10);
-  testing::check_within_ci(s["facility"]["outages"], exact["facility"]["outages"]["mean"].get<double>());
+  testing::check_within_ci(s["facility"]["outages"],
+                           exact["facility"]["outages"]["mean"].get<double>());
 }
 
 TEST_CASE("importance sampling agrees with exact under shared crews and common cause",
           "[importance][exact]") {
-  for (const char* name : {"markov/n1_modules_one_crew.yaml", "markov/twin_paths_common_cause.yaml"}) {
+  for (const char* name :
+       {"markov/n1_modules_one_crew.yaml", "markov/twin_paths_common_cause.yaml"}) {
     INFO(name);
     const auto l = load_file(name);
     const auto exact = experiments::exact_design(l.design, l.model);
     const auto s = importance(l, 20000, 8);
-    testing::check_within_ci(s["facility"]["availability"], exact["facility"]["availability"]["mean"].get<double>());
-    testing::check_within_ci(s["facility"]["outages"], exact["facility"]["outages"]["mean"].get<double>());
+    testing::check_within_ci(s["facility"]["availability"],
+                             exact["facility"]["availability"]["mean"].get<double>());
+    testing::check_within_ci(s["facility"]["outages"],
+                             exact["facility"]["outages"]["mean"].get<double>());
     for (const auto& [load, b] : exact["loads"].items()) {
       INFO(load);
-      testing::check_within_ci(s["loads"][load]["availability"], b["availability"]["mean"].get<double>());
+      testing::check_within_ci(s["loads"][load]["availability"],
+                               b["availability"]["mean"].get<double>());
     }
   }
 }
@@ -93,7 +100,8 @@ loads:
   o.seed = 2;
   const auto plain = experiments::run_design(l.design, l.model, o);
   auto mean_hw = [](const nlohmann::json& b) {
-    return std::make_pair(b["mean"].get<double>(), (b["ci95"][1].get<double>() - b["ci95"][0].get<double>()) / 2);
+    return std::make_pair(b["mean"].get<double>(),
+                          (b["ci95"][1].get<double>() - b["ci95"][0].get<double>()) / 2);
   };
   const auto [ui, hi] = mean_hw(is["facility"]["availability"]);
   const auto [un, hn] = mean_hw(plain["facility"]["availability"]);
@@ -113,7 +121,8 @@ TEST_CASE("importance sampling refuses designs without regeneration, saying why"
   const auto l = load_file("hall_1mw_2n.yaml");
   const auto why = failure_models::importance_refusal(l.model);
   CHECK(why.find("'gen_a' is a generator") != std::string::npos);
-  CHECK(why.find("'utility' has a non-exponential failure law") == std::string::npos);  // repairs may be any
+  CHECK(why.find("'utility' has a non-exponential failure law") ==
+        std::string::npos);  // repairs may be any
   const auto w = load_text(R"(
 version: 1
 components:
@@ -121,10 +130,12 @@ components:
 loads:
   l: {demand: 1, power: [u]}
 )");
-  CHECK(failure_models::importance_refusal(w.model).find("non-exponential failure law") != std::string::npos);
+  CHECK(failure_models::importance_refusal(w.model).find("non-exponential failure law") !=
+        std::string::npos);
 }
 
-TEST_CASE("a target relative error stops the run once the interval is tight enough", "[importance]") {
+TEST_CASE("a target relative error stops the run once the interval is tight enough",
+          "[importance]") {
   const auto l = load_file("markov/six_pairs_series.yaml");
   experiments::RunOptions o;
   o.replications = 10000000;

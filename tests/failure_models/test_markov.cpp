@@ -25,8 +25,10 @@ std::string unit(const std::string& id, const std::string& extra = "") {
 
 TEST_CASE("exact: series chain", "[exact][markov]") {
   const auto r = solve("version: 1\ncomponents:\n" + unit("a") +
-                       "  b: {kind: node, inputs: [a], failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 20h}}\n"
-                       "  c: {kind: node, inputs: [b], failure: {dist: exponential, mean: 5000h}, repair: {dist: exponential, mean: 50h}}\n"
+                       "  b: {kind: node, inputs: [a], failure: {dist: exponential, mean: 1000h}, "
+                       "repair: {dist: exponential, mean: 20h}}\n"
+                       "  c: {kind: node, inputs: [b], failure: {dist: exponential, mean: 5000h}, "
+                       "repair: {dist: exponential, mean: 50h}}\n"
                        "loads:\n  l: {demand: 1, power: [c]}\n");
   REQUIRE(r.refusal.empty());
   const double ab = 1000.0 / 1020.0, ac = 5000.0 / 5050.0;
@@ -37,7 +39,8 @@ TEST_CASE("exact: series chain", "[exact][markov]") {
 }
 
 TEST_CASE("exact: 1-out-of-2 with one crew and with two", "[exact][markov]") {
-  const std::string pair = "components:\n" + unit("a") + unit("b") + "loads:\n  l: {demand: 1, power: [a, b]}\n";
+  const std::string pair =
+      "components:\n" + unit("a") + unit("b") + "loads:\n  l: {demand: 1, power: [a, b]}\n";
   const auto one = solve("version: 1\ncrews: 1\n" + pair);
   REQUIRE(one.refusal.empty());
   const double p0 = 1.0 / (1.0 + 2.0 * lam / mu + 2.0 * lam * lam / (mu * mu));
@@ -75,7 +78,8 @@ TEST_CASE("exact: k-out-of-n through capacities", "[exact][markov]") {
   CHECK(r23.frequency[0] == Approx(3 * 2 * a * u * lam * a).epsilon(1e-9));
   const auto r45 = solve(modules(5, "250kW"));
   REQUIRE(r45.refusal.empty());
-  CHECK(1.0 - r45.unavailability[0] == Approx(std::pow(a, 5) + 5 * std::pow(a, 4) * u).epsilon(1e-9));
+  CHECK(1.0 - r45.unavailability[0] ==
+        Approx(std::pow(a, 5) + 5 * std::pow(a, 4) * u).epsilon(1e-9));
   // Birnbaum of one module: exactly three of the other four up.
   CHECK(r45.frequency[0] == Approx(5 * 4 * std::pow(a, 3) * u * lam * a).epsilon(1e-9));
 }
@@ -90,8 +94,9 @@ TEST_CASE("exact: beta-factor common-cause pair matches its 4-state chain", "[ex
     q[i][i] = -s;
   }
   const auto pi = ridethrough::testing::stationary(q);
-  const auto r = solve("version: 1\ncomponents:\n" + unit("a") + unit("b") +
-                       "common_cause:\n  - {group: [a, b], beta: 0.1}\nloads:\n  l: {demand: 1, power: [a, b]}\n");
+  const auto r = solve(
+      "version: 1\ncomponents:\n" + unit("a") + unit("b") +
+      "common_cause:\n  - {group: [a, b], beta: 0.1}\nloads:\n  l: {demand: 1, power: [a, b]}\n");
   REQUIRE(r.refusal.empty());
   CHECK(r.states == 4.0);
   CHECK(r.unavailability[0] == Approx(pi[3]).epsilon(1e-9));
@@ -101,8 +106,10 @@ TEST_CASE("exact: beta-factor common-cause pair matches its 4-state chain", "[ex
 TEST_CASE("exact: cooling and power, critical and flexible loads", "[exact][markov]") {
   // A chiller powered by the grid; the hall needs both. Availability is the product.
   const auto r = solve("version: 1\ncomponents:\n" + unit("grid") +
-                       "  ch: {kind: cooling_source, powered_by: [grid], failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 24h}}\n"
-                       "loads:\n  hall: {demand: 1MW, power: [grid], cooling: [ch]}\n  rigs: {demand: 1MW, power: [grid], priority: flexible}\n");
+                       "  ch: {kind: cooling_source, powered_by: [grid], failure: {dist: "
+                       "exponential, mean: 1000h}, repair: {dist: exponential, mean: 24h}}\n"
+                       "loads:\n  hall: {demand: 1MW, power: [grid], cooling: [ch]}\n  rigs: "
+                       "{demand: 1MW, power: [grid], priority: flexible}\n");
   REQUIRE(r.refusal.empty());
   const double ach = 1000.0 / 1024.0;
   CHECK(1.0 - r.unavailability[1] == Approx(a1 * ach).epsilon(1e-9));

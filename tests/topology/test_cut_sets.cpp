@@ -30,7 +30,8 @@ components:
   pdu_b: {kind: node, inputs: [swgr]}
 loads:
   rack: {demand: 10kW, power: [pdu_a, pdu_b]}
-)", m);
+)",
+                      m);
   REQUIRE(c.size() == 1);
   CHECK(names(m, c[0].singles) == std::vector<std::string>{"utility", "swgr"});
   REQUIRE(c[0].pairs.size() == 1);
@@ -49,7 +50,8 @@ components:
 loads:
   hall: {demand: 1MW, power: [a, b]}
   rigs: {demand: 1MW, power: [a], priority: flexible}
-)", m);
+)",
+                      m);
   REQUIRE(c.size() == 1);  // flexible loads are not checked
   CHECK(c[0].singles.empty());
   CHECK(c[0].pairs.size() == 4);  // one of {ua, a} with one of {ub, b}
@@ -67,7 +69,8 @@ components:
   bus: {kind: node, inputs: [m1, m2, m3], maintenance: {interval: 1y, duration: 8h}}
 loads:
   hall: {demand: 1MW, power: [bus]}
-)", m);
+)",
+                      m);
   REQUIRE(c.size() == 1);
   CHECK(names(m, c[0].singles) == std::vector<std::string>{"grid", "bus"});
   CHECK(names(m, c[0].maintenance_drops) == std::vector<std::string>{"bus"});
@@ -85,7 +88,8 @@ components:
   ups: {kind: ups, inputs: [ats], autonomy: 10min, recharge: 2h}
 loads:
   hall: {demand: 1MW, power: [ups]}
-)", m);
+)",
+                      m);
   REQUIRE(c.size() == 1);
   CHECK(names(m, c[0].singles) == std::vector<std::string>{"ats", "ups"});
   REQUIRE(c[0].pairs.size() == 1);

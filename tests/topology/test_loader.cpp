@@ -19,7 +19,8 @@ std::vector<std::string> errors_of(const std::string& yaml) {
 /// True if one error line starts with `where` (d.yaml:LINE:COL) and contains `what`.
 bool has(const std::vector<std::string>& errs, const std::string& where, const std::string& what) {
   for (const auto& e : errs)
-    if (e.rfind("d.yaml:" + where + ": error: ", 0) == 0 && e.find(what) != std::string::npos) return true;
+    if (e.rfind("d.yaml:" + where + ": error: ", 0) == 0 && e.find(what) != std::string::npos)
+      return true;
   return false;
 }
 std::string dump(const std::vector<std::string>& errs) {

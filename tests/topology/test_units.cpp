@@ -14,7 +14,8 @@ TEST_CASE("durations in every unit, bare numbers in hours", "[units]") {
   CHECK(*parse_duration("1e5h").value == 1e5);
   CHECK(*parse_duration("2.5").value == 2.5);
   CHECK(*parse_duration("-3h").value == -3.0);  // sign is checked by the loader, per field
-  for (const char* bad : {"", "h", "5 hours", "5m", "5H", "0x10h", "inf", "nan", "1e5x", "5hh", "1,5h"})
+  for (const char* bad :
+       {"", "h", "5 hours", "5m", "5H", "0x10h", "inf", "nan", "1e5x", "5hh", "1,5h"})
     CHECK_FALSE(parse_duration(bad).value);
 }
 
@@ -23,7 +24,8 @@ TEST_CASE("powers in kW and MW, bare numbers in kW", "[units]") {
   CHECK(*parse_power("2.5MW").value == 2500.0);
   CHECK(*parse_power("750").value == 750.0);
   CHECK(*parse_power("1e3kW").value == 1000.0);
-  for (const char* bad : {"500kw", "5 MW", "5W", "GW", "1.2.3"}) CHECK_FALSE(parse_power(bad).value);
+  for (const char* bad : {"500kw", "5 MW", "5W", "GW", "1.2.3"})
+    CHECK_FALSE(parse_power(bad).value);
 }
 
 TEST_CASE("shares as percentages or fractions", "[units]") {
