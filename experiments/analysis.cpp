@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "experiments/driver.hpp"
+#include "experiments/text.hpp"
 #include "failure_models/markov.hpp"
 #include "topology/cut_sets.hpp"
 
@@ -13,24 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string pad(const std::string& s, std::size_t w) {
-  return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
-}
-
 std::string join(const json& ids, const char* sep = ", ") {
   std::string out;
   for (const auto& id : ids) out += (out.empty() ? "" : sep) + id.get<std::string>();
   return out;
-}
-
-std::string nines(double a) {
-  return a >= 1.0 ? "inf" : fmt("%.2f", -std::log10(1.0 - a));
 }
 
 }  // namespace

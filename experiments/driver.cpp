@@ -47,6 +47,14 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+Performance measured(std::chrono::steady_clock::time_point start, unsigned threads) {
+  Performance p;
+  p.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  p.threads = threads;
+  p.ranks = sim::mpi_ranks().size;
+  return p;
+}
+
 struct Worker {
   Worker(const topology::Model& m, bool full) : sim(m) { sim.set_record_load_blame(full); }
   failure_models::FacilitySim sim;
@@ -96,40 +104,22 @@ nlohmann::json run_importance(const topology::Design& design, const topology::Mo
       return std::unique_ptr<sim::BlockResult>(std::move(block));
     };
   };
-  std::uint64_t next = 0;
-  auto take_remote_until = [&](std::uint64_t end) {
-    for (; next < end; ++next) {
-      const int from = static_cast<int>(next % static_cast<std::uint64_t>(ranks.size));
-      if (from == 0) continue;
-      sim::Archive a(sim::mpi_recv_block(next, from));
-      failure_models::CycleStats st;
-      st.resize(targets, model.n);
-      st.load(a);
-      total.merge(st);
-    }
-  };
-  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
-    const auto& st = static_cast<const CycleBlock&>(*r).stats;
-    if (!ranks.root()) {
-      sim::Archive a;
-      st.save(a);
-      sim::mpi_send_block(a.bytes(), block, 0);
-      return true;
-    }
-    take_remote_until(block);
-    total.merge(st);
-    next = block + 1;
+  sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
+                          static_cast<const CycleBlock&>(r).stats.save(a);
+                        },
+                        [&](sim::Archive& a) {
+                          auto block = std::make_unique<CycleBlock>();
+                          block->stats.resize(targets, model.n);
+                          block->stats.load(a);
+                          return std::unique_ptr<sim::BlockResult>(std::move(block));
+                        }};
+  auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    total.merge(static_cast<const CycleBlock&>(*r).stats);
     return !reached_target(total.down[0], total.length, options.target_rel_error);
   };
-  sim::run_blocks(
-      plan, threads, make_work, merge,
-      [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
-  if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
-  Performance perf;
-  perf.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  perf.threads = threads;
-  perf.ranks = ranks.size;
+  sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
+                              [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  const Performance perf = measured(start, threads);
   return summarize_importance(total, model, design_label(design), options.seed, options.bias, perf);
 }
 
@@ -184,48 +174,25 @@ nlohmann::json run_design(const topology::Design& design, const topology::Model&
       return std::unique_ptr<sim::BlockResult>(std::move(acc));
     };
   };
-  auto merge_one = [&](const Accumulator& acc) {
+  sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
+                          static_cast<const Accumulator&>(r).save(a);
+                        },
+                        [&](sim::Archive& a) {
+                          auto acc = std::make_unique<Accumulator>(model, full);
+                          acc->load(a);
+                          return std::unique_ptr<sim::BlockResult>(std::move(acc));
+                        }};
+  auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    const auto& acc = static_cast<const Accumulator&>(*r);
     total.merge(acc);
     if (writer) writer->append(*acc.rows);
-  };
-  // Under MPI, block b is computed by rank b % size. Rank 0 merges every block in global
-  // order, receiving the others' as their turn comes, so the result does not depend on the
-  // number of ranks; the other ranks only send.
-  std::uint64_t next = 0;  // next global block rank 0 must merge
-  auto take_remote_until = [&](std::uint64_t end) {
-    for (; next < end; ++next) {
-      const int from = static_cast<int>(next % static_cast<std::uint64_t>(ranks.size));
-      if (from == 0) continue;
-      sim::Archive a(sim::mpi_recv_block(next, from));
-      Accumulator acc(model, full);
-      acc.load(a);
-      merge_one(acc);
-    }
-  };
-  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
-    const auto& acc = static_cast<const Accumulator&>(*r);
-    if (!ranks.root()) {
-      sim::Archive a;
-      acc.save(a);
-      sim::mpi_send_block(a.bytes(), block, 0);
-      return true;
-    }
-    take_remote_until(block);
-    merge_one(acc);
-    next = block + 1;
     const auto& d = total.facility.downtime;
     return !(options.target_rel_error > 0 && checkpoint(d.count()) && d.mean() > 0 &&
              d.ci95_half_width() < options.target_rel_error * d.mean());
   };
-  sim::run_blocks(
-      plan, threads, make_work, merge,
-      [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); }, ranks.rank, ranks.size);
-  if (ranks.root() && options.target_rel_error <= 0) take_remote_until(plan.blocks());
-  Performance perf;
-  perf.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  perf.threads = threads;
-  perf.ranks = ranks.size;
+  sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
+                              [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  const Performance perf = measured(start, threads);
   auto summary = summarize(total, model, design_label(design), options.seed,
                            total.facility.downtime.count(), perf);
   if (writer) writer->finish(summary);

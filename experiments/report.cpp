@@ -1,5 +1,7 @@
 #include "experiments/report.hpp"
 
+#include "experiments/text.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,12 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string num(const json& v, const char* f = "%.4g") {
   return v.is_number() ? fmt(f, v.get<double>()) : std::string("-");
 }
@@ -33,15 +29,6 @@ std::string percent_availability(double a) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f%%", decimals, 100.0 * a);
   return buf;
-}
-
-std::string nines(double a) {
-  if (a >= 1.0) return "inf";
-  return fmt("%.2f", -std::log10(1.0 - a));
-}
-
-std::string pad(const std::string& s, std::size_t w) {
-  return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
 }
 
 void row(std::ostream& os, const std::string& name, const json& b) {

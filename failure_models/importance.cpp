@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "failure_models/laws.hpp"
+#include "failure_models/markov.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -12,25 +13,8 @@ using topology::Kind;
 using topology::LawKind;
 
 std::string importance_refusal(const topology::Model& m) {
-  std::string why;
-  auto add = [&](const std::string& s) { why += s + "\n"; };
-  for (int c = 0; c < m.n; ++c) {
-    const std::string id = "component '" + m.ids[c] + "'";
-    if (m.kind[c] == Kind::Generator || m.kind[c] == Kind::Switch || m.kind[c] == Kind::Ups)
-      add(id + " is a " + topology::kind_name(m.kind[c]) +
-          ": its dynamics break the regenerative structure");
-    if (m.kind[c] == Kind::CoolingSource && m.restart[c] > 0) add(id + " has a restart time");
-    if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
-      add(id +
-          " has a non-exponential failure law (repair laws may be any, failure laws must be "
-          "exponential)");
-    if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
-    if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
-  }
-  for (int l = 0; l < m.n_loads; ++l)
-    if (m.thermal_ride_through[l] > 0)
-      add("load '" + m.load_ids[l] + "' has a thermal ride-through");
-  return why;
+  // Repair laws may be any: the all-up state regenerates whatever they are.
+  return static_refusal(m, false);
 }
 
 RegenerativeSim::RegenerativeSim(const topology::Model& m, double bias)

@@ -91,7 +91,7 @@ class Pruned {
 
 }  // namespace
 
-std::string markov_refusal(const topology::Model& m) {
+std::string static_refusal(const topology::Model& m, bool exponential_repairs) {
   std::string why;
   auto add = [&](const std::string& s) { why += s + "\n"; };
   for (int c = 0; c < m.n; ++c) {
@@ -114,7 +114,7 @@ std::string markov_refusal(const topology::Model& m) {
     }
     if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
       add(id + " has a non-exponential failure law");
-    if (m.failure[c].can_fail() && m.repair[c].kind != LawKind::Exponential)
+    if (exponential_repairs && m.failure[c].can_fail() && m.repair[c].kind != LawKind::Exponential)
       add(id + " has a non-exponential repair law");
     if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
     if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
@@ -123,6 +123,10 @@ std::string markov_refusal(const topology::Model& m) {
     if (m.thermal_ride_through[l] > 0)
       add("load '" + m.load_ids[l] + "' has a thermal ride-through");
   return why;
+}
+
+std::string markov_refusal(const topology::Model& m) {
+  return static_refusal(m, true);
 }
 
 ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {

@@ -1,5 +1,7 @@
 #include "sim/runner.hpp"
 
+#include "sim/mpi.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -99,6 +101,40 @@ std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
   }
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+  return merged;
+}
+
+std::uint64_t run_blocks_distributed(const BlockPlan& plan, unsigned threads,
+                                     const std::function<BlockWork()>& make_worker_work,
+                                     const BlockMerge& merge, const BlockCodec& codec,
+                                     const Progress& progress) {
+  const Ranks& ranks = mpi_ranks();
+  const std::uint64_t size = static_cast<std::uint64_t>(ranks.size);
+  std::uint64_t next = 0;  // the next global block rank 0 must merge
+  bool go_on = true;
+  auto take_remote_until = [&](std::uint64_t end) {
+    for (; next < end && go_on; ++next) {
+      const int from = static_cast<int>(next % size);
+      if (from == 0) continue;
+      Archive a(mpi_recv_block(next, from));
+      go_on = merge(next, codec.load(a));
+    }
+  };
+  auto local = [&](std::uint64_t block, std::unique_ptr<BlockResult> r) {
+    if (!ranks.root()) {
+      Archive a;
+      codec.save(*r, a);
+      mpi_send_block(a.bytes(), block, 0);
+      return true;
+    }
+    take_remote_until(block);
+    if (go_on) go_on = merge(block, std::move(r));
+    next = block + 1;
+    return go_on;
+  };
+  const std::uint64_t merged =
+      run_blocks(plan, threads, make_worker_work, local, progress, ranks.rank, ranks.size);
+  if (ranks.root() && go_on) take_remote_until(plan.blocks());
   return merged;
 }
 

@@ -3,6 +3,8 @@
 #include <functional>
 #include <memory>
 
+#include "sim/archive.hpp"
+
 namespace ridethrough::sim {
 
 /// Replications are processed in fixed blocks of consecutive indices. A block's partial result
@@ -35,6 +37,22 @@ std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
                          const std::function<BlockWork()>& make_worker_work,
                          const BlockMerge& merge, const Progress& progress = {}, int rank = 0,
                          int ranks = 1);
+
+/// How a block's partial result travels between MPI ranks.
+struct BlockCodec {
+  std::function<void(const BlockResult&, Archive&)> save;
+  std::function<std::unique_ptr<BlockResult>(Archive&)> load;
+};
+
+/// run_blocks across the MPI ranks of this process (a single process is rank 0 of 1): every
+/// rank computes its share, and `merge` is called on rank 0 only, for every block of every
+/// rank in global block order, the others' received as their turn comes. The result is thus
+/// the same whatever the number of ranks. Stopping early (merge returning false) is only
+/// possible with one rank.
+std::uint64_t run_blocks_distributed(const BlockPlan& plan, unsigned threads,
+                                     const std::function<BlockWork()>& make_worker_work,
+                                     const BlockMerge& merge, const BlockCodec& codec,
+                                     const Progress& progress = {});
 
 unsigned default_threads();
 
