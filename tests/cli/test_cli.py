@@ -220,6 +220,17 @@ loads:
         self.assertEqual(bad.returncode, 2)
         self.assertIn("autonomy must be a positive duration", bad.stderr)
         self.assertEqual(run("sweep", design, "--vary", "nodots", "-n", "5").returncode, 2)
+        # The sweep's plot in scripts/report.
+        js = os.path.join(self.tmp.name, "sweep.json")
+        self.assertEqual(run("sweep", design, "--vary", "components.ups.autonomy=1min,10min", "-n", "100", "--quiet", "--json", js).returncode, 0)
+        page = os.path.join(self.tmp.name, "sweep.html")
+        r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "report"), js, "-o", page],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(page) as f:
+            text = f.read()
+        self.assertTrue("autonomy=10min" in text)
+        self.assertGreaterEqual(text.count("data:image/png;base64,"), 1)
 
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
