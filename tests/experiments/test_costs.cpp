@@ -136,7 +136,7 @@ tenants:
 )",
                           4000, 14);
   check_within_ci(s["tenants"]["miner"]["cost"], 55.0 * 3.0 * u * (8760.0 + 10.0));
-  CHECK(s["tenants"]["miner"]["sla_breach_probability"].is_null());
+  CHECK(s["tenants"]["miner"]["sla_breach_probability"].get<double>() == 0.0);  // no SLA, no breach
 }
 
 TEST_CASE("economics: capex + years x (opex + yearly tenant cost)", "[costs]") {

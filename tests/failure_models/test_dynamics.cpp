@@ -120,6 +120,26 @@ loads:
   CHECK(s["facility"]["outage_duration_hours"].is_null());
 }
 
+TEST_CASE("utility back during a transfer: the switch stays, with no failure draw", "[dynamics]") {
+  // The utility is lost for 20 s every 100 h; the generator is on line at 10 s and the 30 s
+  // transfer begins; the utility returns at 20 s, before the switch has moved: it stays on the
+  // utility (a failure draw would always fail). No UPS: each outage lasts exactly 20 s.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 1000h
+components:
+  utility: {kind: source, failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 20s}}
+  gen: {kind: generator, start: {delay: 10s}}
+  ats: {kind: switch, inputs: [utility, gen], transfer: {delay: 30s, fail_prob: 1}, repair: {dist: fixed, value: 1h}}
+loads:
+  hall: {demand: 1MW, power: [ats]}
+)", 2, 1);
+  CHECK(hours(s["components"]["ats"]["failures"]) == 0.0);
+  CHECK(hours(s["facility"]["outages"]["mean"]) == 9.0);
+  CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(20.0 / 3600.0).epsilon(1e-9));
+  CHECK(hours(s["facility"]["outage_duration_hours"]["p50"]) == Approx(20.0 / 3600.0).epsilon(1e-9));
+}
+
 TEST_CASE("a transfer that fails takes the switch down until it is repaired", "[dynamics]") {
   // Utility lost for 1 h every 100 h. The generator is on line at 10 s, the transfer fails at
   // once, the switch is repaired 2 h later and then follows the utility, back by then. The
