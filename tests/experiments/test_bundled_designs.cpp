@@ -4,23 +4,14 @@
 
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
-#include "topology/loader.hpp"
+#include "tests/support/run.hpp"
 
 using namespace ridethrough;
 
 namespace {
-struct Loaded {
-  topology::Design design;
-  topology::Model model;
-};
+using Loaded = testing::LoadedDesign;
 Loaded load(const std::string& name) {
-  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) +
-                                      "/experiments/designs/" + name);
-  INFO(name);
-  REQUIRE(r.design);
-  Loaded l{*r.design, {}};
-  l.model = topology::compile(l.design);
-  return l;
+  return testing::load_bundled(name);
 }
 nlohmann::json run(const Loaded& l, std::uint64_t n) {
   experiments::RunOptions o;

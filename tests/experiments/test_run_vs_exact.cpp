@@ -11,18 +11,15 @@ using namespace ridethrough;
 
 TEST_CASE("run agrees with exact on the bundled Markovian designs", "[exact][crossval]") {
   for (const char* name : {"n1_modules_one_crew.yaml", "twin_paths_common_cause.yaml"}) {
-    const std::string path =
-        std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/markov/" + name;
-    INFO(path);
-    auto r = topology::load_design_file(path);
-    REQUIRE(r.design);
-    const auto model = topology::compile(*r.design);
-    const auto exact = experiments::exact_design(*r.design, model);
+    INFO(name);
+    const auto l = testing::load_bundled(std::string("markov/") + name);
+    const auto& model = l.model;
+    const auto exact = experiments::exact_design(l.design, model);
     REQUIRE_FALSE(exact.contains("refusal"));
     experiments::RunOptions o;
     o.replications = 4000;
     o.seed = 101;
-    const auto sim = experiments::run_design(*r.design, model, o);
+    const auto sim = experiments::run_design(l.design, model, o);
     testing::check_within_ci(sim["facility"]["availability"],
                              exact["facility"]["availability"]["mean"].get<double>());
     testing::check_within_ci(sim["facility"]["outages"],

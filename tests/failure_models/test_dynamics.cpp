@@ -133,11 +133,14 @@ components:
   ats: {kind: switch, inputs: [utility, gen], transfer: {delay: 30s, fail_prob: 1}, repair: {dist: fixed, value: 1h}}
 loads:
   hall: {demand: 1MW, power: [ats]}
-)", 2, 1);
+)",
+                          2, 1);
   CHECK(hours(s["components"]["ats"]["failures"]) == 0.0);
   CHECK(hours(s["facility"]["outages"]["mean"]) == 9.0);
-  CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) == Approx(20.0 / 3600.0).epsilon(1e-9));
-  CHECK(hours(s["facility"]["outage_duration_hours"]["p50"]) == Approx(20.0 / 3600.0).epsilon(1e-9));
+  CHECK(hours(s["facility"]["outage_duration_hours"]["max"]) ==
+        Approx(20.0 / 3600.0).epsilon(1e-9));
+  CHECK(hours(s["facility"]["outage_duration_hours"]["p50"]) ==
+        Approx(20.0 / 3600.0).epsilon(1e-9));
 }
 
 TEST_CASE("a transfer that fails takes the switch down until it is repaired", "[dynamics]") {

@@ -13,25 +13,9 @@
 using namespace ridethrough;
 
 namespace {
-struct Loaded {
-  topology::Design design;
-  topology::Model model;
-};
-Loaded load_text(const std::string& yaml) {
-  auto r = topology::load_design_text(yaml, "t.yaml");
-  REQUIRE(r.design);
-  Loaded l{*r.design, {}};
-  l.model = topology::compile(l.design);
-  return l;
-}
-Loaded load_file(const std::string& name) {
-  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) +
-                                      "/experiments/designs/" + name);
-  REQUIRE(r.design);
-  Loaded l{*r.design, {}};
-  l.model = topology::compile(l.design);
-  return l;
-}
+using Loaded = testing::LoadedDesign;
+using testing::load_bundled;
+
 nlohmann::json importance(const Loaded& l, std::uint64_t cycles, std::uint64_t seed,
                           unsigned threads = 2) {
   experiments::RunOptions o;
@@ -45,7 +29,7 @@ nlohmann::json importance(const Loaded& l, std::uint64_t cycles, std::uint64_t s
 
 TEST_CASE("importance sampling: six duplicated subsystems in series, unavailability ~3e-11",
           "[importance][exact]") {
-  const auto l = load_file("markov/six_pairs_series.yaml");
+  const auto l = load_bundled("markov/six_pairs_series.yaml");
   const auto exact = experiments::exact_design(l.design, l.model);
   const double u_exact = 1.0 - exact["facility"]["availability"]["mean"].get<double>();
   REQUIRE(u_exact > 1e-11);
@@ -63,7 +47,7 @@ TEST_CASE("importance sampling agrees with exact under shared crews and common c
   for (const char* name :
        {"markov/n1_modules_one_crew.yaml", "markov/twin_paths_common_cause.yaml"}) {
     INFO(name);
-    const auto l = load_file(name);
+    const auto l = load_bundled(name);
     const auto exact = experiments::exact_design(l.design, l.model);
     const auto s = importance(l, 20000, 8);
     testing::check_within_ci(s["facility"]["availability"],
@@ -80,7 +64,7 @@ TEST_CASE("importance sampling agrees with exact under shared crews and common c
 
 TEST_CASE("importance sampling with lognormal repairs agrees with plain simulation",
           "[importance]") {
-  const auto l = load_text(R"(
+  const auto l = testing::load_yaml(R"(
 version: 1
 warmup: 1000h
 components:
@@ -110,7 +94,7 @@ loads:
 }
 
 TEST_CASE("importance sampling is bit-identical whatever the thread count", "[importance]") {
-  const auto l = load_file("markov/six_pairs_series.yaml");
+  const auto l = load_bundled("markov/six_pairs_series.yaml");
   auto a = importance(l, 3000, 4, 1), b = importance(l, 3000, 4, 2);
   a.erase("performance");
   b.erase("performance");
@@ -118,12 +102,12 @@ TEST_CASE("importance sampling is bit-identical whatever the thread count", "[im
 }
 
 TEST_CASE("importance sampling refuses designs without regeneration, saying why", "[importance]") {
-  const auto l = load_file("hall_1mw_2n.yaml");
+  const auto l = load_bundled("hall_1mw_2n.yaml");
   const auto why = failure_models::importance_refusal(l.model);
   CHECK(why.find("'gen_a' is a generator") != std::string::npos);
   CHECK(why.find("'utility' has a non-exponential failure law") ==
         std::string::npos);  // repairs may be any
-  const auto w = load_text(R"(
+  const auto w = testing::load_yaml(R"(
 version: 1
 components:
   u: {kind: source, failure: {dist: weibull, shape: 2, scale: 100h}, repair: {dist: fixed, value: 1h}}
@@ -136,7 +120,7 @@ loads:
 
 TEST_CASE("a target relative error stops the run once the interval is tight enough",
           "[importance]") {
-  const auto l = load_file("markov/six_pairs_series.yaml");
+  const auto l = load_bundled("markov/six_pairs_series.yaml");
   experiments::RunOptions o;
   o.replications = 10000000;
   o.seed = 3;
@@ -146,7 +130,7 @@ TEST_CASE("a target relative error stops the run once the interval is tight enou
   CHECK(s["replications"].get<std::uint64_t>() < 1000000);
   CHECK(s["facility"]["unavailability"]["relative_half_width"].get<double>() < 0.0801);
   // The plain engine honours it too, on the facility's unavailability.
-  const auto p = load_text(R"(
+  const auto p = testing::load_yaml(R"(
 version: 1
 components:
   u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}

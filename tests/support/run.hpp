@@ -14,20 +14,41 @@
 
 namespace ridethrough::testing {
 
-inline nlohmann::json run_yaml(const std::string& yaml, std::uint64_t replications,
-                               std::uint64_t seed = 1, unsigned threads = 2) {
-  auto r = topology::load_design_text(yaml, "test.yaml");
+/// A design and its compiled model, loaded for a test (FAILs the test on any error).
+struct LoadedDesign {
+  topology::Design design;
+  topology::Model model;
+};
+
+inline LoadedDesign load_result(topology::LoadResult r, const std::string& what) {
   if (!r.design) {
     std::string all;
-    for (const auto& d : r.errors) all += topology::format_diagnostic("test.yaml", d) + "\n";
+    for (const auto& d : r.errors) all += topology::format_diagnostic(what, d) + "\n";
     FAIL("design did not load:\n" << all);
   }
-  const auto model = topology::compile(*r.design);
+  LoadedDesign l{*r.design, {}};
+  l.model = topology::compile(l.design);
+  return l;
+}
+
+/// A bundled design, by its path under experiments/designs/.
+inline LoadedDesign load_bundled(const std::string& name) {
+  const std::string path = std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/" + name;
+  return load_result(topology::load_design_file(path), path);
+}
+
+inline LoadedDesign load_yaml(const std::string& yaml) {
+  return load_result(topology::load_design_text(yaml, "test.yaml"), "test.yaml");
+}
+
+inline nlohmann::json run_yaml(const std::string& yaml, std::uint64_t replications,
+                               std::uint64_t seed = 1, unsigned threads = 2) {
+  const auto l = load_yaml(yaml);
   experiments::RunOptions o;
   o.replications = replications;
   o.seed = seed;
   o.threads = threads;
-  return experiments::run_design(*r.design, model, o);
+  return experiments::run_design(l.design, l.model, o);
 }
 
 /// A {mean, ci95} block agrees with `exact` if it lies within `z` standard errors (the 95%
