@@ -12,6 +12,7 @@
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/report.hpp"
+#include "experiments/temp_files.hpp"
 #include "failure_models/importance.hpp"
 #include "sim/mpi.hpp"
 #include "topology/loader.hpp"
@@ -163,6 +164,7 @@ int run_cli(int argc, char** argv);
 /// Under mpirun every rank runs the same command; rank 0 alone reads out and writes results.
 int main(int argc, char** argv) {
   const sim::Ranks ranks = sim::mpi_start(&argc, &argv);
+  experiments::remove_temp_files_on_signal();
   if (!ranks.root()) {
     // Other ranks stay silent: the same messages would come from rank 0.
     std::cout.setstate(std::ios::failbit);

@@ -1,5 +1,7 @@
 #include "experiments/full_results.hpp"
 
+#include "experiments/temp_files.hpp"
+
 #include <H5Cpp.h>
 #include <unistd.h>
 
@@ -140,6 +142,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
   auto& I = *impl_;
   I.path = path;
   I.tmp = path + ".tmp." + std::to_string(::getpid());
+  track_temp_file(I.tmp);
   try {
     H5::Exception::dontPrint();
     I.file = H5::H5File(I.tmp, H5F_ACC_TRUNC);
@@ -196,6 +199,7 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
 }
 
 Hdf5Writer::~Hdf5Writer() {
+  if (impl_) untrack_temp_file(impl_->tmp);
   if (impl_ && !impl_->done) {
     try {
       impl_->file.close();

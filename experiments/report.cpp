@@ -1,5 +1,6 @@
 #include "experiments/report.hpp"
 
+#include "experiments/temp_files.hpp"
 #include "experiments/text.hpp"
 
 #include <unistd.h>
@@ -198,6 +199,11 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
 
 void write_file_atomic(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  track_temp_file(tmp);
+  struct Untrack {
+    const std::string& p;
+    ~Untrack() { untrack_temp_file(p); }
+  } untrack{tmp};
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write '" + path + "'");

@@ -260,7 +260,8 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     const auto& c = ts.cost_sample;
     // Share of months with a non-zero SLA cost: 0 for a tenant without an SLA.
     double breach = 0.0;
-    if (ts.months > 0) breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
+    if (ts.months > 0)
+      breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
     tenants[m.tenants[t].id] = {{"cost",
                                  {{"mean", ts.cost.mean()},
                                   {"ci95",

@@ -81,6 +81,18 @@ class Cli(unittest.TestCase):
             json.load(f)
         self.assertEqual([n for n in os.listdir(self.tmp.name) if ".tmp" in n], [])
 
+    def test_interrupted_run_leaves_no_file(self):
+        import signal
+        import time
+        out = os.path.join(self.tmp.name, "big.h5")
+        js = os.path.join(self.tmp.name, "big.json")
+        p = subprocess.Popen([BIN, "run", os.path.join(DESIGNS, "ref_tier1_n.yaml"), "-n", "50000000",
+                              "--quiet", "--out", out, "--json", js])
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(timeout=60), 128 + signal.SIGINT)
+        self.assertEqual([n for n in os.listdir(self.tmp.name) if n.startswith("big")], [])
+
     def test_unwritable_output_is_usage_error(self):
         r = run("run", self.good, "-n", "10", "--json", "/nonexistent/dir/s.json")
         self.assertEqual(r.returncode, 2)
