@@ -43,9 +43,7 @@ json downtime_block(DowntimeStats& s, double horizon) {
   if (o.count() == 0) {
     out["outage_duration_hours"] = nullptr;
   } else {
-    double sum = 0.0;
-    for (std::uint64_t k = 1; k <= o.count(); ++k) sum += o.order_statistic(k);
-    out["outage_duration_hours"] = {{"mean", sum / static_cast<double>(o.count())},
+    out["outage_duration_hours"] = {{"mean", o.sum() / static_cast<double>(o.count())},
                                     {"p50", optional(o.quantile(50, 100))},
                                     {"p90", optional(o.quantile(90, 100))},
                                     {"p99", optional(o.quantile(99, 100))},
@@ -219,6 +217,10 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["horizon_hours"] = m.horizon;
   s["warmup_hours"] = m.warmup;
   s["facility"] = downtime_block(acc.facility, m.horizon);
+  bool exact = acc.facility.downtime_sample.exact() && acc.facility.durations.exact();
+  for (const auto& l : acc.loads) exact = exact && l.downtime_sample.exact() && l.durations.exact();
+  for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();
+  s["quantiles_exact"] = exact;
 
   // The most frequent combinations of components down when a facility outage began.
   std::vector<std::pair<std::vector<int>, std::uint64_t>> causes(acc.causes.begin(),

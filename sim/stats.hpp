@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -36,40 +37,61 @@ class Moments {
   double m2_ = 0.0;
 };
 
-/// Exact empirical distribution of a sample. Zeros are only counted (most replications of a
-/// reliable design have no downtime), so memory grows with the number of non-zero values.
+/// Empirical distribution of a sample, for quantiles. Exact up to kExactLimit non-zero values
+/// (zeros are only counted: most replications of a reliable design have no downtime); past
+/// that it switches to bins of 12 mantissa bits (relative error below 2.5e-4) so memory stays
+/// bounded whatever the number of replications. Count, sum and maximum stay exact. The switch
+/// happens at a fixed point of the fixed merge order, so results stay reproducible.
 class Sample {
  public:
+  static constexpr std::size_t kExactLimit = std::size_t{1} << 20;
+
   void add(double x) {
-    if (x == 0.0)
+    sum_ += x;
+    if (count() == 0 || x > max_) max_ = x;
+    if (x == 0.0) {
       ++zeros_;
-    else
+    } else if (binned_) {
+      ++bins_[key(x)];
+      ++binned_count_;
+    } else {
       values_.push_back(x);
+      sorted_ = false;
+      if (values_.size() > kExactLimit) to_bins();
+    }
   }
   void merge(const Sample& o);
   /// Sorts once; quantile() and friends need it.
   void finalize();
 
-  std::uint64_t count() const { return zeros_ + values_.size(); }
+  std::uint64_t count() const { return zeros_ + values_.size() + binned_count_; }
+  double sum() const { return sum_; }
+  bool exact() const { return !binned_; }
   /// Smallest value with at least ceil(num/den * n) of the n values at or below it
   /// (q = num/den exactly, so no floating rounding decides the rank).
   std::optional<double> quantile(std::uint64_t num, std::uint64_t den) const;
   std::optional<double> max() const;
-  /// Mean of the ceil(n / 100) largest values.
+  /// Mean of the ceil(n num / den) largest values.
   std::optional<double> cvar(std::uint64_t num, std::uint64_t den) const;
-  /// The k-th smallest value, 1-based.
+  /// The k-th smallest value, 1-based (a bin's midpoint once binned).
   double order_statistic(std::uint64_t k) const;
 
-  void save(Archive& a) const { a.put(zeros_), a.put(values_); }
-  void load(Archive& a) {
-    a.get(zeros_), a.get(values_);
-    sorted_ = false;
-  }
+  void save(Archive& a) const;
+  void load(Archive& a);
 
  private:
+  static std::int64_t key(double x);
+  static double midpoint(std::int64_t key);
+  void to_bins();
+
   std::uint64_t zeros_ = 0;
-  std::vector<double> values_;  ///< non-zero values; sorted after finalize()
+  std::vector<double> values_;  ///< non-zero values while exact; sorted after finalize()
   bool sorted_ = false;
+  bool binned_ = false;
+  std::map<std::int64_t, std::uint64_t> bins_;  ///< key -> count, once binned
+  std::uint64_t binned_count_ = 0;
+  double sum_ = 0.0;
+  double max_ = 0.0;
 };
 
 }  // namespace ridethrough::sim
