@@ -7,6 +7,8 @@
 #include <cmath>
 #include <deque>
 #include <functional>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "topology/static_eval.hpp"
@@ -36,6 +38,12 @@ class Targets {
     ++evaluations_;
     return out_;
   }
+  /// Which loads are served with `down` down.
+  const std::vector<char>& served(const std::vector<char>& down) {
+    eval_.evaluate(down, served_);
+    ++evaluations_;
+    return served_;
+  }
   bool monotone() const { return eval_.monotone(); }
   std::size_t evaluations() const { return evaluations_; }
 
@@ -46,17 +54,21 @@ class Targets {
   std::size_t evaluations_ = 0;
 };
 
-/// Independent components, monotone service: P(target down) by recursive conditioning, pruned
-/// as soon as the undecided components can no longer change the answer.
+/// Independent components, monotone service: P(a set of loads is not all served) by
+/// recursive conditioning over the failing components that can affect them, pruned as soon as
+/// the undecided ones can no longer change the answer.
 class Pruned {
  public:
   Pruned(const topology::Model& m, Targets& t, std::vector<int> failing,
-         std::vector<double> unavail)
-      : m_(m), t_(t), f_(std::move(failing)), u_(std::move(unavail)), down_(m.n, 0) {}
+         const std::vector<double>& unavail, std::vector<int> loads)
+      : t_(t), f_(std::move(failing)), loads_(std::move(loads)), down_(m.n, 0) {
+    for (int c : f_) u_.push_back(unavail[c]);
+  }
 
-  /// P(target down), with component `fixed` (or -1) held at `fixed_down`.
-  double probability(int target, int fixed, bool fixed_down) {
-    target_ = target;
+  const std::vector<int>& failing() const { return f_; }
+
+  /// P(some load of the set down), with component `fixed` (or -1) held at `fixed_down`.
+  double probability(int fixed, bool fixed_down) {
     fixed_ = fixed;
     std::fill(down_.begin(), down_.end(), 0);
     if (fixed >= 0) down_[fixed] = fixed_down;
@@ -64,13 +76,19 @@ class Pruned {
   }
 
  private:
+  bool some_down() {
+    const auto& served = t_.served(down_);
+    for (int l : loads_)
+      if (!served[l]) return true;
+    return false;
+  }
   double rec(std::size_t i, double prob) {
     while (i < f_.size() && f_[i] == fixed_) ++i;
-    if (t_.evaluate(down_)[target_]) return prob;  // down even with every undecided part up
+    if (some_down()) return prob;  // down even with every undecided part up
     if (i == f_.size()) return 0.0;
     for (std::size_t k = i; k < f_.size(); ++k)
       if (f_[k] != fixed_) down_[f_[k]] = 1;
-    const bool can_fail = t_.evaluate(down_)[target_];
+    const bool can_fail = some_down();
     for (std::size_t k = i; k < f_.size(); ++k)
       if (f_[k] != fixed_) down_[f_[k]] = 0;
     if (!can_fail) return 0.0;  // up even with every undecided part down
@@ -81,13 +99,34 @@ class Pruned {
     return a + rec(i + 1, prob * (1.0 - u_[i]));
   }
 
-  const topology::Model& m_;
   Targets& t_;
   std::vector<int> f_;
   std::vector<double> u_;
+  std::vector<int> loads_;
   std::vector<char> down_;
-  int target_ = 0, fixed_ = -1;
+  int fixed_ = -1;
 };
+
+/// The components whose state can change whether load `l` is served when service is monotone:
+/// everything upstream of its power and cooling through inputs and powered_by.
+std::vector<char> relevant_to(const topology::Model& m, int l) {
+  std::vector<char> seen(m.n, 0);
+  std::vector<int> stack;
+  for (int k = m.load_power.begin(l); k < m.load_power.end(l); ++k)
+    stack.push_back(m.load_power.idx[k]);
+  for (int k = m.load_cooling.begin(l); k < m.load_cooling.end(l); ++k)
+    stack.push_back(m.load_cooling.idx[k]);
+  while (!stack.empty()) {
+    const int c = stack.back();
+    stack.pop_back();
+    if (seen[c]) continue;
+    seen[c] = 1;
+    for (int k = m.inputs.begin(c); k < m.inputs.end(c); ++k) stack.push_back(m.inputs.idx[k]);
+    for (int k = m.powered_by.begin(c); k < m.powered_by.end(c); ++k)
+      stack.push_back(m.powered_by.idx[k]);
+  }
+  return seen;
+}
 
 }  // namespace
 
@@ -156,19 +195,65 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
     std::vector<double> u(m.n, 0.0);
     for (int c : failing) u[c] = lam[c] / (lam[c] + mu[c]);
     if (targets.monotone()) {
-      // Most unavailable first: the recursion then prunes sooner.
-      std::stable_sort(failing.begin(), failing.end(), [&](int a, int b) { return u[a] > u[b]; });
-      std::vector<double> uf;
-      for (int c : failing) uf.push_back(u[c]);
-      Pruned pr(m, targets, failing, uf);
       r.method = "product form, structure function (independent components)";
-      for (int t = 0; t < nt; ++t) {
-        r.unavailability[t] = pr.probability(t, -1, false);
+      // Each load depends only on the failing components upstream of it; loads that share none
+      // are independent, so the facility (any critical load down) splits into groups whose
+      // availabilities multiply.
+      std::vector<std::vector<char>> relevant(m.n_loads);
+      for (int l = 0; l < m.n_loads; ++l) relevant[l] = relevant_to(m, l);
+      auto solve_set = [&](const std::vector<int>& loads) {
+        std::vector<char> any(m.n, 0);
+        for (int l : loads)
+          for (int c = 0; c < m.n; ++c) any[c] |= relevant[l][c];
+        std::vector<int> f;
+        for (int c : failing)
+          if (any[c]) f.push_back(c);
+        // Most unavailable first: the recursion then prunes sooner.
+        std::stable_sort(f.begin(), f.end(), [&](int a, int b) { return u[a] > u[b]; });
+        Pruned pr(m, targets, f, u, loads);
+        const double unavailability = pr.probability(-1, false);
         // Outage frequency: sum of Birnbaum importance x each component's cycle frequency.
+        double frequency = 0.0;
+        for (int c : pr.failing())
+          frequency += (pr.probability(c, true) - pr.probability(c, false)) * lam[c] * (1.0 - u[c]);
+        return std::make_pair(unavailability, frequency);
+      };
+      for (int l = 0; l < m.n_loads; ++l)
+        std::tie(r.unavailability[l + 1], r.frequency[l + 1]) = solve_set({l});
+      // Group critical loads that share a failing component (union-find over loads).
+      std::vector<int> parent(m.n_loads);
+      for (int l = 0; l < m.n_loads; ++l) parent[l] = l;
+      std::function<int(int)> root = [&](int x) {
+        return parent[x] == x ? x : parent[x] = root(parent[x]);
+      };
+      std::vector<int> owner(m.n, -1);
+      for (int l = 0; l < m.n_loads; ++l) {
+        if (!m.critical[l]) continue;
         for (int c : failing) {
-          const double birnbaum = pr.probability(t, c, true) - pr.probability(t, c, false);
-          r.frequency[t] += birnbaum * lam[c] * (1.0 - u[c]);
+          if (!relevant[l][c]) continue;
+          if (owner[c] < 0)
+            owner[c] = l;
+          else
+            parent[root(l)] = root(owner[c]);
         }
+      }
+      std::map<int, std::vector<int>> groups;
+      for (int l = 0; l < m.n_loads; ++l)
+        if (m.critical[l]) groups[root(l)].push_back(l);
+      std::vector<std::pair<double, double>> g;
+      for (const auto& [rt, loads] : groups)
+        g.push_back(loads.size() == 1
+                        ? std::make_pair(r.unavailability[loads[0] + 1], r.frequency[loads[0] + 1])
+                        : solve_set(loads));
+      double available = 1.0;
+      for (const auto& [ug, fg] : g) available *= 1.0 - ug;
+      r.unavailability[0] = 1.0 - available;
+      r.frequency[0] = 0.0;
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        double others = 1.0;
+        for (std::size_t j = 0; j < g.size(); ++j)
+          if (j != i) others *= 1.0 - g[j].first;
+        r.frequency[0] += g[i].second * others;
       }
       r.evaluated_states = targets.evaluations();
       return r;

@@ -153,3 +153,18 @@ TEST_CASE("exact: a shared crew over many components is refused when the chain i
   const auto res = failure_models::solve_exact(topology::compile(*r.design), 1000);
   CHECK(res.refusal.find("more than 1000 states") != std::string::npos);
 }
+
+TEST_CASE("exact: 200 feeds, 100 dual-corded racks, by independent groups", "[exact][markov]") {
+  // Racks share no feed, so the facility's availability is the product over racks.
+  auto r = topology::load_design_file(std::string(RIDETHROUGH_SOURCE_DIR) +
+                                      "/experiments/designs/bench/feeds200.yaml");
+  REQUIRE(r.design);
+  const auto res = failure_models::solve_exact(topology::compile(*r.design));
+  REQUIRE(res.refusal.empty());
+  const double l = 1.0 / 1000.0, m = 1.0 / 8.0, u = l / (l + m);
+  const double rack_u = u * u, rack_f = 2.0 * u * l * (1.0 - u);  // Birnbaum x cycle rate, twice
+  CHECK(res.unavailability[1] == Approx(rack_u).epsilon(1e-9));
+  CHECK(res.frequency[1] == Approx(rack_f).epsilon(1e-9));
+  CHECK(1.0 - res.unavailability[0] == Approx(std::pow(1.0 - rack_u, 100)).epsilon(1e-9));
+  CHECK(res.frequency[0] == Approx(100.0 * rack_f * std::pow(1.0 - rack_u, 99)).epsilon(1e-9));
+}
