@@ -244,6 +244,18 @@ loads:
         self.assertTrue("autonomy=10min" in text)
         self.assertGreaterEqual(text.count("data:image/png;base64,"), 1)
 
+    def test_readme_example_design_runs(self):
+        with open(os.path.join(ROOT, "README.md")) as f:
+            text = f.read()
+        start = text.index("```yaml", text.index("## Design files")) + len("```yaml")
+        design = self.write("readme.yaml", text[start:text.index("```", start)])
+        r = run("run", design, "-n", "1000", "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = json.loads(r.stdout)
+        self.assertGreater(s["loads"]["ai_hall"]["availability"]["mean"], 0.99)
+        # The miners are shed whenever the site runs on its 1 MW generator.
+        self.assertGreater(s["loads"]["miners"]["outages"]["mean"], s["loads"]["ai_hall"]["outages"]["mean"])
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")
