@@ -17,6 +17,7 @@
 #include "sim/mpi.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
+#include "topology/static_eval.hpp"
 
 using namespace ridethrough;
 
@@ -71,6 +72,19 @@ bool importance_ok(const CommonOptions& o, const std::string& path, const topolo
   std::istringstream lines(why);
   for (std::string line; std::getline(lines, line);) std::cerr << "  - " << line << "\n";
   return false;
+}
+
+/// A critical load that is not served even with every component up is almost always a
+/// mistake in the design (capacities too small): say so before simulating it.
+void warn_unservable(const std::string& path, const topology::Model& m, bool quiet) {
+  if (quiet) return;
+  topology::StaticEvaluator eval(m);
+  std::vector<char> down(m.n, 0), served;
+  eval.evaluate(down, served);
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.critical[l] && !served[l])
+      std::cerr << path << ": warning: critical load '" << m.load_ids[l]
+                << "' is not served even with every component up (see 'ridethrough check')\n";
 }
 
 std::optional<Loaded> load(const std::string& path,
@@ -241,6 +255,7 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
       if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
+      warn_unservable(run_design, l->model, run_o.quiet);
       const auto summary =
           experiments::run_design(l->design, l->model, run_options(run_o, command_line));
       const bool json_only = emit_json(run_o, summary);

@@ -143,7 +143,7 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
 
   // Outages that start within the horizon are followed to their end, within a generous limit
   // that only a design whose repairs never finish could reach.
-  const double hard_end = tend_ + std::max(100.0 * m_.horizon, 1e6);
+  const double hard_end = tend_ + std::max(10.0 * m_.horizon, 1e5);
   process_instant();  // t = 0 settles even without events
   while (!q_.empty()) {
     const double t = q_.top().time;

@@ -108,6 +108,19 @@ class Cli(unittest.TestCase):
         self.assertTrue(lines[0].startswith(bad + ":3:13: error: "), lines[0])
         self.assertTrue(lines[1].startswith(bad + ":5:26: error: "), lines[1])
 
+    def test_warns_about_a_load_that_can_never_be_served(self):
+        design = self.write("small.yaml", """version: 1
+components:
+  feed: {kind: source, capacity: 500kW}
+loads:
+  hall: {demand: 600kW, power: [feed]}
+""")
+        r = run("run", design, "-n", "50")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("warning: critical load 'hall' is not served even with every component up", r.stderr)
+        self.assertIn("0.00", r.stdout)
+        self.assertNotIn("-0.00", r.stdout)
+
     def test_missing_file_and_bad_usage(self):
         self.assertEqual(run("run", os.path.join(self.tmp.name, "nope.yaml")).returncode, 2)
         self.assertEqual(run("run").returncode, 2)
