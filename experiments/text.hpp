@@ -20,7 +20,7 @@ inline std::string pad(const std::string& s, std::size_t w) {
 
 /// Availability as "nines": -log10(1 - A).
 inline std::string nines(double a) {
-  return a >= 1.0 ? "inf" : fmt("%.2f", -std::log10(1.0 - a));
+  return a >= 1.0 ? "inf" : fmt("%.2f", std::max(0.0, -std::log10(1.0 - a)));
 }
 
 }  // namespace ridethrough::experiments
