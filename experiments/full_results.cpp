@@ -32,15 +32,14 @@ void FullRows::load(sim::Archive& a) {
 }
 
 void FullRows::add(const failure_models::ReplicationResult& r, const topology::Model& m,
-                   const std::vector<double>& load_downtime_row,
+                   double facility_downtime_row, const std::vector<double>& load_downtime_row,
                    const std::vector<TenantCost>& costs) {
   replication.push_back(r.index);
   events.push_back(r.events);
+  // One row per outage started within the horizon; returns how many.
   auto outage_rows = [&](const std::vector<failure_models::Interval>& down, int load) {
-    double downtime = 0.0;
     std::uint32_t count = 0;
     for (const auto& iv : down) {
-      downtime += std::max(0.0, std::min(iv.end, m.horizon) - std::max(iv.start, 0.0));
       if (iv.start < 0.0) continue;
       ++count;
       o_replication.push_back(r.index);
@@ -52,17 +51,14 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
         ids += (ids.empty() ? "" : " ") + m.ids[r.blame[k]];
       o_components.push_back(std::move(ids));
     }
-    return std::make_pair(downtime, count);
+    return count;
   };
   for (int l = 0; l < m.n_loads; ++l) {
-    const auto [d, n] = outage_rows(r.load_down[l], l);
     load_downtime[l].push_back(load_downtime_row[l]);
-    load_outages[l].push_back(n);
-    (void)d;
+    load_outages[l].push_back(outage_rows(r.load_down[l], l));
   }
-  const auto [fd, fn] = outage_rows(r.facility_down, -1);
-  facility_downtime.push_back(fd);
-  facility_outages.push_back(fn);
+  facility_downtime.push_back(facility_downtime_row);
+  facility_outages.push_back(outage_rows(r.facility_down, -1));
   for (std::size_t t = 0; t < costs.size(); ++t) {
     tenant_cost[t].push_back(costs[t].total());
     tenant_sla[t].push_back(costs[t].sla);

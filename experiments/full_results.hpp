@@ -32,7 +32,8 @@ struct FullRows {
   void save(sim::Archive& a) const;
   void load(sim::Archive& a);
   void add(const failure_models::ReplicationResult& r, const topology::Model& m,
-           const std::vector<double>& load_downtime_row, const std::vector<TenantCost>& costs);
+           double facility_downtime_row, const std::vector<double>& load_downtime_row,
+           const std::vector<TenantCost>& costs);
 };
 
 /// Streams full results into an HDF5 file: written to `path.tmp.PID` and renamed by finish(),

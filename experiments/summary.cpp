@@ -158,7 +158,7 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
 }
 
 void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m) {
-  facility.add(r.facility_down, m.horizon);
+  const double facility_downtime = facility.add(r.facility_down, m.horizon);
   std::vector<double> load_downtime(m.n_loads);
   for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
   for (int c = 0; c < m.n; ++c) {
@@ -189,7 +189,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     tenants[t].months += static_cast<std::uint64_t>(c.months);
     tenants[t].breach_months += static_cast<std::uint64_t>(c.breach_months);
   }
-  if (rows) rows->add(r, m, load_downtime, costs);
+  if (rows) rows->add(r, m, facility_downtime, load_downtime, costs);
   events += r.events;
 }
 

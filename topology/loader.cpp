@@ -349,8 +349,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
         }
       }
     }
-    std::vector<std::string> check = allowed;
-    r.check_keys(n, check, what);
+    r.check_keys(n, allowed, what);
   }
 
   Reader::Sign pos = Reader::Sign::Positive, nonneg = Reader::Sign::NonNegative;

@@ -293,7 +293,9 @@ loads:
                   8760.0 * (pi[0] * shock + (pi[1] + pi[2]) * (own + shock)));
   // Each member's total failure rate is unchanged by the group.
   const double cycles = 8760.0 * (1.0 - (pi[1] + pi[3])) * lam;  // a fails only while up
-  CHECK(hours(s["components"]["a"]["failures"]) == Approx(cycles).epsilon(0.03));
+  // A failure count per replication is close to Poisson: standard error sqrt(mean / n).
+  CHECK(std::fabs(hours(s["components"]["a"]["failures"]) - cycles) <=
+        4.0 * std::sqrt(cycles / 4000.0));
 }
 
 TEST_CASE("a spare pool with no stock: repair waits for the lead time", "[dynamics][exact]") {
