@@ -88,7 +88,13 @@ class Cli(unittest.TestCase):
         js = os.path.join(self.tmp.name, "big.json")
         p = subprocess.Popen([BIN, "run", os.path.join(DESIGNS, "ref_tier1_n.yaml"), "-n", "50000000",
                               "--quiet", "--out", out, "--json", js])
-        time.sleep(1.5)
+        # Wait until the run is under way (its temporary HDF5 file exists), however slow the
+        # machine: a fixed sleep could signal before the run starts, or never see it at all.
+        deadline = time.monotonic() + 60
+        while not any(n.startswith("big.h5.tmp") for n in os.listdir(self.tmp.name)):
+            self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
+            self.assertLess(time.monotonic(), deadline, "no temporary output after 60 s")
+            time.sleep(0.02)
         p.send_signal(signal.SIGINT)
         self.assertEqual(p.wait(timeout=60), 128 + signal.SIGINT)
         self.assertEqual([n for n in os.listdir(self.tmp.name) if n.startswith("big")], [])

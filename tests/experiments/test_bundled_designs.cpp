@@ -43,7 +43,7 @@ TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[de
   CHECK(t1["scheduled_maintenance_drops_it"] == nlohmann::json::array({"mv_swgr"}));
 }
 
-TEST_CASE("bundled designs: every one runs; tiers come out in order", "[designs]") {
+TEST_CASE("bundled designs: every one runs and the tiers come out in order", "[designs]") {
   for (const char* name :
        {"ref_mining.yaml", "ref_mixed_ai_mining.yaml", "ref_dr_4make3.yaml", "hall_1mw_n.yaml"}) {
     INFO(name);

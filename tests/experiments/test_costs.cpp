@@ -63,6 +63,53 @@ TEST_CASE("monthly availability cuts incidents at month boundaries", "[costs]") 
   CHECK(c.sla == Approx(250.0 + 1.0 + 250.0 + 100.0 + 1.0));
 }
 
+TEST_CASE("month boundaries: an incident belongs to the month it starts in", "[costs]") {
+  Tenant t = cloud_sla();
+  t.per_incident = 100.0;
+  t.credits.clear();  // penalties only: each incident costs exactly 100 in its own month
+  // Starts exactly at 730 h: month 2's, not month 1's.
+  std::vector<Interval> at = {{730.0, 731.0}};
+  auto c = tenant_cost(t, {&at}, {1.0}, 2 * 730.0);
+  CHECK(c.sla == Approx(100.0));
+  CHECK(c.breach_months == 1);
+  // Ends exactly at 730 h: month 1's alone.
+  std::vector<Interval> before = {{729.0, 730.0}};
+  c = tenant_cost(t, {&before}, {1.0}, 2 * 730.0);
+  CHECK(c.sla == Approx(100.0));
+  CHECK(c.breach_months == 1);
+  // Across the boundary: one penalty (month 1), though both months see downtime.
+  std::vector<Interval> across = {{729.5, 730.5}};
+  c = tenant_cost(t, {&across}, {1.0}, 2 * 730.0);
+  CHECK(c.sla == Approx(100.0));
+  CHECK(c.breach_months == 1);
+  // With a credit band, the straddling incident costs both months their credit (0.5 h each:
+  // 99.93% < 99.99%), and the penalty once.
+  t.credits = {{0.9999, 0.10}};
+  c = tenant_cost(t, {&across}, {1.0}, 2 * 730.0);
+  CHECK(c.sla == Approx(100.0 + 100.0 + 100.0));
+  CHECK(c.breach_months == 2);
+}
+
+TEST_CASE("month boundaries end to end: a failure at exactly 730 h is charged once", "[costs]") {
+  // The unit fails at 730 h and 1461 h (fixed laws), each for 1 h: two incidents, two months.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 2190h
+components:
+  u: {kind: source, failure: {dist: fixed, value: 730h}, repair: {dist: fixed, value: 1h}}
+loads:
+  l: {demand: 1, power: [u], tenant: acme}
+tenants:
+  acme:
+    monthly_fee: 1000
+    sla: {per_incident: 100}
+)"
+                          ,
+                          2, 1);
+  CHECK(s["tenants"]["acme"]["cost"]["mean"].get<double>() == Approx(200.0));
+  CHECK(s["tenants"]["acme"]["sla_breach_probability"].get<double>() == Approx(2.0 / 3.0));
+}
+
 TEST_CASE("training: down, restart and lost work since the last checkpoint", "[costs]") {
   // Checkpoint every 2 h, restart 0.5 h.
   // [5, 6): ran 5 h, lost 1 h; down 1 h; restart 0.5 h.

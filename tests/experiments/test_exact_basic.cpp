@@ -31,6 +31,24 @@ loads:
   CHECK(s["components"]["u"]["outage_share"].get<double>() == 1.0);
 }
 
+TEST_CASE("outage counts of a unit with 1 s repairs are Poisson: mean and interval width",
+          "[exact][stats]") {
+  // Failures every exp(100 h), repaired in 1 s: the count in a year is Poisson with mean
+  // 87.6 (to within 3e-4), so its variance is known independently of the run. A confidence
+  // interval that is too wide, or too narrow, fails here.
+  const double mean = 8760.0 / 100.0, n = 4000;
+  const auto s = run_yaml(R"(
+version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: fixed, value: 1s}}
+loads:
+  l: {demand: 100kW, power: [u]}
+)",
+                          4000, 5);
+  ridethrough::testing::check_within_sigma(s["facility"]["outages"], mean, std::sqrt(mean / n));
+  ridethrough::testing::check_within_sigma(s["loads"]["l"]["outages"], mean, std::sqrt(mean / n));
+}
+
 TEST_CASE("weibull failures and lognormal repairs: renewal-reward availability", "[exact]") {
   // MTTF = 500 * Gamma(1 + 1/2) = 443.11 h; MTTR = 8 * exp(0.5^2 / 2) = 9.0650 h.
   const double mttf = 500.0 * std::tgamma(1.5), mttr = 8.0 * std::exp(0.125);

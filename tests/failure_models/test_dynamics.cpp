@@ -235,6 +235,47 @@ loads:
   CHECK(hours(s["facility"]["outages"]["mean"]) == 87.0);
 }
 
+TEST_CASE("a chiller restarts after its own repair", "[dynamics]") {
+  // The chiller fails every 100 h of up time and is repaired in 1 h; it then needs its 15 min
+  // restart. The hall rides 3 min: each outage lasts 1 + 0.25 - 0.05 = 1.2 h.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 1000h
+components:
+  grid: {kind: source}
+  chiller: {kind: cooling_source, powered_by: [grid], restart: 15min,
+            failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 1h}}
+loads:
+  hall: {demand: 1MW, power: [grid], cooling: [chiller], thermal_ride_through: 3min}
+)",
+                          2, 1);
+  const auto& d = s["facility"]["outage_duration_hours"];
+  CHECK(hours(d["p50"]) == Approx(1.2).epsilon(1e-9));
+  CHECK(hours(d["max"]) == Approx(1.2).epsilon(1e-9));
+  // Failures at 100 + 101.25 k: 9 of them start before 1000 h.
+  CHECK(hours(s["facility"]["outages"]["mean"]) == 9.0);
+}
+
+TEST_CASE("a chiller restarts after maintenance", "[dynamics]") {
+  // A 2 h window every 200 h, at a random phase; then the 15 min restart, less the 3 min
+  // ride-through: every outage lasts exactly 2.2 h.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 2000h
+components:
+  grid: {kind: source}
+  chiller: {kind: cooling_source, powered_by: [grid], restart: 15min,
+            maintenance: {interval: 200h, duration: 2h}}
+loads:
+  hall: {demand: 1MW, power: [grid], cooling: [chiller], thermal_ride_through: 3min}
+)",
+                          20, 1);
+  const auto& d = s["facility"]["outage_duration_hours"];
+  CHECK(hours(d["p50"]) == Approx(2.2).epsilon(1e-9));
+  CHECK(hours(d["max"]) == Approx(2.2).epsilon(1e-9));
+  CHECK(hours(d["count"]) >= 20 * 9);
+}
+
 TEST_CASE("thermal budget refills while cooled, drains without cooling", "[dynamics]") {
   // Cooling lost for 2 min every 2.2 min of cooling... fixed cycle: cooling source up 4 min,
   // down 2 min (restart 0). Budget 3 min: drains 2, refills 2 of the 4 up-minutes: never empty.

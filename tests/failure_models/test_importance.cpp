@@ -27,7 +27,7 @@ nlohmann::json importance(const Loaded& l, std::uint64_t cycles, std::uint64_t s
 }
 }  // namespace
 
-TEST_CASE("importance sampling: six duplicated subsystems in series, unavailability ~3e-11",
+TEST_CASE("importance sampling: six duplicated subsystems in series, unavailability about 3e-11",
           "[importance][exact]") {
   const auto l = load_bundled("markov/six_pairs_series.yaml");
   const auto exact = experiments::exact_design(l.design, l.model);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "sim/rng.hpp"
@@ -49,4 +50,39 @@ TEST_CASE("past its exact limit a sample bins values, keeping count, sum and max
   part1.finalize();
   CHECK(*part1.quantile(99, 100) == *binned.quantile(99, 100));
   CHECK(*part1.cvar(1, 100) == Approx(*binned.cvar(1, 100)).epsilon(1e-12));
+}
+
+TEST_CASE("moments of a hand-computed sample: mean, n-1 variance, 95% half-width", "[stats]") {
+  // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, so s^2 = 32 / 7.
+  Moments m;
+  for (double x : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0}) m.add(x);
+  CHECK(m.count() == 8);
+  CHECK(m.mean() == Approx(5.0).epsilon(1e-15));
+  CHECK(m.variance() == Approx(32.0 / 7.0).epsilon(1e-14));
+  CHECK(m.stddev() == Approx(std::sqrt(32.0 / 7.0)).epsilon(1e-14));
+  CHECK(m.ci95_half_width() == Approx(1.96 * std::sqrt(32.0 / 7.0) / std::sqrt(8.0)).epsilon(1e-14));
+  // One value: no spread, no interval.
+  Moments one;
+  one.add(3.0);
+  CHECK(one.variance() == 0.0);
+  CHECK(one.ci95_half_width() == 0.0);
+}
+
+TEST_CASE("merging moments equals adding the values one by one", "[stats]") {
+  ridethrough::sim::Rng rng(7);
+  Moments all, a, b, c;
+  for (int i = 0; i < 1000; ++i) {
+    const double x = rng.exponential() * 3.0 + (i % 7);
+    all.add(x);
+    (i < 137 ? a : i < 600 ? b : c).add(x);
+  }
+  Moments merged;
+  merged.merge(a);
+  merged.merge(b);
+  merged.merge(Moments{});  // an empty block changes nothing
+  merged.merge(c);
+  CHECK(merged.count() == all.count());
+  CHECK(merged.mean() == Approx(all.mean()).epsilon(1e-13));
+  CHECK(merged.variance() == Approx(all.variance()).epsilon(1e-12));
+  CHECK(merged.ci95_half_width() == Approx(all.ci95_half_width()).epsilon(1e-12));
 }

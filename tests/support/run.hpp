@@ -64,6 +64,20 @@ inline void check_within_ci(const nlohmann::json& block, double exact, double z 
   CHECK(std::fabs(mean - exact) <= z * sigma);
 }
 
+/// Agreement within `z` standard errors, where the standard error comes from a closed form for
+/// the variance rather than from the run's own interval: an interval that is too wide cannot
+/// loosen this check. Also checks the run's reported 95% half-width against 1.96 sigma, within
+/// `width_tolerance` (relative), so the interval arithmetic itself is under test.
+inline void check_within_sigma(const nlohmann::json& block, double exact, double sigma,
+                               double width_tolerance = 0.05, double z = 4.0) {
+  const double mean = block["mean"].get<double>();
+  const double half = (block["ci95"][1].get<double>() - block["ci95"][0].get<double>()) / 2.0;
+  INFO("estimate " << mean << " exact " << exact << " sigma " << sigma << " reported half-width "
+                   << half << " expected " << 1.96 * sigma);
+  CHECK(std::fabs(mean - exact) <= z * sigma);
+  CHECK(std::fabs(half - 1.96 * sigma) <= width_tolerance * 1.96 * sigma);
+}
+
 /// Unavailability (1 - availability) block check, which reads better for reliable systems.
 inline void check_unavailability(const nlohmann::json& figures, double exact_unavailability,
                                  double z = 4.0) {
