@@ -32,12 +32,21 @@ json check_design(const topology::Model& m) {
     }
     for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
     for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
+    // Fault tolerance during maintenance: with any one scheduled component in maintenance, no
+    // further single failure may drop the load, so no cut set of order 2 may hold one.
+    json during = json::array();
+    for (const auto& [a, b] : c.pairs)
+      if (m.maintenance_interval[a] > 0 || m.maintenance_interval[b] > 0)
+        during.push_back(json::array({m.ids[a], m.ids[b]}));
     loads[m.load_ids[c.load]] = {
         {"served_with_everything_up", c.served_all_up},
         {"single_points_of_failure", singles},
         {"cut_sets", cuts},
         {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
-        {"scheduled_maintenance_drops_it", drops}};
+        {"scheduled_maintenance_drops_it", drops},
+        {"fault_tolerant_during_maintenance",
+         c.served_all_up && c.singles.empty() && during.empty()},
+        {"maintenance_and_failure_cut_sets", during}};
   }
   return {{"loads", loads}};
 }
@@ -96,6 +105,16 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
       if (!l["scheduled_maintenance_drops_it"].empty())
         os << "  scheduled maintenance that will drop it: "
            << join(l["scheduled_maintenance_drops_it"]) << "\n";
+    }
+    if (l["fault_tolerant_during_maintenance"].get<bool>()) {
+      os << "  fault tolerant during maintenance: yes (no scheduled window plus one failure "
+            "drops it)\n";
+    } else if (l["single_points_of_failure"].empty()) {
+      os << "  fault tolerant during maintenance: NO: a window plus one failure drops it:";
+      int k = 0;
+      for (const auto& cut : l["maintenance_and_failure_cut_sets"])
+        os << (k++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+      os << "\n";
     }
   }
 }

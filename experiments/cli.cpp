@@ -87,6 +87,16 @@ void warn_unservable(const std::string& path, const topology::Model& m, bool qui
                 << "' is not served even with every component up (see 'ridethrough check')\n";
 }
 
+/// An outage that was still going at the end of the follow-up was closed there: its length
+/// (and what it costs) is a lower bound, so say so.
+void warn_closed(const std::string& path, const nlohmann::json& summary) {
+  const auto n = summary.value("outages_closed_at_follow_up_limit", std::uint64_t{0});
+  if (n == 0) return;
+  std::cerr << path << ": warning: " << n
+            << " outage(s) never ended and were closed at the follow-up limit (horizon + "
+               "max(10 horizons, 100000 h)); their lengths and costs are lower bounds\n";
+}
+
 std::optional<Loaded> load(const std::string& path,
                            const std::vector<topology::Override>& overrides = {}) {
   auto r = topology::load_design_file(path, overrides);
@@ -258,6 +268,7 @@ int run_cli(int argc, char** argv) {
       warn_unservable(run_design, l->model, run_o.quiet);
       const auto summary =
           experiments::run_design(l->design, l->model, run_options(run_o, command_line));
+      warn_closed(run_design, summary);
       const bool json_only = emit_json(run_o, summary);
       if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);
       return 0;
@@ -281,6 +292,7 @@ int run_cli(int argc, char** argv) {
         auto o = run_options(cmp_o, command_line);
         o.out = out_for(cmp_o.out, std::to_string(i + 1) + "_" + file_stem(cmp_designs[i]));
         summaries.push_back(experiments::run_design(l.design, l.model, o));
+        warn_closed(cmp_designs[i], summaries.back());
         all.push_back(summaries.back());
       }
       // Rank the designs that have an economics block by expected total cost (1 = cheapest).
@@ -379,6 +391,7 @@ int run_cli(int argc, char** argv) {
         auto o = run_options(sw_o, command_line);
         o.out = out_for(sw_o.out, "point" + std::to_string(i + 1));
         auto s = experiments::run_design(designs[i].design, designs[i].model, o);
+        warn_closed(sw_design, s);
         nlohmann::json at = nlohmann::json::object();
         for (const auto& ov : points[i]) at[ov.path] = ov.value;
         s["sweep"] = at;

@@ -48,7 +48,7 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
       o_duration.push_back(iv.end - iv.start);
       std::string ids;
       for (auto k = iv.blame_begin; k < iv.blame_end; ++k)
-        ids += (ids.empty() ? "" : " ") + m.ids[r.blame[k]];
+        ids += (ids.empty() ? "" : " ") + m.cause_names[r.blame[k]];
       o_components.push_back(std::move(ids));
     }
     return count;

@@ -124,7 +124,10 @@ void Accumulator::save(sim::Archive& a) const {
   for (const auto& l : loads) l.save(a);
   for (const auto& c : component_failures) c.save(a);
   for (const auto& c : component_downtime) c.save(a);
+  for (const auto& c : component_windows) c.save(a);
+  for (const auto& c : component_deferred) c.save(a);
   a.put(component_blamed);
+  a.put(closed_at_limit);
   a.put(facility_outages);
   a.put(causes);
   for (const auto& t : tenants) t.save(a);
@@ -138,7 +141,10 @@ void Accumulator::load(sim::Archive& a) {
   for (auto& l : loads) l.load(a);
   for (auto& c : component_failures) c.load(a);
   for (auto& c : component_downtime) c.load(a);
+  for (auto& c : component_windows) c.load(a);
+  for (auto& c : component_deferred) c.load(a);
   a.get(component_blamed);
+  a.get(closed_at_limit);
   a.get(facility_outages);
   a.get(causes);
   for (auto& t : tenants) t.load(a);
@@ -152,7 +158,9 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
     : loads(m.n_loads),
       component_failures(m.n),
       component_downtime(m.n),
-      component_blamed(m.n, 0),
+      component_windows(m.n),
+      component_deferred(m.n),
+      component_blamed(m.cause_names.size(), 0),
       tenants(m.tenants.size()) {
   if (keep_rows) rows = std::make_unique<FullRows>(m);
 }
@@ -164,7 +172,10 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   for (int c = 0; c < m.n; ++c) {
     component_failures[c].add(r.component_failures[c]);
     component_downtime[c].add(r.component_downtime[c]);
+    component_windows[c].add(r.component_windows[c]);
+    component_deferred[c].add(r.component_deferred[c]);
   }
+  closed_at_limit += r.closed_at_limit;
   for (const auto& iv : r.facility_down) {
     if (iv.start < 0.0) continue;  // began during the warmup
     ++facility_outages;
@@ -199,8 +210,12 @@ void Accumulator::merge(const Accumulator& o) {
   for (std::size_t c = 0; c < component_failures.size(); ++c) {
     component_failures[c].merge(o.component_failures[c]);
     component_downtime[c].merge(o.component_downtime[c]);
-    component_blamed[c] += o.component_blamed[c];
+    component_windows[c].merge(o.component_windows[c]);
+    component_deferred[c].merge(o.component_deferred[c]);
   }
+  for (std::size_t c = 0; c < component_blamed.size(); ++c)
+    component_blamed[c] += o.component_blamed[c];
+  closed_at_limit += o.closed_at_limit;
   facility_outages += o.facility_outages;
   for (const auto& [k, v] : o.causes) causes[k] += v;
   for (std::size_t t = 0; t < tenants.size(); ++t) tenants[t].merge(o.tenants[t]);
@@ -230,12 +245,13 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   json top = json::array();
   for (std::size_t k = 0; k < causes.size() && k < 5; ++k) {
     json ids = json::array();
-    for (int c : causes[k].first) ids.push_back(m.ids[c]);
+    for (int c : causes[k].first) ids.push_back(m.cause_names[c]);
     top.push_back({{"components", ids},
                    {"share", static_cast<double>(causes[k].second) /
                                  static_cast<double>(acc.facility_outages)}});
   }
   s["facility"]["top_causes"] = top;
+  s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
 
   json loads = json::object();
   for (int l = 0; l < m.n_loads; ++l)
@@ -251,6 +267,17 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     comps[m.ids[c]] = {{"failures", acc.component_failures[c].mean()},
                        {"downtime_hours", acc.component_downtime[c].mean()},
                        {"outage_share", share}};
+    if (m.maintenance_interval[c] > 0) {
+      comps[m.ids[c]]["maintenance_windows"] = acc.component_windows[c].mean();
+      comps[m.ids[c]]["maintenance_deferred_hours"] = acc.component_deferred[c].mean();
+    }
+    if (m.fuel_cause[c] >= 0) {
+      json fuel_share = nullptr;
+      if (acc.facility_outages > 0)
+        fuel_share = static_cast<double>(acc.component_blamed[m.fuel_cause[c]]) /
+                     static_cast<double>(acc.facility_outages);
+      comps[m.ids[c]]["fuel_outage_share"] = fuel_share;
+    }
   }
   s["components"] = comps;
   json tenants = json::object();

@@ -45,7 +45,11 @@ struct Accumulator : sim::BlockResult {
   DowntimeStats facility;
   std::vector<DowntimeStats> loads;
   std::vector<sim::Moments> component_failures, component_downtime;
-  std::vector<std::uint64_t> component_blamed;  ///< facility outages begun while it was down
+  std::vector<sim::Moments> component_windows, component_deferred;  ///< maintenance
+  /// Per cause (components, then Model::cause_names beyond them): facility outages begun
+  /// while it was down.
+  std::vector<std::uint64_t> component_blamed;
+  std::uint64_t closed_at_limit = 0;  ///< outages closed at the end of the follow-up
   std::uint64_t facility_outages = 0;
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
   std::vector<TenantStats> tenants;

@@ -9,18 +9,31 @@
 #include "sim/rng.hpp"
 #include "topology/flow.hpp"
 #include "topology/model.hpp"
+#include "topology/static_eval.hpp"
 
 namespace ridethrough::failure_models {
 
 /// Simulates one replication of a compiled design: failures, repairs, crews, spares,
-/// maintenance, common cause, generators, switches, UPS batteries, chiller restarts and
-/// thermal ride-through, and records when each load is down.
+/// maintenance, common cause, generators (standby failures, tests, fuel), switches, UPS
+/// batteries, chiller restarts and thermal ride-through, and records when each load is down.
 ///
 /// One FacilitySim per worker thread: it owns scratch state and admission caches that are
 /// reused across replications, but `run` depends only on (model, seed, index).
+///
+/// The class is one state machine; its member functions live in one file per behaviour:
+///   facility.cpp     the replication, the event loop and the settling of one instant
+///   repairs.cpp      failures, repairs, crews, spare pools, common cause
+///   maintenance.cpp  maintenance windows: schedules, crews, deferral while unsafe
+///   generator.cpp    generators: starts, running life, standby failures, tests, fuel
+///   switch.cpp       transfer switches: following, transfers, demands on generators
+///   ups.cpp          UPS batteries
+///   cooling.cpp      chiller restarts and the thermal budget of loads
+///   network.cpp      liveness of components, admission of draws and loads, power sharing
+///   loads.cpp        load and facility outage records, blame
 class FacilitySim {
  public:
   explicit FacilitySim(const topology::Model& model);
+  ~FacilitySim();
   /// Also record which components were down when each load outage began (for full results);
   /// facility outages always carry it, for the blame figures.
   void set_record_load_blame(bool on) { record_load_blame_ = on; }
@@ -31,7 +44,7 @@ class FacilitySim {
     kFail,          ///< a component's own life ends (stamp: life_stamp_)
     kRepairDone,    ///< repair finished
     kSpareArrive,   ///< a replacement reaches a spare pool (target: pool)
-    kMaintStart,    ///< a maintenance window opens
+    kMaintDue,      ///< a maintenance window is due
     kMaintEnd,      ///< a maintenance window closes
     kStartDone,     ///< generator start delay over (stamp: aux_stamp_)
     kTransferDone,  ///< switch transfer delay over (stamp: aux_stamp_)
@@ -40,45 +53,145 @@ class FacilitySim {
     kRestartDone,   ///< chiller restart over (stamp: aux_stamp_)
     kThermalEmpty,  ///< a load's thermal budget is spent (target: load)
     kCommonCause,   ///< a common-cause shock (target: group)
+    kStandbyFail,   ///< an idle generator fails unseen (stamp: standby_stamp_)
+    kTestDue,       ///< a generator test is due
+    kTestEnd,       ///< a generator test run is over (stamp: test_stamp_)
+    kFuelEmpty,     ///< a running generator's tank runs dry (stamp: fuel_stamp_)
+    kFuelArrive,    ///< a fuel delivery arrives (stamp: order_stamp_)
   };
-  enum class Status : std::uint8_t { Up, WaitSpare, WaitCrew, Repairing, Maintenance };
+  /// Up and Hidden are in service as far as the site knows; every other status is down.
+  enum class Status : std::uint8_t { Up, Hidden, WaitSpare, WaitCrew, Repairing, Maintenance };
   enum class Gen : std::uint8_t { Idle, Starting, Running };
+  /// One random stream per component and purpose, so adding a feature to one component does
+  /// not shift the random numbers of another, nor of the same component's other behaviours.
+  enum Stream : std::uint8_t {
+    kLifeStream,
+    kRepairStream,
+    kDrawStream,  ///< on-demand failures: start and transfer fail_prob
+    kMaintStream,
+    kStandbyStream,
+    kTestStream,
+    kFuelStream,
+    kStreams
+  };
+  enum class MaintPending : std::uint8_t { None, Deferred, WaitCrew };
+  struct CrewJob {
+    int component;
+    bool maintenance;
+  };
 
+  // facility.cpp: the replication and one instant.
   void reset(std::uint64_t seed, std::uint64_t index);
+  sim::Rng& rng(int c, Stream s) {
+    const std::size_t k = static_cast<std::size_t>(c) * kStreams + s;
+    if (rng_generation_[k] != generation_) seed_stream(c, s);
+    return rng_[k];
+  }
+  void seed_stream(int c, Stream s);
   void apply(const sim::Event& e);
   void process_instant();
   void settle();
   bool finish_instant();
   bool following() const;
-  void close_facility_interval();
-  void apply_power_item(int i);
-  void record_loads();
-  std::pair<std::uint32_t, std::uint32_t> snapshot_down();
+  void close_at_limit(double limit);
+
+  // repairs.cpp
+  bool in_service(int c) const { return status_[c] == Status::Up || status_[c] == Status::Hidden; }
+  void count_failure(int c);
+  void down_start(int c);
+  void down_end(int c);
+  /// Every status change goes through here: a draw is asked for only by equipment in service.
+  void set_status(int c, Status s) {
+    const bool was = in_service(c);
+    status_[c] = s;
+    if (was != in_service(c)) {
+      status_changed_ = true;
+      set_draw_candidate(c);
+    }
+  }
+  void take_offline(int c);
+  void fail_component(int c, bool already_down = false);
+  void ready_for_crew(int c);
+  void start_repair(int c);
+  void release_crew();
+  void set_up(int c);
+  void renew(int c);
+  void spare_arrives(int pool);
+  void common_cause_shock(int group);
+
+  // maintenance.cpp
+  void schedule_maintenance(int c);
+  void maintenance_due(int c);
+  void request_maintenance(int c);
+  bool maintenance_unsafe(int c);
+  void start_maintenance(int c, bool with_crew);
+  void end_maintenance(int c);
+  void cancel_maintenance_request(int c) {
+    if (maint_pending_[c] != MaintPending::None) drop_maintenance_request(c);
+  }
+  void drop_maintenance_request(int c);
+  bool retry_deferred_maintenance();
+
+  // generator.cpp
+  void schedule_test(int g);
+  void test_due(int g);
+  void test_end(int g);
+  void demand_generator(int g, int delta);
+  void start_generator(int g);
+  void start_done(int g);
+  void stop_generator(int g);
+  void leave_running(int g);
+  void enter_idle(int g);
+  void leave_idle(int g);
+  void standby_failure(int g);
+  void end_run(int g);
+  void fuel_set_rate(int g, double rate);
+  void fuel_empty(int g);
+  void fuel_arrives(int g);
+
+  // switch.cpp
+  bool switch_update(int s);
+  void switch_react(int s);
+  void begin_transfer(int s, int k);
+  void transfer_done(int s);
+  void retransfer(int s);
+  void release_demands(int s, int keep_input);
+  int first_live_input(int s, int except) const;
+
+  // ups.cpp
+  bool ups_update(int u);
+  double ups_charge_now(int u) const;
+  void ups_set_mode(int u, int mode);
+  void ups_set_rate(int u);
+  void ups_empty(int u);
+
+  // cooling.cpp
+  bool cooling_restarts();
+  void restart_done(int c);
+  void budget_advance(int l);
+  void budget_set_mode(int l, bool cooling_live);
+  void thermal_empty(int l);
+
+  // network.cpp
+  bool powered(int c) const;
+  bool any_input_live(int c) const;
   void update(int c);
   void mark(int c);
   void mark_items(int c);
+  void mark_load(int l);
+  void set_draw_candidate(int c) {
+    if (m_.power.draw_item[c] >= 0) update_draw_candidate(c);
+  }
+  void update_draw_candidate(int c);
   void admit_power();
+  void apply_power_item(int i);
   void admit_cooling();
+  void share_power();
 
-  bool powered(int c) const;
-  bool any_input_live(int c) const;
-  int first_live_input(int s, int except) const;
-  void fail_component(int c);
-  void take_offline(int c);
-  void renew(int c);
-  void ready_for_crew(int c);
-  void start_repair(int c);
-  void set_up(int c);
-  void demand_generator(int g, int delta);
-  void start_generator(int g);
-  void begin_transfer(int s, int k);
-  void release_demands(int s, int keep_input);
-  double ups_charge_now(int u) const;
-  void ups_set_mode(int u, int mode);
-  void down_start(int c);
-  void down_end(int c);
-  void count_failure(int c);
-  void load_budget_update(int l);
+  // loads.cpp
+  void record_loads();
+  void close_facility_interval(double end);
+  std::pair<std::uint32_t, std::uint32_t> snapshot_down();
 
   const topology::Model& m_;
   topology::Admission power_admission_, cooling_admission_;
@@ -88,47 +201,83 @@ class FacilitySim {
   double tend_ = 0.0;  ///< end of the measured span
   std::uint64_t events_ = 0;
   ReplicationResult* out_ = nullptr;
+  std::uint64_t seed_ = 0, index_ = 0;
+
+  // Random streams, seeded on first use in each replication.
+  std::vector<sim::Rng> rng_;
+  std::vector<std::uint32_t> rng_generation_;
+  std::uint32_t generation_ = 0;
+  std::vector<sim::Rng> cc_rng_;
 
   // Per component.
-  std::vector<sim::Rng> life_rng_, aux_rng_;
   std::vector<Status> status_;
   std::vector<std::uint32_t> life_stamp_, aux_stamp_, retr_stamp_;
   std::vector<char> live_;
   std::vector<topology::Mode> mode_;
   std::vector<double> down_since_;
+  bool status_changed_ = false;  ///< some component went down or came back in this instant
+
+  // Generators.
   std::vector<Gen> gen_;
   std::vector<int> gen_demand_;
   std::vector<double> life_left_, run_since_;
+  std::vector<double> standby_left_, idle_since_;
+  std::vector<std::uint32_t> standby_stamp_, test_stamp_;
+  std::vector<char> testing_;
+  std::vector<char> in_run_, dry_;
+  std::vector<double> fuel_level_, fuel_t_, fuel_rate_;
+  std::vector<std::uint32_t> fuel_stamp_, order_stamp_;
+
+  // Switches.
   std::vector<int> follow_, target_, retr_target_;
   std::vector<char> transferring_;
   std::vector<char> cancel_on_return_;      ///< the transfer began because the followed input died
   std::vector<std::vector<int>> demanded_;  ///< per switch: generators it demands
-  std::vector<double> charge_, charge_t_;
-  std::vector<int> ups_mode_;  ///< -1 discharging, 0 frozen, +1 charging
+  std::vector<char> react_pending_;
+  std::vector<int> react_heap_;  ///< switches to decide on at the end of the instant (topo pos)
+
+  // UPS.
+  std::vector<double> charge_, charge_t_, charge_rate_;  ///< rate: charge per hour, signed
+  std::vector<int> ups_mode_;                            ///< -1 discharging, 0 frozen, +1 charging
   std::vector<char> ups_empty_;
+  std::vector<double> ups_power_;  ///< kW the UPS delivers, from the last power sharing
+
+  // Cooling sources.
   std::vector<char> ready_, restart_pending_, was_powered_;
+  std::vector<int> cooling_sources_;
+  std::vector<int> fuel_generators_;
+
+  // Settling.
   std::vector<char> draw_admitted_;
   std::vector<char> dirty_;
   std::vector<int> dirty_heap_;  ///< topological positions, min-heap
-  std::vector<int> cooling_sources_;
+  bool power_shared_dirty_ = false;
+  std::vector<double> carried_;
 
   // Repairs, spares, common cause.
   int free_crews_ = 0;
-  std::deque<int> crew_queue_;
+  std::deque<CrewJob> crew_queue_;
   std::vector<int> pool_stock_;
   std::vector<std::deque<int>> pool_wait_;
-  std::vector<sim::Rng> cc_rng_;
+
+  // Maintenance.
+  std::vector<MaintPending> maint_pending_;
+  std::vector<double> maint_pending_since_;
+  std::vector<char> maint_holds_crew_;
+  std::vector<int> deferred_;  ///< components whose window waits until it is safe
+  std::unique_ptr<topology::StaticEvaluator> safety_;
+  std::vector<char> safety_down_, safety_served_now_, safety_served_with_;
 
   // Networks.
   bool power_dirty_ = false, cooling_dirty_ = false;
   std::vector<int> power_dirty_items_, cooling_dirty_items_;
   std::vector<char> power_item_dirty_, cooling_item_dirty_;
   std::vector<std::uint8_t> power_candidate_, power_admitted_;
-  std::vector<std::uint8_t> cooling_candidate_, cooling_admitted_;
+  std::vector<std::uint8_t> cooling_candidate_, cooling_admitted_, cooling_reach_;
   std::vector<int> cooling_item_of_load_;
 
   // Loads.
-  std::vector<char> load_power_, load_cooled_, load_down_, load_dirty_;
+  std::vector<char> load_power_, load_cooled_, load_cool_live_, load_down_, load_dirty_;
   std::vector<int> dirty_loads_;
   std::vector<double> load_down_since_;
   std::vector<double> budget_, budget_t_;

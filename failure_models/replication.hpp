@@ -19,14 +19,21 @@ struct Interval {
 struct ReplicationResult {
   std::uint64_t index = 0;
   std::uint64_t events = 0;
-  std::vector<std::vector<Interval>> load_down;   ///< per load
-  std::vector<Interval> facility_down;            ///< any critical load down
-  std::vector<int> blame;                         ///< component indices, see Interval
+  std::vector<std::vector<Interval>> load_down;  ///< per load
+  std::vector<Interval> facility_down;           ///< any critical load down
+  std::vector<int> blame;  ///< cause indices (Model::cause_names), see Interval
   std::vector<std::uint32_t> component_failures;  ///< within the measured span
   std::vector<double> component_downtime;         ///< hours within the measured span
+  std::vector<std::uint32_t> component_windows;   ///< maintenance windows begun in the span
+  std::vector<double> component_deferred;         ///< hours maintenance waited while it was unsafe
+  /// Outages still going at the end of the follow-up, closed there (SPEC section 2).
+  std::uint32_t closed_at_limit = 0;
 
   void reset(int loads, int components) {
     events = 0;
+    closed_at_limit = 0;
+    component_windows.assign(components, 0);
+    component_deferred.assign(components, 0.0);
     load_down.resize(loads);
     for (auto& v : load_down) v.clear();
     facility_down.clear();

@@ -48,6 +48,17 @@ struct Component {
   double restart = 0.0;                                                           // cooling_source
   bool has_maintenance = false;
   double maintenance_interval = 0.0, maintenance_duration = 0.0;
+  std::optional<double> maintenance_offset;  ///< none: a random phase in each replication
+  bool maintenance_crew = false;             ///< the window needs a free crew
+  bool maintenance_defer = false;            ///< postponed while starting it would drop a load
+  Law standby_failure;                       ///< generator: hidden failures while idle
+  bool has_test = false;                     ///< generator: periodic unloaded test runs
+  double test_interval = 0.0, test_duration = 0.0;
+  std::optional<double> test_offset;
+  double fuel_tank = 0.0;  ///< generator: hours at full capacity; 0: unlimited fuel
+  bool has_refuel = false;
+  double refuel_delay = 0.0, refuel_fail_prob = 0.0;
+  double battery_energy = 0.0;  ///< ups: kWh; 0: the charge follows `autonomy`
   std::string spare_pool;
   Loc spare_pool_loc;
 };

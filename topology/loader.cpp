@@ -161,6 +161,18 @@ class Reader {
     }
     return v;
   }
+  std::optional<bool> flag(const YAML::Node& n, const std::string& what) {
+    auto s = scalar(n, what);
+    if (!s) return std::nullopt;
+    if (*s == "true") return true;
+    if (*s == "false") return false;
+    error(n, what + " must be true or false, got '" + *s + "'");
+    return std::nullopt;
+  }
+  std::optional<double> energy(const YAML::Node& n, const std::string& what, Sign sign) {
+    auto v = convert(n, what, parse_energy);
+    return check_sign(n, what, v, sign, "energy");
+  }
   std::optional<int> count(const YAML::Node& n, const std::string& what, int min) {
     auto v = convert(n, what, parse_number);
     if (!v) return std::nullopt;
@@ -297,10 +309,10 @@ const std::vector<std::string> kCommonComponentKeys = {"kind",       "capacity",
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> k = {
       {Kind::Source, "source", {}},
-      {Kind::Generator, "generator", {"start"}},
+      {Kind::Generator, "generator", {"start", "standby_failure", "test", "fuel"}},
       {Kind::Node, "node", {"inputs"}},
       {Kind::Switch, "switch", {"inputs", "transfer", "retransfer_after"}},
-      {Kind::Ups, "ups", {"inputs", "autonomy", "recharge"}},
+      {Kind::Ups, "ups", {"inputs", "autonomy", "battery_energy", "recharge"}},
       {Kind::CoolingSource, "cooling_source", {"restart"}},
   };
   return k;
@@ -369,23 +381,69 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
       c.spare_pool_loc = loc_of(v);
     }
   }
+  // A periodic window (maintenance, generator test): interval, duration and an optional offset
+  // that fixes the phase (without one, the phase is random in each replication).
+  auto window = [&](const YAML::Node& m, const std::string& block, std::vector<std::string> keys,
+                    double& interval, double& duration, std::optional<double>& offset) {
+    keys.insert(keys.end(), {"interval", "duration", "offset"});
+    r.check_keys(m, keys, what + " " + block);
+    if (!m["interval"]) r.error(m, what + " " + block + " needs 'interval'");
+    if (!m["duration"]) r.error(m, what + " " + block + " needs 'duration'");
+    if (m["interval"])
+      interval = r.duration(m["interval"], what + " " + block + " interval", pos).value_or(1);
+    if (m["duration"])
+      duration = r.duration(m["duration"], what + " " + block + " duration", pos).value_or(0);
+    if (m["offset"])
+      offset = r.duration(m["offset"], what + " " + block + " offset", nonneg).value_or(0);
+    if (m["interval"] && m["duration"] && duration >= interval && duration > 0)
+      r.error(m, what + " " + block + " duration must be shorter than its interval");
+  };
   if (auto m = n["maintenance"]) {
     if (r.expect_map(m, what + " maintenance")) {
-      r.check_keys(m, {"interval", "duration"}, what + " maintenance");
       c.has_maintenance = true;
-      if (!m["interval"]) r.error(m, what + " maintenance needs 'interval'");
-      if (!m["duration"]) r.error(m, what + " maintenance needs 'duration'");
-      if (m["interval"])
-        c.maintenance_interval =
-            r.duration(m["interval"], what + " maintenance interval", pos).value_or(1);
-      if (m["duration"])
-        c.maintenance_duration =
-            r.duration(m["duration"], what + " maintenance duration", pos).value_or(0);
-      if (m["interval"] && m["duration"] && c.maintenance_duration >= c.maintenance_interval &&
-          c.maintenance_duration > 0)
-        r.error(m, what + " maintenance duration must be shorter than its interval");
+      window(m, "maintenance", {"crew", "defer_if_unsafe"}, c.maintenance_interval,
+             c.maintenance_duration, c.maintenance_offset);
+      if (auto v = m["crew"])
+        c.maintenance_crew = r.flag(v, what + " maintenance crew").value_or(false);
+      if (auto v = m["defer_if_unsafe"])
+        c.maintenance_defer = r.flag(v, what + " maintenance defer_if_unsafe").value_or(false);
     }
   }
+  if (auto m = n["test"]) {
+    if (r.expect_map(m, what + " test")) {
+      c.has_test = true;
+      window(m, "test", {}, c.test_interval, c.test_duration, c.test_offset);
+    }
+  }
+  if (auto v = n["standby_failure"]) c.standby_failure = r.law(v, what + " standby_failure");
+  if (auto f = n["fuel"]) {
+    if (r.expect_map(f, what + " fuel")) {
+      r.check_keys(f, {"tank", "refuel"}, what + " fuel");
+      if (auto v = f["tank"])
+        c.fuel_tank = r.duration(v, what + " fuel tank", pos).value_or(1);
+      else
+        r.error(f, what + " fuel needs 'tank' (hours of running at full capacity)");
+      if (auto rf = f["refuel"]) {
+        if (r.expect_map(rf, what + " fuel refuel")) {
+          c.has_refuel = true;
+          r.check_keys(rf, {"delay", "fail_prob"}, what + " fuel refuel");
+          if (auto v = rf["delay"])
+            c.refuel_delay = r.duration(v, what + " fuel refuel delay", pos).value_or(1);
+          else
+            r.error(rf, what + " fuel refuel needs 'delay'");
+          if (auto v = rf["fail_prob"]) {
+            c.refuel_fail_prob = r.share(v, what + " fuel refuel fail_prob").value_or(0);
+            if (c.refuel_fail_prob >= 1.0)
+              r.error(v, what +
+                             " fuel refuel fail_prob must be below 1 (a delivery must be able "
+                             "to arrive)");
+          }
+        }
+      }
+    }
+  }
+  if (auto v = n["battery_energy"])
+    c.battery_energy = r.energy(v, what + " battery_energy", pos).value_or(1);
   if (auto s = n["start"]) {
     if (r.expect_map(s, what + " start")) {
       r.check_keys(s, {"delay", "fail_prob"}, what + " start");
@@ -415,13 +473,19 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
     if (takes_inputs && !n["inputs"])
       r.error(key, what + " of kind '" + info->name + "' needs 'inputs'");
     if (c.kind == Kind::Ups) {
-      if (!n["autonomy"]) r.error(key, what + " of kind 'ups' needs 'autonomy'");
+      if (!n["autonomy"] && !n["battery_energy"])
+        r.error(key, what + " of kind 'ups' needs 'autonomy' or 'battery_energy'");
+      if (n["autonomy"] && n["battery_energy"])
+        r.error(n["battery_energy"], what +
+                                         " has both 'autonomy' and 'battery_energy': give one "
+                                         "(battery_energy makes runtime depend on the load)");
       if (!n["recharge"]) r.error(key, what + " of kind 'ups' needs 'recharge'");
     }
     if (n["power_draw"] && !n["powered_by"])
       r.error(n["power_draw"], what + " has a power_draw but no powered_by to draw it from");
   }
-  const bool can_fail = c.failure.can_fail() || c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
+  const bool can_fail = c.failure.can_fail() || c.standby_failure.can_fail() ||
+                        c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
   if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
   d.components.push_back(std::move(c));
 }

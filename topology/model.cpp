@@ -46,6 +46,9 @@ void finish_network(const Model& m, FlowNetwork& fn) {
       fn.capacity_free = false;
     }
   }
+  fn.draw_item.assign(m.n, -1);
+  for (std::size_t i = 0; i < fn.items.size(); ++i)
+    if (fn.items[i].component >= 0) fn.draw_item[fn.items[i].component] = static_cast<int>(i);
   std::vector<std::vector<int>> rows(m.n);
   for (std::size_t i = 0; i < fn.items.size(); ++i)
     for (int a : fn.items[i].attach) rows[a].push_back(static_cast<int>(i));
@@ -53,6 +56,15 @@ void finish_network(const Model& m, FlowNetwork& fn) {
 }
 
 }  // namespace
+
+std::uint64_t name_hash(const std::string& name) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char ch : name) {
+    h ^= ch;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
 
 Model compile(const Design& d) {
   Model m;
@@ -106,10 +118,31 @@ Model compile(const Design& d) {
     m.restart.push_back(c.restart);
     m.maintenance_interval.push_back(c.has_maintenance ? c.maintenance_interval : 0.0);
     m.maintenance_duration.push_back(c.has_maintenance ? c.maintenance_duration : 0.0);
+    m.maintenance_offset.push_back(c.maintenance_offset ? *c.maintenance_offset : -1.0);
+    m.maintenance_crew.push_back(c.has_maintenance && c.maintenance_crew);
+    m.maintenance_defer.push_back(c.has_maintenance && c.maintenance_defer);
+    m.any_defer = m.any_defer || m.maintenance_defer.back();
+    m.standby_failure.push_back(c.standby_failure);
+    m.test_interval.push_back(c.has_test ? c.test_interval : 0.0);
+    m.test_duration.push_back(c.has_test ? c.test_duration : 0.0);
+    m.test_offset.push_back(c.test_offset ? *c.test_offset : -1.0);
+    m.fuel_tank.push_back(c.fuel_tank);
+    m.refuel_delay.push_back(c.has_refuel ? c.refuel_delay : kUnlimited);
+    m.refuel_fail_prob.push_back(c.refuel_fail_prob);
+    m.battery_energy.push_back(c.battery_energy);
+    m.needs_power_sharing = m.needs_power_sharing || c.fuel_tank > 0 || c.battery_energy > 0;
+    m.stream_id.push_back(name_hash(c.id));
     m.spare_pool.push_back(c.spare_pool.empty() ? -1 : pool_index.at(c.spare_pool));
     if (c.kind == Kind::Generator) m.generators.push_back(i);
   }
   for (const auto& r : deps_rows) m.dependents.push_row(r);
+  m.cause_names = m.ids;
+  m.fuel_cause.assign(m.n, -1);
+  for (int i = 0; i < m.n; ++i) {
+    if (m.fuel_tank[i] <= 0) continue;
+    m.fuel_cause[i] = static_cast<int>(m.cause_names.size());
+    m.cause_names.push_back(m.ids[i] + ":fuel");
+  }
 
   // Topological order (Kahn), ties broken by file order so it is stable.
   std::vector<int> indeg(m.n, 0);
@@ -175,6 +208,9 @@ Model compile(const Design& d) {
     const double mean_mttf = sum / static_cast<double>(members.size());
     m.cc_members.push_back(members);
     m.cc_rate.push_back(grp.beta / mean_mttf);
+    std::string key = "common_cause";
+    for (const auto& id : grp.members) key += ":" + id;
+    m.cc_stream_id.push_back(name_hash(key));
   }
 
   // Loads and the admission order of each network.

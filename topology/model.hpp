@@ -38,6 +38,7 @@ struct FlowNetwork {
   std::vector<double> capacity;  ///< per component (global index); infinity = never binding
   bool capacity_free = true;     ///< no capacity can ever bind: admission is connectivity
   Csr items_of_component;        ///< items attached to each component (global index)
+  std::vector<int> draw_item;    ///< per component: the index of its draw among the items, or -1
 };
 
 /// A validated design compiled into flat arrays with ids turned into indices. Immutable and
@@ -59,8 +60,27 @@ struct Model {
   std::vector<double> transfer_delay, transfer_fail_prob, retransfer_after;
   std::vector<double> autonomy, recharge, restart;
   std::vector<double> maintenance_interval, maintenance_duration;  ///< interval 0: none
-  std::vector<int> spare_pool;                                     ///< -1: none
-  std::vector<int> cc_group;                                       ///< -1: none
+  std::vector<double> maintenance_offset;  ///< negative: a random phase per replication
+  std::vector<char> maintenance_crew, maintenance_defer;
+  bool any_defer = false;
+  std::vector<Law> standby_failure;                    ///< generators: hidden failures while idle
+  std::vector<double> test_interval, test_duration;    ///< interval 0: never tested
+  std::vector<double> test_offset;                     ///< negative: a random phase
+  std::vector<double> fuel_tank;                       ///< hours at full capacity; 0: unlimited
+  std::vector<double> refuel_delay, refuel_fail_prob;  ///< delay infinite: no refuel
+  std::vector<double> battery_energy;                  ///< kWh; 0: the charge follows autonomy
+  /// Some equipment's behaviour depends on the power it delivers (fuel, battery energy), so
+  /// the simulation shares each instant's power out over the sources.
+  bool needs_power_sharing = false;
+  /// Random streams are keyed by this hash of the component id, not by its position, so a
+  /// component present in two designs sees the same random numbers in both.
+  std::vector<std::uint64_t> stream_id;
+  /// What a facility outage can be blamed on: every component (its index), then causes that are
+  /// not components, such as a generator out of fuel ("gen1:fuel").
+  std::vector<std::string> cause_names;
+  std::vector<int> fuel_cause;       ///< per component: its "out of fuel" cause, or -1
+  std::vector<int> spare_pool;       ///< -1: none
+  std::vector<int> cc_group;         ///< -1: none
   std::vector<double> life_stretch;  ///< 1 / (1 - beta) for common-cause members, else 1
   std::vector<int> topo;             ///< topological order (inputs and powered_by first)
   std::vector<int> topo_pos;
@@ -74,7 +94,8 @@ struct Model {
   std::vector<int> pool_stock;
   std::vector<double> pool_lead_time;
   std::vector<std::vector<int>> cc_members;
-  std::vector<double> cc_rate;  ///< per hour
+  std::vector<double> cc_rate;              ///< per hour
+  std::vector<std::uint64_t> cc_stream_id;  ///< keyed by the member ids
 
   // Loads, in file order.
   int n_loads = 0;
@@ -93,5 +114,8 @@ struct Model {
 };
 
 Model compile(const Design& d);
+
+/// A stable 64-bit hash of a name (FNV-1a), for keying random streams.
+std::uint64_t name_hash(const std::string& name);
 
 }  // namespace ridethrough::topology

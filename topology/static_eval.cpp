@@ -17,7 +17,10 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
   live_.assign(n, 0);
   mode_.assign(n, Mode::Dead);
   follow_.assign(n, 0);
+  // Only equipment that is up asks for its draw.
   power_cand_.assign(m_.power.items.size(), 1);
+  for (int c = 0; c < n; ++c)
+    if (m_.power.draw_item[c] >= 0 && down[c]) power_cand_[m_.power.draw_item[c]] = 0;
   // Draws that cannot be admitted unpower their equipment, which can change what else is live:
   // repeat until the draws settle (at most once per draw).
   for (std::size_t round = 0; round <= m_.power.items.size(); ++round) {
@@ -63,7 +66,7 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
       for (std::size_t i = 0; i < m_.power.items.size(); ++i) {
         bool any = false;
         for (int a : m_.power.items[i].attach) any |= live_[a] != 0;
-        power_adm_[i] = any;
+        power_adm_[i] = any && power_cand_[i];
       }
     } else {
       power_.admit(mode_, follow_, power_cand_, power_adm_);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 
 namespace ridethrough::topology {
@@ -59,42 +60,43 @@ Parsed parse_number(std::string_view text) {
   return {v, {}};
 }
 
-Parsed parse_duration(std::string_view text) {
+namespace {
+struct Unit {
+  std::string_view suffix;
+  double factor;
+};
+
+/// A number followed by one of `units` (an empty suffix stands for a bare number).
+Parsed scaled(std::string_view text, std::initializer_list<Unit> units, const char* example) {
   double v = 0;
   std::string_view suffix;
-  const std::string form =
-      "expected a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours), got "
-      "'" +
-      std::string(text) + "'";
-  if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
-  double factor;
-  if (suffix.empty() || suffix == "h")
-    factor = 1.0;
-  else if (suffix == "s")
-    factor = 1.0 / 3600.0;
-  else if (suffix == "min")
-    factor = 1.0 / 60.0;
-  else if (suffix == "d")
-    factor = 24.0;
-  else if (suffix == "w")
-    factor = 168.0;
-  else if (suffix == "y")
-    factor = 8760.0;
-  else
-    return {std::nullopt, form};
-  return {v * factor, {}};
+  if (split_number(trim(text), v, suffix))
+    for (const auto& u : units)
+      if (suffix == u.suffix) return {v * u.factor, {}};
+  return {std::nullopt, std::string("expected ") + example + ", got '" + std::string(text) + "'"};
+}
+}  // namespace
+
+Parsed parse_duration(std::string_view text) {
+  return scaled(text,
+                {{"", 1.0},
+                 {"h", 1.0},
+                 {"s", 1.0 / 3600.0},
+                 {"min", 1.0 / 60.0},
+                 {"d", 24.0},
+                 {"w", 168.0},
+                 {"y", 8760.0}},
+                "a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours)");
 }
 
 Parsed parse_power(std::string_view text) {
-  double v = 0;
-  std::string_view suffix;
-  const std::string form =
-      "expected a power such as 500kW or 2.5MW (a bare number means kW), got '" +
-      std::string(text) + "'";
-  if (!split_number(trim(text), v, suffix)) return {std::nullopt, form};
-  if (suffix.empty() || suffix == "kW") return {v, {}};
-  if (suffix == "MW") return {v * 1000.0, {}};
-  return {std::nullopt, form};
+  return scaled(text, {{"", 1.0}, {"kW", 1.0}, {"MW", 1000.0}},
+                "a power such as 500kW or 2.5MW (a bare number means kW)");
+}
+
+Parsed parse_energy(std::string_view text) {
+  return scaled(text, {{"", 1.0}, {"kWh", 1.0}, {"MWh", 1000.0}},
+                "an energy such as 400kWh or 1.2MWh (a bare number means kWh)");
 }
 
 Parsed parse_share(std::string_view text) {

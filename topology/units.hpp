@@ -16,6 +16,8 @@ struct Parsed {
 Parsed parse_duration(std::string_view text);
 /// `<number>kW` or `<number>MW`; a bare number means kW.
 Parsed parse_power(std::string_view text);
+/// `<number>kWh` or `<number>MWh`; a bare number means kWh.
+Parsed parse_energy(std::string_view text);
 /// `<number>%` or a bare fraction.
 Parsed parse_share(std::string_view text);
 /// A plain decimal number with optional exponent, nothing else.

@@ -103,8 +103,7 @@ tenants:
   acme:
     monthly_fee: 1000
     sla: {per_incident: 100}
-)"
-                          ,
+)",
                           2, 1);
   CHECK(s["tenants"]["acme"]["cost"]["mean"].get<double>() == Approx(200.0));
   CHECK(s["tenants"]["acme"]["sla_breach_probability"].get<double>() == Approx(2.0 / 3.0));

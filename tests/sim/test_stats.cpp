@@ -60,7 +60,8 @@ TEST_CASE("moments of a hand-computed sample: mean, n-1 variance, 95% half-width
   CHECK(m.mean() == Approx(5.0).epsilon(1e-15));
   CHECK(m.variance() == Approx(32.0 / 7.0).epsilon(1e-14));
   CHECK(m.stddev() == Approx(std::sqrt(32.0 / 7.0)).epsilon(1e-14));
-  CHECK(m.ci95_half_width() == Approx(1.96 * std::sqrt(32.0 / 7.0) / std::sqrt(8.0)).epsilon(1e-14));
+  CHECK(m.ci95_half_width() ==
+        Approx(1.96 * std::sqrt(32.0 / 7.0) / std::sqrt(8.0)).epsilon(1e-14));
   // One value: no spread, no interval.
   Moments one;
   one.add(3.0);

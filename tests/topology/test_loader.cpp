@@ -205,3 +205,30 @@ TEST_CASE("overrides (sweep --vary) go through the same validation", "[loader]")
   auto missing = load_design_text(kOk, "d.yaml", {{"components.v.capacity", "1"}});
   CHECK_FALSE(missing.design);
 }
+
+TEST_CASE("operations keys: schedules, tests, fuel and battery energy are checked",
+          "[loader][operations]") {
+  const auto e = errors_of(R"(version: 1
+components:
+  u: {kind: source, maintenance: {interval: 100h, duration: 5h, offset: -1h, crew: yes}}
+  g: {kind: generator, standby_failure: {dist: exponential, mean: 500h}, test: {interval: 1h, duration: 2h},
+      fuel: {refuel: {delay: 0h, fail_prob: 1}}}
+  b: {kind: ups, inputs: [u], autonomy: 5min, battery_energy: 100kWh, recharge: 1h}
+  c: {kind: ups, inputs: [u], recharge: 1h, test: {interval: 1h, duration: 1min}}
+  d: {kind: ups, inputs: [u], battery_energy: 12 kW, recharge: 1h}
+loads:
+  l: {demand: 1MW, power: [b, c, d]}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "3:73", "maintenance offset must be a non-negative duration"));
+  CHECK(has(e, "3:84", "crew must be true or false, got 'yes'"));
+  CHECK(has(e, "4:3", "can fail but has no 'repair' law"));
+  CHECK(has(e, "4:80", "test duration must be shorter than its interval"));
+  CHECK(has(e, "5:13", "fuel needs 'tank'"));
+  CHECK(has(e, "5:30", "refuel delay must be a positive duration"));
+  CHECK(has(e, "5:45", "fail_prob must be below 1"));
+  CHECK(has(e, "6:63", "has both 'autonomy' and 'battery_energy'"));
+  CHECK(has(e, "7:3", "needs 'autonomy' or 'battery_energy'"));
+  CHECK(has(e, "7:45", "key 'test' does not apply to component 'c' of kind 'ups'"));
+  CHECK(has(e, "8:47", "expected an energy such as 400kWh"));
+}
