@@ -32,6 +32,8 @@ FacilitySim::FacilitySim(const topology::Model& model)
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
   if (m_.any_defer) safety_ = std::make_unique<topology::StaticEvaluator>(m_);
+  unsafe_alone_.assign(n, -1);
+  for (int c = 0; c < n; ++c) any_energy_ups_ = any_energy_ups_ || m_.battery_energy[c] > 0.0;
 }
 
 FacilitySim::~FacilitySim() = default;
@@ -69,6 +71,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   mode_.assign(n, Mode::Dead);
   down_since_.assign(n, 0.0);
   status_changed_ = false;
+  out_of_service_ = 0;
 
   gen_.assign(n, Gen::Idle);
   gen_demand_.assign(n, 0);
@@ -110,6 +113,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   dirty_.assign(n, 0);
   dirty_heap_.clear();
   power_shared_dirty_ = m_.needs_power_sharing;
+  cooling_touched_ = true;
 
   free_crews_ = m_.crews;
   crew_queue_.clear();
@@ -132,6 +136,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   cooling_item_dirty_.assign(nc, 0);
   cooling_dirty_items_.clear();
   power_dirty_ = cooling_dirty_ = true;
+  power_admission_.build_key(mode_, follow_, power_candidate_, power_key_);
+  cooling_admission_.build_key(mode_, follow_, cooling_candidate_, cooling_key_);
 
   const int nl = m_.n_loads;
   load_power_.assign(nl, 0);
@@ -217,7 +223,9 @@ void FacilitySim::process_instant() {
     if (!q_.empty() && q_.top().time == now_) continue;
     if (finish_instant()) break;
   }
-  if (power_shared_dirty_) share_power();
+  // Sharing the power out matters only while something burns what it carries (a generator
+  // on an unloaded test run burns nothing).
+  if (power_shared_dirty_ && (any_energy_ups_ || loaded_fuel_generators())) share_power();
   record_loads();
   status_changed_ = false;
 }
@@ -250,7 +258,10 @@ bool FacilitySim::finish_instant() {
   }
   // A chiller's readiness changes only the cooling network: unless that moved a switch, one
   // pass settles it.
-  if (!cooling_sources_.empty() && cooling_restarts()) settle();
+  if (cooling_touched_) {
+    cooling_touched_ = false;
+    if (cooling_restarts()) settle();
+  }
   if (!deferred_.empty() && status_changed_ && retry_deferred_maintenance()) {
     settle();
     return false;

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "failure_models/replication.hpp"
@@ -106,6 +107,7 @@ class FacilitySim {
     status_[c] = s;
     if (was != in_service(c)) {
       status_changed_ = true;
+      out_of_service_ += was ? 1 : -1;
       set_draw_candidate(c);
     }
   }
@@ -124,6 +126,7 @@ class FacilitySim {
   void maintenance_due(int c);
   void request_maintenance(int c);
   bool maintenance_unsafe(int c);
+  bool judge_maintenance(int c);
   void start_maintenance(int c, bool with_crew);
   void end_maintenance(int c);
   void cancel_maintenance_request(int c) {
@@ -173,8 +176,18 @@ class FacilitySim {
   void thermal_empty(int l);
 
   // network.cpp
-  bool powered(int c) const;
-  bool any_input_live(int c) const;
+  bool powered(int c) const {
+    const int b = m_.powered_by.begin(c), e = m_.powered_by.end(c);
+    if (b == e) return true;
+    bool any = false;
+    for (int k = b; k < e && !any; ++k) any = live_[m_.powered_by.idx[k]] != 0;
+    return any && draw_admitted_[c];
+  }
+  bool any_input_live(int c) const {
+    for (int k = m_.inputs.begin(c); k < m_.inputs.end(c); ++k)
+      if (live_[m_.inputs.idx[k]]) return true;
+    return false;
+  }
   void update(int c);
   void mark(int c);
   void mark_items(int c);
@@ -183,6 +196,8 @@ class FacilitySim {
     if (m_.power.draw_item[c] >= 0) update_draw_candidate(c);
   }
   void update_draw_candidate(int c);
+  bool check_key(const topology::Admission& a, const std::string& key,
+                 const std::vector<std::uint8_t>& candidate) const;
   void admit_power();
   void apply_power_item(int i);
   void admit_cooling();
@@ -216,6 +231,7 @@ class FacilitySim {
   std::vector<topology::Mode> mode_;
   std::vector<double> down_since_;
   bool status_changed_ = false;  ///< some component went down or came back in this instant
+  int out_of_service_ = 0;       ///< components down as far as the site knows
 
   // Generators.
   std::vector<Gen> gen_;
@@ -245,6 +261,7 @@ class FacilitySim {
   // Cooling sources.
   std::vector<char> ready_, restart_pending_, was_powered_;
   std::vector<int> cooling_sources_;
+  bool cooling_touched_ = false;  ///< a cooling source was updated in this instant
   std::vector<int> fuel_generators_;
 
   // Settling.
@@ -252,6 +269,12 @@ class FacilitySim {
   std::vector<char> dirty_;
   std::vector<int> dirty_heap_;  ///< topological positions, min-heap
   bool power_shared_dirty_ = false;
+  bool any_energy_ups_ = false;  ///< some UPS discharges with the load it carries
+  bool loaded_fuel_generators() const {
+    for (int g : fuel_generators_)
+      if (gen_[g] == Gen::Running && gen_demand_[g] > 0) return true;
+    return false;
+  }
   std::vector<double> carried_;
 
   // Repairs, spares, common cause.
@@ -267,6 +290,9 @@ class FacilitySim {
   std::vector<int> deferred_;  ///< components whose window waits until it is safe
   std::unique_ptr<topology::StaticEvaluator> safety_;
   std::vector<char> safety_down_, safety_served_now_, safety_served_with_;
+  /// Per component (-1 unknown, 0 safe, 1 unsafe): taking it out with everything else in
+  /// service, the usual case, is a fact of the design, worked out once.
+  std::vector<signed char> unsafe_alone_;
 
   // Networks.
   bool power_dirty_ = false, cooling_dirty_ = false;
@@ -274,6 +300,9 @@ class FacilitySim {
   std::vector<char> power_item_dirty_, cooling_item_dirty_;
   std::vector<std::uint8_t> power_candidate_, power_admitted_;
   std::vector<std::uint8_t> cooling_candidate_, cooling_admitted_, cooling_reach_;
+  /// The admission cache keys, kept up to date as modes and candidates change (see
+  /// topology::Admission::KeyLayout), so admitting costs a hash, not a walk of the network.
+  std::string power_key_, cooling_key_;
   std::vector<int> cooling_item_of_load_;
 
   // Loads.

@@ -22,8 +22,11 @@ void FacilitySim::demand_generator(int g, int delta) {
   if (!in_service(g)) return;
   if (before == 0 && gen_demand_[g] > 0 && gen_[g] == Gen::Idle && !dry_[g]) {
     start_generator(g);
-  } else if (before > 0 && gen_demand_[g] == 0 && !testing_[g]) {
-    stop_generator(g);
+  } else if (before > 0 && gen_demand_[g] == 0) {
+    if (!testing_[g])
+      stop_generator(g);
+    else if (m_.fuel_tank[g] > 0.0 && gen_[g] == Gen::Running)
+      fuel_set_rate(g, 0.0);  // back to an unloaded test run
   }
 }
 
@@ -80,7 +83,6 @@ void FacilitySim::leave_running(int g) {
   life_left_[g] -= now_ - run_since_[g];
   ++life_stamp_[g];
   if (m_.fuel_tank[g] > 0.0) fuel_set_rate(g, 0.0);
-  power_shared_dirty_ = m_.needs_power_sharing;
 }
 
 /// Idle time ages the standby life; a hidden failure shows only at the next start or test.

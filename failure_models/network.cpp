@@ -4,26 +4,13 @@
 #include "failure_models/facility.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 
 namespace ridethrough::failure_models {
 
 using topology::Kind;
 using topology::Mode;
-
-bool FacilitySim::any_input_live(int c) const {
-  for (int k = m_.inputs.begin(c); k < m_.inputs.end(c); ++k)
-    if (live_[m_.inputs.idx[k]]) return true;
-  return false;
-}
-
-bool FacilitySim::powered(int c) const {
-  const int b = m_.powered_by.begin(c), e = m_.powered_by.end(c);
-  if (b == e) return true;
-  bool any = false;
-  for (int k = b; k < e && !any; ++k) any = live_[m_.powered_by.idx[k]] != 0;
-  return any && draw_admitted_[c];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Liveness
@@ -64,6 +51,7 @@ void FacilitySim::update_draw_candidate(int c) {
   const std::uint8_t want = in_service(c) ? 1 : 0;
   if (power_candidate_[i] == want) return;
   power_candidate_[i] = want;
+  power_key_[power_admission_.layout().item0 + i] = static_cast<char>(want);
   if (!power_item_dirty_[i]) power_item_dirty_[i] = 1, power_dirty_items_.push_back(i);
   power_dirty_ = true;
 }
@@ -89,6 +77,7 @@ void FacilitySim::update(int c) {
     case Kind::CoolingSource:
       live = up && powered(c) && ready_[c];
       mode = Mode::Source;
+      cooling_touched_ = true;  // its restart is decided at the end of the instant
       break;
     case Kind::Ups:
       live = ups_update(c);
@@ -102,6 +91,11 @@ void FacilitySim::update(int c) {
   if (live != static_cast<bool>(live_[c]) || mode != mode_[c] || follow_[c] != old_follow) {
     live_[c] = live;
     mode_[c] = mode;
+    const bool power = m_.net[c] == topology::Net::Power;
+    const auto& layout = (power ? power_admission_ : cooling_admission_).layout();
+    std::string& key = power ? power_key_ : cooling_key_;
+    key[layout.mode_pos[c]] = static_cast<char>(mode);
+    if (layout.follow_pos[c] >= 0) key[layout.follow_pos[c]] = static_cast<char>(follow_[c]);
     for (int k = m_.dependents.begin(c); k < m_.dependents.end(c); ++k) mark(m_.dependents.idx[k]);
     mark_items(c);
   }
@@ -109,6 +103,14 @@ void FacilitySim::update(int c) {
 
 // ---------------------------------------------------------------------------------------------
 // Admission
+
+/// Debug builds check that the key kept up to date equals one built from scratch.
+bool FacilitySim::check_key(const topology::Admission& a, const std::string& key,
+                            const std::vector<std::uint8_t>& candidate) const {
+  std::string fresh;
+  a.build_key(mode_, follow_, candidate, fresh);
+  return fresh == key;
+}
 
 void FacilitySim::admit_power() {
   power_dirty_ = false;
@@ -126,7 +128,8 @@ void FacilitySim::admit_power() {
     }
   } else {
     for (int i : power_dirty_items_) power_item_dirty_[i] = 0;
-    power_admission_.admit(mode_, follow_, power_candidate_, power_admitted_);
+    assert(check_key(power_admission_, power_key_, power_candidate_));
+    power_admission_.admit_keyed(power_key_, mode_, follow_, power_candidate_, power_admitted_);
     for (std::size_t i = 0; i < items.size(); ++i) apply_power_item(static_cast<int>(i));
   }
   power_dirty_items_.clear();
@@ -150,6 +153,7 @@ void FacilitySim::apply_power_item(int i) {
   const int ci = cooling_item_of_load_[l];
   if (ci >= 0) {
     cooling_candidate_[ci] = a;
+    cooling_key_[cooling_admission_.layout().item0 + ci] = static_cast<char>(a);
     if (!cooling_item_dirty_[ci]) cooling_item_dirty_[ci] = 1, cooling_dirty_items_.push_back(ci);
     cooling_dirty_ = true;
   }
@@ -168,8 +172,11 @@ void FacilitySim::admit_cooling() {
     cooling_reach_[i] = any;
     if (m_.cooling.capacity_free) cooling_admitted_[i] = any && cooling_candidate_[i];
   }
-  if (!m_.cooling.capacity_free)
-    cooling_admission_.admit(mode_, follow_, cooling_candidate_, cooling_admitted_);
+  if (!m_.cooling.capacity_free) {
+    assert(check_key(cooling_admission_, cooling_key_, cooling_candidate_));
+    cooling_admission_.admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_,
+                                   cooling_admitted_);
+  }
   cooling_dirty_items_.clear();
   for (std::size_t i = 0; i < items.size(); ++i) {
     const int l = items[i].load;
@@ -229,7 +236,8 @@ void FacilitySim::share_power() {
     if (m_.kind[c] == Kind::Ups && m_.battery_energy[c] > 0.0) {
       ups_power_[c] = std::min(carried_[c], m_.capacity[c]);
       if (ups_mode_[c] < 0) ups_set_rate(c);
-    } else if (m_.kind[c] == Kind::Generator && m_.fuel_tank[c] > 0.0 && gen_[c] == Gen::Running) {
+    } else if (m_.kind[c] == Kind::Generator && m_.fuel_tank[c] > 0.0 && gen_[c] == Gen::Running &&
+               gen_demand_[c] > 0) {
       const double cap = m_.capacity[c];
       fuel_set_rate(c, cap < topology::kUnlimited ? std::min(1.0, carried_[c] / cap) : 1.0);
     }

@@ -36,16 +36,41 @@ class FlowGraph {
 
 }  // namespace
 
+Admission::Admission(const Model& m, const FlowNetwork& fn) : m_(m), fn_(fn) {
+  layout_.mode_pos.assign(m.n, -1);
+  layout_.follow_pos.assign(m.n, -1);
+  int pos = 0;
+  for (int c : fn_.members) {
+    layout_.mode_pos[c] = pos++;
+    if (m_.kind[c] == Kind::Switch) layout_.follow_pos[c] = pos++;
+  }
+  layout_.item0 = pos;
+  layout_.size = pos + static_cast<int>(fn_.items.size());
+}
+
+void Admission::build_key(const std::vector<Mode>& mode, const std::vector<int>& follow,
+                          const std::vector<std::uint8_t>& candidate, std::string& key) const {
+  key.assign(static_cast<std::size_t>(layout_.size), '\0');
+  for (int c : fn_.members) {
+    key[layout_.mode_pos[c]] = static_cast<char>(mode[c]);
+    if (layout_.follow_pos[c] >= 0) key[layout_.follow_pos[c]] = static_cast<char>(follow[c]);
+  }
+  for (std::size_t i = 0; i < candidate.size(); ++i)
+    key[layout_.item0 + i] = static_cast<char>(candidate[i]);
+}
+
 void Admission::admit(const std::vector<Mode>& mode, const std::vector<int>& follow,
                       const std::vector<std::uint8_t>& candidate,
                       std::vector<std::uint8_t>& admitted) {
-  key_.clear();
-  for (int c : fn_.members) {
-    key_.push_back(static_cast<char>(mode[c]));
-    if (m_.kind[c] == Kind::Switch) key_.push_back(static_cast<char>(follow[c]));
-  }
-  for (auto b : candidate) key_.push_back(static_cast<char>(b));
-  auto it = cache_.find(key_);
+  build_key(mode, follow, candidate, key_);
+  admit_keyed(key_, mode, follow, candidate, admitted);
+}
+
+void Admission::admit_keyed(const std::string& key, const std::vector<Mode>& mode,
+                            const std::vector<int>& follow,
+                            const std::vector<std::uint8_t>& candidate,
+                            std::vector<std::uint8_t>& admitted) {
+  auto it = cache_.find(key);
   if (it != cache_.end()) {
     admitted = it->second;
     return;
@@ -53,7 +78,7 @@ void Admission::admit(const std::vector<Mode>& mode, const std::vector<int>& fol
   ++misses_;
   solve(mode, follow, candidate, admitted);
   if (cache_.size() > 200000) cache_.clear();  // bound memory on pathological designs
-  cache_.emplace(key_, admitted);
+  cache_.emplace(key, admitted);
 }
 
 void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
