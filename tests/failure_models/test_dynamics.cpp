@@ -192,6 +192,26 @@ loads:
   CHECK(hours(s["components"]["gen"]["failures"]) == 1.0);
 }
 
+TEST_CASE("a generator's running life ages only while it runs", "[dynamics]") {
+  // The utility is lost for 1.5 h every 100 h of up time; the generator (2 running hours of
+  // life) runs through the first loss and fails 0.5 h into the second, at 202 h; the hall is
+  // dark until the utility returns at 203 h. Idle time never ages it.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 250h
+components:
+  utility: {kind: source, failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 1.5h}}
+  gen: {kind: generator, failure: {dist: fixed, value: 2h}, repair: {dist: fixed, value: 10h}}
+  ats: {kind: switch, inputs: [utility, gen]}
+loads:
+  hall: {demand: 1MW, power: [ats]}
+)",
+                          2, 1);
+  CHECK(hours(s["components"]["gen"]["failures"]) == 1.0);
+  CHECK(hours(s["facility"]["outages"]["mean"]) == 1.0);
+  CHECK(hours(s["facility"]["downtime_hours"]["mean"]) == Approx(1.0).epsilon(1e-9));
+}
+
 TEST_CASE("without a UPS, transfer delays are outages, the return to utility included",
           "[dynamics]") {
   // Each utility failure: dark for start (10 s) + transfer (5 s), then for the 5 s transfer

@@ -1,0 +1,91 @@
+# The mutants scripts/mutate plants, one at a time: small, plausible bugs in the core. Each must
+# make the test suite fail ("killed"). To add one: append a dict with a short name, the file,
+# and one or more (original, replacement) edits; each original must occur exactly once in the
+# file. Prefer .cpp files: a header change rebuilds much more.
+MUTANTS = [
+    # Costs and statistics
+    {"name": "month boundary: an incident starting on it also charged to the month before",
+     "file": "experiments/costs.cpp",
+     "edits": [("incidents[k].start < hi", "incidents[k].start <= hi")]},
+    {"name": "confidence interval twice as wide",
+     "file": "sim/stats.cpp",
+     "edits": [("return n_ > 0 ? 1.96 * stddev()", "return n_ > 0 ? 2.0 * 1.96 * stddev()")]},
+    {"name": "confidence interval without its 1/sqrt(n)",
+     "file": "sim/stats.cpp",
+     "edits": [("1.96 * stddev() / std::sqrt(static_cast<double>(n_))", "1.96 * stddev()")]},
+    # Dynamics
+    {"name": "UPS battery charges instead of discharging",
+     "file": "failure_models/ups.cpp",
+     "edits": [(": -1.0 / m_.autonomy[u];", ": 1.0 / m_.autonomy[u];")]},
+    {"name": "chiller skips its restart after its own repair",
+     "file": "failure_models/cooling.cpp",
+     "edits": [("const bool pw = status_[c] == Status::Up && powered(c);",
+                "const bool pw = powered(c);")]},
+    {"name": "flexible loads admitted before critical ones",
+     "file": "topology/model.cpp",
+     "edits": [("const bool want_critical = pass == 0;", "const bool want_critical = pass == 1;")]},
+    {"name": "equipment draws admitted after the loads",
+     "file": "topology/model.cpp",
+     "edits": [("""  for (int c = 0; c < m.n; ++c)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
+      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+  for (int pass = 0; pass < 2; ++pass) {""", "  for (int pass = 0; pass < 2; ++pass) {"),
+                ("""  finish_network(m, m.power);""", """  for (int c = 0; c < m.n; ++c)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
+      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+  finish_network(m, m.power);""")]},
+    {"name": "generator ages while idle (running life counted from time 0)",
+     "file": "failure_models/generator.cpp",
+     "edits": [("life_left_[g] -= now_ - run_since_[g];", "life_left_[g] -= now_;")]},
+    {"name": "generator life in calendar time, like other components",
+     "file": "failure_models/repairs.cpp",
+     "edits": [("if (m_.kind[c] == Kind::Generator) {\n    life_left_[c] = life;",
+                "if (false) {\n    life_left_[c] = life;")]},
+    # The four rules of SPEC section 6
+    {"name": "equipment that is down keeps its power draw",
+     "file": "failure_models/network.cpp",
+     "edits": [("const std::uint8_t want = in_service(c) ? 1 : 0;", "const std::uint8_t want = 1;")]},
+    {"name": "a load that is down comes back with power alone",
+     "file": "failure_models/loads.cpp",
+     "edits": [("load_down_[l] ? !(power && cooled)", "load_down_[l] ? !power")]},
+    {"name": "the thermal budget refills only while the load has power",
+     "file": "failure_models/network.cpp",
+     "edits": [("load_power_[l] ? a : cooling_reach_[i] != 0", "load_power_[l] ? a : false")]},
+    {"name": "switches decide all at once, without settling in between (zero-length demands)",
+     "file": "failure_models/facility.cpp",
+     "edits": [("if (!dirty_heap_.empty() || (!q_.empty() && q_.top().time == now_)) {",
+                "if (false) {")]},
+    {"name": "an outage that never ends is closed at the horizon",
+     "file": "failure_models/facility.cpp",
+     "edits": [("{load_down_since_[l] - t0_, limit - t0_,", "{load_down_since_[l] - t0_, tend_ - t0_,")]},
+    # Operations
+    {"name": "maintenance offset ignored (random phase)",
+     "file": "failure_models/maintenance.cpp",
+     "edits": [("offset >= 0.0 ? offset :", "offset > 1e300 ? offset :")]},
+    {"name": "defer_if_unsafe ignored",
+     "file": "failure_models/maintenance.cpp",
+     "edits": [("  if (m_.maintenance_defer[c] && maintenance_unsafe(c)) {\n    maint_pending_[c] = MaintPending::Deferred;",
+                "  if (false) {\n    maint_pending_[c] = MaintPending::Deferred;")]},
+    {"name": "maintenance crew ignored",
+     "file": "failure_models/maintenance.cpp",
+     "edits": [("if (!m_.maintenance_crew[c] || free_crews_ < 0) {", "if (true) {")]},
+    {"name": "a start does not find a hidden generator failure",
+     "file": "failure_models/generator.cpp",
+     "edits": [("  if (status_[g] == Status::Hidden) {\n    fail_component(g, true);",
+                "  if (false) {\n    fail_component(g, true);")]},
+    {"name": "standby life does not age while idle",
+     "file": "failure_models/generator.cpp",
+     "edits": [("standby_left_[g] -= now_ - idle_since_[g];", "standby_left_[g] -= 0.0;")]},
+    {"name": "fuel burns at full rate whatever the load",
+     "file": "failure_models/network.cpp",
+     "edits": [("std::min(1.0, carried_[c] / cap)", "1.0")]},
+    {"name": "a failed fuel delivery is not re-ordered",
+     "file": "failure_models/generator.cpp",
+     "edits": [("""  q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);
+  if (rng(g, kFuelStream).bernoulli(m_.refuel_fail_prob[g])) return;  // re-ordered above""",
+                """  if (rng(g, kFuelStream).bernoulli(m_.refuel_fail_prob[g])) return;
+  q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);""")]},
+    {"name": "battery energy ignores the load (drains as at full capacity)",
+     "file": "failure_models/ups.cpp",
+     "edits": [("-ups_power_[u] / m_.battery_energy[u]", "-2.0 * ups_power_[u] / m_.battery_energy[u]")]},
+]
