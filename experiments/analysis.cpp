@@ -7,6 +7,7 @@
 #include "experiments/text.hpp"
 #include "failure_models/markov.hpp"
 #include "topology/cut_sets.hpp"
+#include "topology/static_eval.hpp"
 
 namespace ridethrough::experiments {
 
@@ -24,11 +25,17 @@ std::string join(const json& ids, const char* sep = ", ") {
 
 json check_design(const topology::Model& m) {
   json loads = json::object();
+  topology::StaticEvaluator eval(m);
+  std::vector<char> down(m.n, 0);
   for (const auto& c : topology::minimal_cut_sets(m)) {
     json singles = json::array(), cuts = json::array(), drops = json::array();
+    json reasons = json::object();
     for (int a : c.singles) {
       singles.push_back(m.ids[a]);
       cuts.push_back(json::array({m.ids[a]}));
+      down[a] = 1;
+      reasons[m.ids[a]] = topology::why_not_served(eval, m, c.load, down);
+      down[a] = 0;
     }
     for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
     for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
@@ -41,6 +48,7 @@ json check_design(const topology::Model& m) {
     loads[m.load_ids[c.load]] = {
         {"served_with_everything_up", c.served_all_up},
         {"single_points_of_failure", singles},
+        {"single_point_reasons", reasons},
         {"cut_sets", cuts},
         {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
         {"scheduled_maintenance_drops_it", drops},
@@ -91,6 +99,12 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     }
     const auto& s = l["single_points_of_failure"];
     os << "  single points of failure: " << (s.empty() ? std::string("none") : join(s)) << "\n";
+    // Say why where it is not simply a broken path: a capacity left short.
+    for (const auto& id : s) {
+      const auto why = l["single_point_reasons"][id.get<std::string>()].get<std::string>();
+      if (why != "no live path brings it power")
+        os << "    without " << id.get<std::string>() << ": " << why << "\n";
+    }
     os << "  cut sets of order 2:";
     int pairs = 0;
     for (const auto& cut : l["cut_sets"])
@@ -100,8 +114,8 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     if (l["concurrently_maintainable"].get<bool>()) {
       os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
     } else {
-      os << "  concurrently maintainable: NO: taking any single point of failure out for planned "
-            "work drops it\n";
+      os << "  concurrently maintainable: NO: taking " << join(s, " or ")
+         << " out for planned work drops it\n";
       if (!l["scheduled_maintenance_drops_it"].empty())
         os << "  scheduled maintenance that will drop it: "
            << join(l["scheduled_maintenance_drops_it"]) << "\n";

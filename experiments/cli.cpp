@@ -74,19 +74,6 @@ bool importance_ok(const CommonOptions& o, const std::string& path, const topolo
   return false;
 }
 
-/// A critical load that is not served even with every component up is almost always a
-/// mistake in the design (capacities too small): say so before simulating it.
-void warn_unservable(const std::string& path, const topology::Model& m, bool quiet) {
-  if (quiet) return;
-  topology::StaticEvaluator eval(m);
-  std::vector<char> down(m.n, 0), served;
-  eval.evaluate(down, served);
-  for (int l = 0; l < m.n_loads; ++l)
-    if (m.critical[l] && !served[l])
-      std::cerr << path << ": warning: critical load '" << m.load_ids[l]
-                << "' is not served even with every component up (see 'ridethrough check')\n";
-}
-
 /// An outage that was still going at the end of the follow-up was closed there: its length
 /// (and what it costs) is a lower bound, so say so.
 void warn_closed(const std::string& path, const nlohmann::json& summary) {
@@ -106,6 +93,9 @@ std::optional<Loaded> load(const std::string& path,
   }
   Loaded l{std::move(*r.design), {}};
   l.model = topology::compile(l.design);
+  const auto unservable = topology::unservable_loads(l.design, l.model);
+  for (const auto& d : unservable) std::cerr << topology::format_diagnostic(path, d) << "\n";
+  if (!unservable.empty()) return std::nullopt;
   return l;
 }
 
@@ -121,6 +111,23 @@ std::string file_stem(const std::string& path) {
   auto name = path.substr(path.find_last_of('/') + 1);
   const auto dot = name.rfind('.');
   return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+/// Runs designs side by side: jointly, with common random numbers and paired differences
+/// against the first; with importance sampling, one after the other.
+std::vector<nlohmann::json> run_all(const std::vector<Loaded>& designs,
+                                    const std::vector<std::string>& outs,
+                                    const experiments::RunOptions& options) {
+  std::vector<nlohmann::json> summaries;
+  if (options.importance_sampling) {
+    for (const auto& l : designs)
+      summaries.push_back(experiments::run_design(l.design, l.model, options));
+    return summaries;
+  }
+  std::vector<experiments::DesignRun> runs;
+  for (std::size_t i = 0; i < designs.size(); ++i)
+    runs.push_back({&designs[i].design, &designs[i].model, outs[i]});
+  return experiments::run_designs(runs, options);
 }
 
 experiments::RunOptions run_options(const CommonOptions& o, const nlohmann::json& argv) {
@@ -265,7 +272,6 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design);
       if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
-      warn_unservable(run_design, l->model, run_o.quiet);
       const auto summary =
           experiments::run_design(l->design, l->model, run_options(run_o, command_line));
       warn_closed(run_design, summary);
@@ -285,15 +291,15 @@ int run_cli(int argc, char** argv) {
           bad = true;
       }
       if (bad) return 2;
+      std::vector<std::string> outs;
+      for (std::size_t i = 0; i < designs.size(); ++i)
+        outs.push_back(out_for(cmp_o.out, std::to_string(i + 1) + "_" + file_stem(cmp_designs[i])));
+      std::vector<nlohmann::json> summaries =
+          run_all(designs, outs, run_options(cmp_o, command_line));
       nlohmann::json all = nlohmann::json::array();
-      std::vector<nlohmann::json> summaries;
-      for (std::size_t i = 0; i < designs.size(); ++i) {
-        const auto& l = designs[i];
-        auto o = run_options(cmp_o, command_line);
-        o.out = out_for(cmp_o.out, std::to_string(i + 1) + "_" + file_stem(cmp_designs[i]));
-        summaries.push_back(experiments::run_design(l.design, l.model, o));
-        warn_closed(cmp_designs[i], summaries.back());
-        all.push_back(summaries.back());
+      for (std::size_t i = 0; i < summaries.size(); ++i) {
+        warn_closed(cmp_designs[i], summaries[i]);
+        all.push_back(summaries[i]);
       }
       // Rank the designs that have an economics block by expected total cost (1 = cheapest).
       std::vector<std::size_t> order;
@@ -378,6 +384,16 @@ int run_cli(int argc, char** argv) {
         }
         Loaded l{std::move(*r.design), {}};
         l.model = topology::compile(l.design);
+        const auto unservable = topology::unservable_loads(l.design, l.model);
+        for (const auto& d : unservable) {
+          std::string at;
+          for (const auto& o : p) at += (at.empty() ? "" : ", ") + o.path + "=" + o.value;
+          std::cerr << topology::format_diagnostic(sw_design, d) << " (with " << at << ")\n";
+        }
+        if (!unservable.empty()) {
+          bad = true;
+          continue;
+        }
         if (!importance_ok(sw_o, sw_design, l.model)) {
           bad = true;
           continue;
@@ -385,17 +401,18 @@ int run_cli(int argc, char** argv) {
         designs.push_back(std::move(l));
       }
       if (bad) return 2;
+      std::vector<std::string> outs;
+      for (std::size_t i = 0; i < designs.size(); ++i)
+        outs.push_back(out_for(sw_o.out, "point" + std::to_string(i + 1)));
+      std::vector<nlohmann::json> summaries =
+          run_all(designs, outs, run_options(sw_o, command_line));
       nlohmann::json all = nlohmann::json::array();
-      std::vector<nlohmann::json> summaries;
-      for (std::size_t i = 0; i < designs.size(); ++i) {
-        auto o = run_options(sw_o, command_line);
-        o.out = out_for(sw_o.out, "point" + std::to_string(i + 1));
-        auto s = experiments::run_design(designs[i].design, designs[i].model, o);
+      for (std::size_t i = 0; i < summaries.size(); ++i) {
+        auto& s = summaries[i];
         warn_closed(sw_design, s);
         nlohmann::json at = nlohmann::json::object();
         for (const auto& ov : points[i]) at[ov.path] = ov.value;
         s["sweep"] = at;
-        summaries.push_back(s);
         all.push_back(s);
       }
       const bool json_only = emit_json(sw_o, all);

@@ -146,57 +146,116 @@ bool reached_target(const sim::Moments& down, const sim::Moments& length, double
 nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
                           const RunOptions& options) {
   if (options.importance_sampling) return run_importance(design, model, options);
+  return run_designs({{&design, &model, options.out}}, options)[0];
+}
+
+namespace {
+
+/// A block of replications of every design: their accumulators, and the paired differences of
+/// each design against the first.
+struct MultiBlock : sim::BlockResult {
+  std::vector<std::unique_ptr<Accumulator>> acc;
+  std::vector<PairedDifferences> diff;
+};
+
+}  // namespace
+
+std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
+                                        const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  Accumulator total(model);
-  ProgressBar bar(options.progress && sim::mpi_ranks().root());
+  const std::size_t k = designs.size();
+  std::vector<FigureSet> figures;
+  for (const auto& d : designs) figures.push_back(figure_set(*d.model));
+  // Differences against the first design, for every other design, figure by figure.
+  std::vector<PairedDifferences> pairs;
+  for (std::size_t i = 1; i < k; ++i) pairs.emplace_back(figures[0], figures[i]);
+  const bool paired = k > 1;
+
+  auto fresh = [&]() {
+    auto b = std::make_unique<MultiBlock>();
+    for (const auto& d : designs)
+      b->acc.push_back(std::make_unique<Accumulator>(*d.model, !d.out.empty()));
+    b->diff = pairs;
+    return b;
+  };
+  auto total = fresh();
+  for (auto& a : total->acc) a->rows.reset();  // rows go straight to the files
+
+  const sim::Ranks& ranks = sim::mpi_ranks();
+  std::vector<std::unique_ptr<Hdf5Writer>> writers(k);
+  if (ranks.root()) {
+    const nlohmann::json o = {{"seed", options.seed},
+                              {"replications", options.replications},
+                              {"threads", options.threads},
+                              {"command_line", options.command_line}};
+    for (std::size_t i = 0; i < k; ++i)
+      if (!designs[i].out.empty())
+        writers[i] =
+            std::make_unique<Hdf5Writer>(designs[i].out, *designs[i].design, *designs[i].model, o);
+  }
+  ProgressBar bar(options.progress && ranks.root());
   sim::BlockPlan plan{options.replications, 64};
   const unsigned threads = options.threads ? options.threads : sim::default_threads();
 
-  const sim::Ranks& ranks = sim::mpi_ranks();
-  const bool full = !options.out.empty();
-  std::unique_ptr<Hdf5Writer> writer;
-  if (full && ranks.root()) {
-    nlohmann::json o = {{"seed", options.seed},
-                        {"replications", options.replications},
-                        {"threads", options.threads},
-                        {"command_line", options.command_line}};
-    writer = std::make_unique<Hdf5Writer>(options.out, design, model, o);
-  }
-
+  // Each replication index runs every design with the same seed: components with the same id
+  // draw the same random numbers in each (common random numbers), so differences are paired.
   auto make_work = [&]() -> sim::BlockWork {
-    auto worker = std::make_shared<Worker>(model, full);
-    return [worker, &model, full, &options](std::uint64_t first, std::uint64_t last) {
-      auto acc = std::make_unique<Accumulator>(model, full);
-      for (std::uint64_t i = first; i < last; ++i) {
-        worker->sim.run(options.seed, i, worker->result);
-        acc->add(worker->result, model);
-      }
-      return std::unique_ptr<sim::BlockResult>(std::move(acc));
-    };
+    auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
+    for (const auto& d : designs)
+      workers->push_back(std::make_unique<Worker>(*d.model, !d.out.empty()));
+    return
+        [workers, &designs, &options, &fresh, paired, k](std::uint64_t first, std::uint64_t last) {
+          auto block = fresh();
+          std::vector<std::vector<double>> fig(k);
+          for (std::uint64_t i = first; i < last; ++i) {
+            for (std::size_t d = 0; d < k; ++d) {
+              auto& w = *(*workers)[d];
+              w.sim.run(options.seed, i, w.result);
+              block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr);
+            }
+            for (std::size_t d = 1; d < k; ++d) block->diff[d - 1].add(fig[0], fig[d]);
+          }
+          return std::unique_ptr<sim::BlockResult>(std::move(block));
+        };
   };
   sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
-                          static_cast<const Accumulator&>(r).save(a);
+                          const auto& b = static_cast<const MultiBlock&>(r);
+                          for (const auto& acc : b.acc) acc->save(a);
+                          for (const auto& d : b.diff) d.save(a);
                         },
                         [&](sim::Archive& a) {
-                          auto acc = std::make_unique<Accumulator>(model, full);
-                          acc->load(a);
-                          return std::unique_ptr<sim::BlockResult>(std::move(acc));
+                          auto b = fresh();
+                          for (auto& acc : b->acc) acc->load(a);
+                          for (auto& d : b->diff) d.load(a);
+                          return std::unique_ptr<sim::BlockResult>(std::move(b));
                         }};
   auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
-    const auto& acc = static_cast<const Accumulator&>(*r);
-    total.merge(acc);
-    if (writer) writer->append(*acc.rows);
-    const auto& d = total.facility.downtime;
-    return !(options.target_rel_error > 0 && checkpoint(d.count()) && d.mean() > 0 &&
-             d.ci95_half_width() < options.target_rel_error * d.mean());
+    const auto& b = static_cast<const MultiBlock&>(*r);
+    bool reached = options.target_rel_error > 0;
+    for (std::size_t d = 0; d < k; ++d) {
+      total->acc[d]->merge(*b.acc[d]);
+      if (writers[d]) writers[d]->append(*b.acc[d]->rows);
+      const auto& dt = total->acc[d]->facility.downtime;
+      reached = reached && checkpoint(dt.count()) && dt.mean() > 0 &&
+                dt.ci95_half_width() < options.target_rel_error * dt.mean();
+    }
+    for (std::size_t d = 0; d + 1 < k; ++d) total->diff[d].merge(b.diff[d]);
+    return !reached;
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
                               [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
   const Performance perf = measured(start, threads);
-  auto summary = summarize(total, model, design_label(design), options.seed,
-                           total.facility.downtime.count(), perf);
-  if (writer) writer->finish(summary);
-  return summary;
+  std::vector<nlohmann::json> out;
+  for (std::size_t d = 0; d < k; ++d) {
+    auto& acc = *total->acc[d];
+    auto summary = summarize(acc, *designs[d].model, design_label(*designs[d].design), options.seed,
+                             acc.facility.downtime.count(), perf);
+    if (d > 0)
+      summary["differences"] = total->diff[d - 1].to_json(design_label(*designs[0].design));
+    if (writers[d]) writers[d]->finish(summary);
+    out.push_back(std::move(summary));
+  }
+  return out;
 }
 
 }  // namespace ridethrough::experiments

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,20 @@ struct RunOptions {
 /// Runs every replication of one design and returns its summary (SPEC section 4).
 nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
                           const RunOptions& options);
+
+/// One design of a joint run, and where its full results go (empty: nowhere).
+struct DesignRun {
+  const topology::Design* design;
+  const topology::Model* model;
+  std::string out;
+};
+
+/// Runs several designs over the same replications: replication i of each uses the same seed,
+/// so a component with the same id sees the same random numbers in every design (common random
+/// numbers). Each summary after the first carries `differences` against the first: the paired
+/// difference of every figure both have, its 95% interval and P(better).
+std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
+                                        const RunOptions& options);
 
 /// True once the ratio estimate down/length has a 95% half-width below `target` times itself.
 bool reached_target(const sim::Moments& down, const sim::Moments& length, double target);

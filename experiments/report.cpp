@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace ridethrough::experiments {
 
@@ -37,20 +38,52 @@ void row(std::ostream& os, const std::string& name, const json& b) {
   const auto& ci = b["availability"]["ci95"];
   const double hw = (ci[1].get<double>() - ci[0].get<double>()) / 2.0;
   os << pad(name, 22) << pad(percent_availability(a) + " ±" + fmt("%.2g", 100.0 * hw), 28)
-     << pad(nines(a), 7) << pad(num(b["downtime_hours"]["mean"]), 12)
+     << pad(nines(a), 11) << pad(num(b["downtime_hours"]["mean"]), 12)
      << pad(num(b["outages"]["mean"]), 11)
      << (b["outage_duration_hours"].is_null() ? std::string("-")
                                               : num(b["outage_duration_hours"]["mean"]))
      << "\n";
 }
 
+std::string money_or_dash(const json& v) {
+  return v.is_number() ? money(v.get<double>()) : std::string("-");
+}
+
+/// A cell split into lines of at most `width` characters, at spaces where possible.
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::istringstream words(text);
+  for (std::string w; words >> w;) {
+    while (w.size() > width) {  // a word longer than the column is cut across lines
+      if (!line.empty()) lines.push_back(line), line.clear();
+      lines.push_back(w.substr(0, width));
+      w = w.substr(width);
+    }
+    if (!line.empty() && line.size() + 1 + w.size() > width) lines.push_back(line), line.clear();
+    line += (line.empty() ? "" : " ") + w;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+/// A paired difference against the first design: "+0.0012 ±0.0003 (P better 99.9%)".
+std::string difference(const json& d, const char* f, double scale = 1.0) {
+  if (!d.is_object()) return "-";
+  const double m = scale * d["mean"].get<double>();
+  const double hw = scale * (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2.0;
+  return fmt(f, m) + " ±" + fmt("%.2g", hw) + " P" +
+         fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+}
+
 }  // namespace
 
 void print_run_table(std::ostream& os, const json& s) {
+  const std::string per = per_horizon(s["horizon_hours"].get<double>());
   os << "design: " << s["design"].get<std::string>() << "  (" << s["replications"]
      << " replications of " << num(s["horizon_hours"], "%g") << " h, seed " << s["seed"] << ")\n\n";
-  os << pad("", 22) << pad("availability ±95%", 28) << pad("nines", 7) << pad("downtime h", 12)
-     << pad("outages", 11) << "mean outage h\n";
+  os << pad("", 22) << pad("availability ±95%", 28) << pad("nines", 11)
+     << pad("downtime h" + per, 12) << pad("outages" + per, 11) << "mean outage h\n";
   row(os, "facility", s["facility"]);
   for (const auto& [name, b] : s["loads"].items()) row(os, "  " + name, b);
   const auto& d = s["facility"]["downtime_hours"];
@@ -75,13 +108,13 @@ void print_run_table(std::ostream& os, const json& s) {
 
   if (!s["tenants"].empty()) {
     os << "\n"
-       << pad("tenant", 22) << pad("cost mean", 14) << pad("p99", 14) << pad("cvar99", 14)
+       << pad("tenant cost" + per, 22) << pad("mean", 14) << pad("p99", 14) << pad("cvar99", 14)
        << pad("max", 14) << "SLA breach months\n";
     for (const auto& [name, t] : s["tenants"].items()) {
       const auto& c = t["cost"];
-      os << pad("  " + name, 22) << pad(num(c["mean"], "%.6g"), 14)
-         << pad(num(c["p99"], "%.6g"), 14) << pad(num(c["cvar99"], "%.6g"), 14)
-         << pad(num(c["max"], "%.6g"), 14)
+      os << pad("  " + name, 22) << pad(money_or_dash(c["mean"]), 14)
+         << pad(money_or_dash(c["p99"]), 14) << pad(money_or_dash(c["cvar99"]), 14)
+         << pad(money_or_dash(c["max"]), 14)
          << (t["sla_breach_probability"].is_null()
                  ? std::string("-")
                  : fmt("%.3g%%", 100.0 * t["sla_breach_probability"].get<double>()))
@@ -90,10 +123,13 @@ void print_run_table(std::ostream& os, const json& s) {
   }
   if (s.contains("economics")) {
     const auto& e = s["economics"];
-    os << "\neconomics: capex " << num(e["capex"], "%.6g") << " + " << num(e["years"], "%g")
-       << " years x (opex " << num(e["annual_opex"], "%.6g") << " + tenant cost "
-       << num(e["expected_yearly_tenant_cost"], "%.6g") << ") = expected total "
-       << num(e["expected_total_cost"], "%.6g") << "\n";
+    os << "\neconomics: capex " << money_or_dash(e["capex"]) << " + " << num(e["years"], "%g")
+       << " years x (opex " << money_or_dash(e["annual_opex"]) << " + tenant cost "
+       << money_or_dash(e["expected_yearly_tenant_cost"]) << ")"
+       << (e.value("discount_rate", 0.0) > 0
+               ? " discounted at " + fmt("%g%%", 100.0 * e["discount_rate"].get<double>())
+               : std::string())
+       << " = expected total " << money_or_dash(e["expected_total_cost"]) << "\n";
   }
 
   // Components ranked by outage share, then by downtime.
@@ -108,15 +144,22 @@ void print_run_table(std::ostream& os, const json& s) {
     if (sa != sb) return sa > sb;
     return a.second["downtime_hours"].get<double>() > b.second["downtime_hours"].get<double>();
   });
+  const bool fv = !comps.empty() && comps[0].second.contains("downtime_share");
   os << "\n"
-     << pad("component", 22) << pad("outage share", 14) << pad("failures", 11) << "downtime h\n";
+     << pad("component", 22) << pad("outage share", 14) << (fv ? pad("downtime share", 16) : "")
+     << pad("failures" + per, 13) << "downtime h" << per << "\n";
   for (std::size_t k = 0; k < comps.size() && k < 10; ++k) {
     const auto& c = comps[k].second;
     os << pad("  " + comps[k].first, 22)
        << pad(c["outage_share"].is_null() ? "-"
                                           : fmt("%.1f%%", 100.0 * c["outage_share"].get<double>()),
-              14)
-       << pad(num(c["failures"]), 11) << num(c["downtime_hours"]) << "\n";
+              14);
+    if (fv)
+      os << pad(c["downtime_share"].is_null()
+                    ? "-"
+                    : fmt("%.1f%%", 100.0 * c["downtime_share"].get<double>()),
+                16);
+    os << pad(num(c["failures"]), 13) << num(c["downtime_hours"]) << "\n";
   }
   if (comps.size() > 10) os << "  ... " << comps.size() - 10 << " more in --json\n";
   const auto& p = s["performance"];
@@ -128,31 +171,61 @@ void print_run_table(std::ostream& os, const json& s) {
 
 void print_compare_table(std::ostream& os, const std::vector<json>& all) {
   if (all.empty()) return;
+  const std::string per = per_horizon(all[0]["horizon_hours"].get<double>());
   os << "compare: " << all[0]["replications"] << " replications each, seed " << all[0]["seed"]
+     << (all.size() > 1 ? "; differences are paired, against the first design (common random "
+                          "numbers), ± their 95% interval, P the chance the design is better"
+                        : "")
      << "\n\n";
-  const std::size_t w = 24;
-  os << pad("", 30);
-  for (const auto& s : all) os << pad(s["design"].get<std::string>().substr(0, w - 1), w);
-  os << "\n";
-  auto line = [&](const std::string& label, auto cell) {
-    os << pad(label, 30);
-    for (const auto& s : all) os << pad(cell(s), w);
+  const std::size_t w = 26, label = 32;
+  // Headers wrap over as many lines as the longest name needs.
+  std::vector<std::vector<std::string>> heads;
+  std::size_t lines = 1;
+  for (const auto& s : all) {
+    heads.push_back(wrap(s["design"].get<std::string>(), w - 2));
+    lines = std::max(lines, heads.back().size());
+  }
+  for (std::size_t l = 0; l < lines; ++l) {
+    os << pad("", label);
+    for (const auto& h : heads) os << pad(l < h.size() ? h[l] : "", w);
+    os << "\n";
+  }
+  auto line = [&](const std::string& name, auto cell) {
+    os << pad(name, label);
+    for (std::size_t i = 0; i < all.size(); ++i) os << pad(cell(all[i], i), w);
     os << "\n";
   };
-  line("availability", [](const json& s) {
+  auto diff_line = [&](const std::string& name, const std::string& path, const char* f,
+                       double scale = 1.0) {
+    if (all.size() < 2) return;
+    line(name, [&](const json& s, std::size_t i) {
+      if (i == 0) return std::string("(reference)");
+      std::string pointer = "/differences/";
+      for (char ch : path) pointer += ch == '.' ? '/' : ch;
+      const json::json_pointer p(pointer);
+      return s.contains(p) ? difference(s[p], f, scale) : std::string("-");
+    });
+  };
+  line("availability", [](const json& s, std::size_t) {
     return percent_availability(s["facility"]["availability"]["mean"].get<double>());
   });
-  line("  ±95%", [](const json& s) {
+  line("  ±95%", [](const json& s, std::size_t) {
     const auto& ci = s["facility"]["availability"]["ci95"];
     return fmt("%.2g", 50.0 * (ci[1].get<double>() - ci[0].get<double>())) + " pts";
   });
-  line("nines",
-       [](const json& s) { return nines(s["facility"]["availability"]["mean"].get<double>()); });
-  line("downtime h / horizon",
-       [](const json& s) { return num(s["facility"]["downtime_hours"]["mean"]); });
-  line("downtime p99 h", [](const json& s) { return num(s["facility"]["downtime_hours"]["p99"]); });
-  line("outages / horizon", [](const json& s) { return num(s["facility"]["outages"]["mean"]); });
-  line("mean outage h", [](const json& s) {
+  diff_line("  difference (pts)", "facility.availability", "%+.2g", 100.0);
+  line("nines", [](const json& s, std::size_t) {
+    return nines(s["facility"]["availability"]["mean"].get<double>());
+  });
+  line("downtime h" + per,
+       [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["mean"]); });
+  diff_line("  difference", "facility.downtime_hours", "%+.3g");
+  line("downtime p99 h",
+       [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["p99"]); });
+  line("outages" + per,
+       [](const json& s, std::size_t) { return num(s["facility"]["outages"]["mean"]); });
+  diff_line("  difference", "facility.outages", "%+.3g");
+  line("mean outage h", [](const json& s, std::size_t) {
     const auto& o = s["facility"]["outage_duration_hours"];
     return o.is_null() ? std::string("-") : num(o["mean"]);
   });
@@ -164,29 +237,52 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
         tenant_names.push_back(name);
   for (const auto& name : tenant_names) {
     for (const char* stat : {"mean", "p99", "cvar99"}) {
-      line(name + " cost " + stat + " / horizon", [&](const json& s) {
+      line(name + " cost " + stat + per, [&](const json& s, std::size_t) {
         if (!s["tenants"].contains(name)) return std::string("-");
-        return num(s["tenants"][name]["cost"][stat], "%.6g");
+        return money_or_dash(s["tenants"][name]["cost"][stat]);
       });
+      if (std::string(stat) == "mean") {
+        if (all.size() < 2) continue;
+        line("  difference", [&](const json& s, std::size_t i) {
+          if (i == 0) return std::string("(reference)");
+          if (!s.contains("differences") || !s["differences"].contains("tenants") ||
+              !s["differences"]["tenants"].contains(name))
+            return std::string("-");
+          const auto& d = s["differences"]["tenants"][name]["cost"];
+          const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
+          return money(d["mean"].get<double>()) + " ±" + money(hw) + " P" +
+                 fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+        });
+      }
     }
   }
   bool any_econ = false;
   for (const auto& s : all) any_econ = any_econ || s.contains("economics");
   if (any_econ) {
-    line("capex", [](const json& s) {
-      return s.contains("economics") ? num(s["economics"]["capex"], "%.6g") : std::string("-");
+    line("capex", [](const json& s, std::size_t) {
+      return s.contains("economics") ? money_or_dash(s["economics"]["capex"]) : std::string("-");
     });
-    line("expected total cost", [](const json& s) {
-      return s.contains("economics") ? num(s["economics"]["expected_total_cost"], "%.6g")
+    line("expected total cost", [](const json& s, std::size_t) {
+      return s.contains("economics") ? money_or_dash(s["economics"]["expected_total_cost"])
                                      : std::string("-");
     });
-    line("rank (by expected total cost)", [](const json& s) {
+    if (all.size() > 1)
+      line("  difference", [&](const json& s, std::size_t i) {
+        if (i == 0) return std::string("(reference)");
+        const json::json_pointer p("/differences/economics/expected_total_cost");
+        if (!s.contains(p)) return std::string("-");
+        const auto& d = s[p];
+        const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
+        return money(d["mean"].get<double>()) + " ±" + money(hw) + " P" +
+               fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+      });
+    line("rank (by expected total cost)", [](const json& s, std::size_t) {
       return s.contains("economics") && s["economics"].contains("rank")
                  ? std::to_string(s["economics"]["rank"].get<int>())
                  : std::string("-");
     });
   }
-  line("top cause", [](const json& s) {
+  line("top cause", [](const json& s, std::size_t) {
     const auto& t = s["facility"]["top_causes"];
     if (t.empty()) return std::string("-");
     std::string ids;

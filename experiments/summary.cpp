@@ -1,9 +1,11 @@
 #include "experiments/summary.hpp"
 
 #include "experiments/costs.hpp"
+#include "experiments/economics.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace ridethrough::experiments {
 
@@ -161,11 +163,83 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
       component_windows(m.n),
       component_deferred(m.n),
       component_blamed(m.cause_names.size(), 0),
-      tenants(m.tenants.size()) {
+      tenants(m.tenants.size()),
+      cost_model_of_design(cost_model(m)) {
   if (keep_rows) rows = std::make_unique<FullRows>(m);
 }
 
-void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m) {
+FigureSet figure_set(const topology::Model& m) {
+  FigureSet f;
+  auto downtime_figures = [&](const std::string& prefix) {
+    f.paths.push_back(prefix + ".availability");
+    f.better.push_back(+1);
+    f.paths.push_back(prefix + ".outages");
+    f.better.push_back(-1);
+    f.paths.push_back(prefix + ".downtime_hours");
+    f.better.push_back(-1);
+  };
+  downtime_figures("facility");
+  for (int l = 0; l < m.n_loads; ++l) downtime_figures("loads." + m.load_ids[l]);
+  for (const auto& t : m.tenants) {
+    f.paths.push_back("tenants." + t.id + ".cost");
+    f.better.push_back(-1);
+  }
+  if (m.economics.present) {
+    f.paths.push_back("economics.expected_total_cost");
+    f.better.push_back(-1);
+  }
+  return f;
+}
+
+PairedDifferences::PairedDifferences(const FigureSet& a, const FigureSet& b) {
+  for (std::size_t i = 0; i < b.paths.size(); ++i)
+    for (std::size_t k = 0; k < a.paths.size(); ++k)
+      if (a.paths[k] == b.paths[i]) {
+        paths.push_back(b.paths[i]);
+        better.push_back(b.better[i]);
+        index.emplace_back(static_cast<int>(k), static_cast<int>(i));
+      }
+  diff.resize(paths.size());
+}
+
+void PairedDifferences::add(const std::vector<double>& a, const std::vector<double>& b) {
+  for (std::size_t k = 0; k < index.size(); ++k)
+    diff[k].add(b[index[k].second] - a[index[k].first]);
+}
+
+void PairedDifferences::merge(const PairedDifferences& o) {
+  for (std::size_t k = 0; k < diff.size(); ++k) diff[k].merge(o.diff[k]);
+}
+
+void PairedDifferences::save(sim::Archive& ar) const {
+  for (const auto& d : diff) d.save(ar);
+}
+
+void PairedDifferences::load(sim::Archive& ar) {
+  for (auto& d : diff) d.load(ar);
+}
+
+json PairedDifferences::to_json(const std::string& against) const {
+  json out = {{"against", against}};
+  for (std::size_t k = 0; k < paths.size(); ++k) {
+    const double mean = diff[k].mean(), hw = diff[k].ci95_half_width();
+    const double se = hw / 1.96;
+    // P(better): the sampling distribution of the mean difference, taken as normal.
+    double p_better;
+    if (se > 0.0)
+      p_better = 0.5 * std::erfc(-better[k] * mean / se / std::sqrt(2.0));
+    else
+      p_better = better[k] * mean > 0 ? 1.0 : better[k] * mean < 0 ? 0.0 : 0.5;
+    std::string pointer = "/";
+    for (char ch : paths[k]) pointer += ch == '.' ? '/' : ch;
+    out[json::json_pointer(pointer)] = {
+        {"mean", mean}, {"ci95", {mean - hw, mean + hw}}, {"p_better", p_better}};
+  }
+  return out;
+}
+
+void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m,
+                      std::vector<double>* figures) {
   const double facility_downtime = facility.add(r.facility_down, m.horizon);
   std::vector<double> load_downtime(m.n_loads);
   for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
@@ -202,6 +276,29 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   }
   if (rows) rows->add(r, m, facility_downtime, load_downtime, costs);
   events += r.events;
+  if (!figures) return;
+  // In figure_set order.
+  auto& f = *figures;
+  f.clear();
+  auto count = [](const std::vector<failure_models::Interval>& down) {
+    double n = 0;
+    for (const auto& iv : down) n += iv.start >= 0.0;
+    return n;
+  };
+  f.push_back(1.0 - facility_downtime / m.horizon);
+  f.push_back(count(r.facility_down));
+  f.push_back(facility_downtime);
+  for (int l = 0; l < m.n_loads; ++l) {
+    f.push_back(1.0 - load_downtime[l] / m.horizon);
+    f.push_back(count(r.load_down[l]));
+    f.push_back(load_downtime[l]);
+  }
+  double all = 0.0;
+  for (const auto& c : costs) {
+    f.push_back(c.total());
+    all += c.total();
+  }
+  if (m.economics.present) f.push_back(cost_model_of_design.total(all));
 }
 
 void Accumulator::merge(const Accumulator& o) {
@@ -291,6 +388,28 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     double breach = 0.0;
     if (ts.months > 0)
       breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
+    // Value at risk at several levels (quantiles of the cost per replication) and the loss
+    // exceedance curve P(cost > x) at 50 log-spaced x up to the largest cost.
+    json var = json::object();
+    for (const auto& [num, den, label] : {std::tuple<int, int, const char*>{90, 100, "0.9"},
+                                          {95, 100, "0.95"},
+                                          {99, 100, "0.99"},
+                                          {995, 1000, "0.995"},
+                                          {999, 1000, "0.999"}})
+      var[label] = optional(c.quantile(num, den));
+    json curve = json::array();
+    const auto lo = c.min_positive();
+    const auto hi = c.max();
+    if (lo && hi && *hi > 0) {
+      const int points = 50;
+      const double a = std::log10(*lo), b = std::log10(*hi);
+      for (int k = 0; k < points; ++k) {
+        // From just below the smallest positive cost (P = share of non-zero costs) up.
+        const double x =
+            k == 0 ? *lo * (1 - 1e-12) : std::pow(10.0, a + (b - a) * k / (points - 1.0));
+        curve.push_back({{"x", x}, {"p", c.share_above(x)}});
+      }
+    }
     tenants[m.tenants[t].id] = {{"cost",
                                  {{"mean", ts.cost.mean()},
                                   {"ci95",
@@ -301,7 +420,9 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                                   {"p90", optional(c.quantile(90, 100))},
                                   {"p99", optional(c.quantile(99, 100))},
                                   {"cvar99", optional(c.cvar(1, 100))},
-                                  {"max", optional(c.max())}}},
+                                  {"max", optional(c.max())},
+                                  {"var", var},
+                                  {"loss_exceedance", curve}}},
                                 {"sla_cost", {{"mean", ts.sla.mean()}}},
                                 {"workload_cost", {{"mean", ts.workload.mean()}}},
                                 {"sla_breach_probability", breach}};
@@ -310,11 +431,16 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["tenants"] = tenants;
   if (m.economics.present) {
     const auto& e = m.economics;
+    const CostModel cm = cost_model(m);
     s["economics"] = {{"capex", e.capex},
                       {"annual_opex", e.annual_opex},
                       {"years", e.years},
+                      {"discount_rate", e.discount_rate},
+                      {"present_value_factor", cm.factor},
+                      {"crews_cost_per_year", cm.crews_per_year},
+                      {"spares_cost", cm.spares},
                       {"expected_yearly_tenant_cost", yearly_cost},
-                      {"expected_total_cost", e.capex + e.years * (e.annual_opex + yearly_cost)}};
+                      {"expected_total_cost", cm.fixed + cm.factor * yearly_cost}};
   }
 
   const double wall = std::max(perf.wall_seconds, 1e-9);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/economics.hpp"
 #include "experiments/full_results.hpp"
 #include "failure_models/importance.hpp"
 #include "failure_models/replication.hpp"
@@ -39,6 +40,33 @@ struct TenantStats {
   void load(sim::Archive& a);
 };
 
+/// The figures of one replication that designs are compared on, by their path in the summary
+/// ("facility.availability", "loads.hall.outages", "tenants.acme.cost",
+/// "economics.expected_total_cost"), and which way is better.
+struct FigureSet {
+  std::vector<std::string> paths;
+  std::vector<int> better;  ///< +1: higher is better; -1: lower is better
+};
+FigureSet figure_set(const topology::Model& m);
+
+/// Paired differences of design B against design A over the same replications (common random
+/// numbers): for each figure both have, the mean of B - A over replications, its 95% interval,
+/// and P(better), the normal approximation of the chance that B's true mean beats A's.
+struct PairedDifferences {
+  std::vector<std::string> paths;
+  std::vector<int> better;
+  std::vector<std::pair<int, int>> index;  ///< the figure's position in A's and in B's set
+  std::vector<sim::Moments> diff;
+  PairedDifferences() = default;
+  PairedDifferences(const FigureSet& a, const FigureSet& b);
+  void add(const std::vector<double>& a, const std::vector<double>& b);
+  void merge(const PairedDifferences& o);
+  void save(sim::Archive& ar) const;
+  void load(sim::Archive& ar);
+  /// Keyed like the summary: {"against": label, "facility": {"availability": {...}}, ...}.
+  nlohmann::json to_json(const std::string& against) const;
+};
+
 /// Everything the summary needs, accumulated over a block of replications and merged in block
 /// order (see sim::run_blocks), so the result does not depend on the thread count.
 struct Accumulator : sim::BlockResult {
@@ -55,9 +83,12 @@ struct Accumulator : sim::BlockResult {
   std::vector<TenantStats> tenants;
   std::uint64_t events = 0;
   std::unique_ptr<FullRows> rows;  ///< per-replication rows, kept only for the HDF5 output
+  CostModel cost_model_of_design;
 
   Accumulator(const topology::Model& m, bool keep_rows = false);
-  void add(const failure_models::ReplicationResult& r, const topology::Model& m);
+  /// Adds one replication; with `figures`, also returns its figures (in figure_set order).
+  void add(const failure_models::ReplicationResult& r, const topology::Model& m,
+           std::vector<double>* figures = nullptr);
   void merge(const Accumulator& o);
   /// For MPI: a block's partial result travels to rank 0 as bytes.
   void save(sim::Archive& a) const;

@@ -18,9 +18,31 @@ inline std::string pad(const std::string& s, std::size_t w) {
   return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
 }
 
-/// Availability as "nines": -log10(1 - A).
+/// Availability as "nines": -log10(1 - A); a thing never down has none to count.
 inline std::string nines(double a) {
-  return a >= 1.0 ? "inf" : fmt("%.2f", std::max(0.0, -std::log10(1.0 - a)));
+  return a >= 1.0 ? "never down" : fmt("%.2f", std::max(0.0, -std::log10(1.0 - a)));
+}
+
+/// Money for people: thousands separators below ten million ("8,641,800", "13.86" for small
+/// amounts), then SI ("12.6 M", "1.23 G"); never an exponent.
+inline std::string money(double v) {
+  const double a = std::fabs(v);
+  if (a >= 1e10) return fmt("%.3g G", v / 1e9);
+  if (a >= 1e7) return fmt(a >= 1e8 ? "%.0f M" : "%.1f M", v / 1e6);
+  if (a < 100.0) return fmt("%.2f", v);
+  std::string digits = fmt("%.0f", a), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+/// What a per-replication figure is counted over: "/y" for the default year.
+inline std::string per_horizon(double horizon_hours) {
+  if (horizon_hours == 8760.0) return "/y";
+  if (horizon_hours == 730.0) return "/month";
+  return fmt("/%g h", horizon_hours);
 }
 
 }  // namespace ridethrough::experiments

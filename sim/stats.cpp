@@ -126,6 +126,33 @@ std::optional<double> Sample::quantile(std::uint64_t num, std::uint64_t den) con
   return order_statistic(k);
 }
 
+double Sample::share_above(double x) const {
+  assert(sorted_);
+  const std::uint64_t n = count();
+  if (n == 0) return 0.0;
+  std::uint64_t above = x < 0.0 ? zeros_ : 0;
+  if (!binned_) {
+    above += static_cast<std::uint64_t>(values_.end() -
+                                        std::upper_bound(values_.begin(), values_.end(), x));
+  } else {
+    for (const auto& [key, c] : bins_)
+      if (std::min(midpoint(key), max_) > x) above += c;
+  }
+  return static_cast<double>(above) / static_cast<double>(n);
+}
+
+std::optional<double> Sample::min_positive() const {
+  assert(sorted_);
+  if (!binned_) {
+    auto it = std::upper_bound(values_.begin(), values_.end(), 0.0);
+    if (it == values_.end()) return std::nullopt;
+    return *it;
+  }
+  for (const auto& [key, c] : bins_)
+    if (key >= 0 && c > 0) return std::min(midpoint(key), max_);
+  return std::nullopt;
+}
+
 std::optional<double> Sample::max() const {
   if (count() == 0) return std::nullopt;
   return max_;

@@ -73,6 +73,11 @@ class Sample {
   std::optional<double> max() const;
   /// Mean of the ceil(n num / den) largest values.
   std::optional<double> cvar(std::uint64_t num, std::uint64_t den) const;
+  /// The share of values strictly above x (exact while exact; once binned, a bin counts as
+  /// above x when its midpoint is).
+  double share_above(double x) const;
+  /// The smallest positive value (a bin's midpoint once binned), if any.
+  std::optional<double> min_positive() const;
   /// The k-th smallest value, 1-based (a bin's midpoint once binned).
   double order_statistic(std::uint64_t k) const;
 

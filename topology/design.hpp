@@ -110,6 +110,9 @@ struct Tenant {
 struct Economics {
   bool present = false;
   double capex = 0.0, annual_opex = 0.0, years = 0.0;
+  double discount_rate = 0.0;       ///< per year; 0: costs are simply added over the years
+  double crew_cost_per_year = 0.0;  ///< per crew (needs `crews`)
+  double spare_unit_cost = 0.0;     ///< per spare in stock at the start, paid once
 };
 
 /// A validated design, as written: ids are still names. `compile()` turns it into flat arrays.

@@ -34,7 +34,43 @@ class FlowGraph {
   Graph g_;
 };
 
+/// The live components of a network as a flow graph: vertex 0 is the source, 1 the sink, then
+/// an in and an out vertex per component (the edge between them carries its capacity).
+void add_components(const Model& m, const FlowNetwork& fn, FlowGraph& g,
+                    const std::vector<Mode>& mode, const std::vector<int>& follow, double big) {
+  const std::size_t S = 0;
+  auto vin = [](int c) { return 2 + 2 * static_cast<std::size_t>(c); };
+  auto vout = [](int c) { return 3 + 2 * static_cast<std::size_t>(c); };
+  for (int c : fn.members) {
+    if (mode[c] == Mode::Dead) continue;
+    g.add(vin(c), vout(c), std::min(big, fn.capacity[c]));
+    if (mode[c] == Mode::Source) {
+      g.add(S, vin(c), big);
+    } else if (m.kind[c] == Kind::Switch) {
+      const int u = m.inputs.idx[m.inputs.begin(c) + follow[c]];
+      if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
+    } else {
+      for (int k = m.inputs.begin(c); k < m.inputs.end(c); ++k) {
+        const int u = m.inputs.idx[k];
+        if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+double Admission::max_to(const std::vector<Mode>& mode, const std::vector<int>& follow,
+                         int item) const {
+  double total_demand = 0.0;
+  for (const auto& it : fn_.items) total_demand += it.demand;
+  const double big = 4.0 * total_demand + 1.0;
+  FlowGraph g(2 + 2 * static_cast<std::size_t>(m_.n));
+  add_components(m_, fn_, g, mode, follow, big);
+  for (int a : fn_.items[item].attach)
+    if (mode[a] != Mode::Dead) g.add(3 + 2 * static_cast<std::size_t>(a), 1, big);
+  return std::min(g.max_flow(0, 1), big);
+}
 
 Admission::Admission(const Model& m, const FlowNetwork& fn) : m_(m), fn_(fn) {
   layout_.mode_pos.assign(m.n, -1);
@@ -88,7 +124,6 @@ void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& fol
   admitted.assign(n_items, 0);
   // Vertices: 0 source, 1 sink, then in/out per component (global index), then items.
   const std::size_t S = 0, T = 1;
-  auto vin = [](int c) { return 2 + 2 * static_cast<std::size_t>(c); };
   auto vout = [](int c) { return 3 + 2 * static_cast<std::size_t>(c); };
   const std::size_t item0 = 2 + 2 * static_cast<std::size_t>(m_.n);
   double total_demand = 0.0;
@@ -96,21 +131,7 @@ void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& fol
   const double big = 4.0 * total_demand + 1.0;  // more than any flow can use
 
   FlowGraph g(item0 + n_items);
-  for (int c : fn_.members) {
-    if (mode[c] == Mode::Dead) continue;
-    g.add(vin(c), vout(c), std::min(big, fn_.capacity[c]));
-    if (mode[c] == Mode::Source) {
-      g.add(S, vin(c), big);
-    } else if (m_.kind[c] == Kind::Switch) {
-      const int u = m_.inputs.idx[m_.inputs.begin(c) + follow[c]];
-      if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
-    } else {
-      for (int k = m_.inputs.begin(c); k < m_.inputs.end(c); ++k) {
-        const int u = m_.inputs.idx[k];
-        if (mode[u] != Mode::Dead) g.add(vout(u), vin(c), big);
-      }
-    }
-  }
+  add_components(m_, fn_, g, mode, follow, big);
   std::vector<Edge> sink_edge(n_items);
   std::vector<char> reachable(n_items, 0);
   for (std::size_t i = 0; i < n_items; ++i) {

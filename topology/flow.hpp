@@ -47,6 +47,9 @@ class Admission {
 
   std::uint64_t cache_misses() const { return misses_; }
 
+  /// The most flow that can reach one item on its own, ignoring every other item.
+  double max_to(const std::vector<Mode>& mode, const std::vector<int>& follow, int item) const;
+
  private:
   void solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
              const std::vector<std::uint8_t>& candidate, std::vector<std::uint8_t>& admitted);

@@ -959,7 +959,10 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     }
     if (auto e = root["economics"]) {
       if (r.expect_map(e, "economics")) {
-        r.check_keys(e, {"capex", "annual_opex", "years"}, "economics");
+        r.check_keys(e,
+                     {"capex", "annual_opex", "years", "discount_rate", "crew_cost_per_year",
+                      "spare_unit_cost"},
+                     "economics");
         d.economics.present = true;
         const auto nonneg = Reader::Sign::NonNegative;
         if (auto v = e["capex"])
@@ -970,6 +973,17 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
           d.economics.years = r.number(v, "economics years", Reader::Sign::Positive).value_or(1);
         else
           r.error(e, "economics needs 'years'");
+        if (auto v = e["discount_rate"])
+          d.economics.discount_rate = r.share(v, "economics discount_rate").value_or(0);
+        if (auto v = e["crew_cost_per_year"]) {
+          d.economics.crew_cost_per_year =
+              r.number(v, "economics crew_cost_per_year", nonneg).value_or(0);
+          if (!root["crews"])
+            r.error(v, "economics crew_cost_per_year needs a number of 'crews' to price");
+        }
+        if (auto v = e["spare_unit_cost"])
+          d.economics.spare_unit_cost =
+              r.number(v, "economics spare_unit_cost", nonneg).value_or(0);
       }
     }
     validate(r, d);

@@ -1,9 +1,19 @@
 #include "topology/static_eval.hpp"
 
+#include <cstdio>
+
 namespace ridethrough::topology {
 
 StaticEvaluator::StaticEvaluator(const Model& m)
     : m_(m), power_(m, m.power), cooling_(m, m.cooling) {}
+
+double StaticEvaluator::deliverable(int l, const std::vector<char>& down) {
+  std::vector<char> served;
+  evaluate(down, served);  // leaves each component's state of this evaluation in mode_
+  for (std::size_t i = 0; i < m_.power.items.size(); ++i)
+    if (m_.power.items[i].load == l) return power_.max_to(mode_, follow_, static_cast<int>(i));
+  return 0.0;
+}
 
 bool StaticEvaluator::facility_down(const std::vector<char>& served) const {
   for (int l = 0; l < m_.n_loads; ++l)
@@ -105,6 +115,42 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
     const int l = m_.cooling.items[i].load;
     served[l] = served[l] && cool_adm_[i];
   }
+}
+
+namespace {
+std::string kw(double v) {
+  char buf[64];
+  if (v >= 1000.0)
+    std::snprintf(buf, sizeof buf, "%g MW", v / 1000.0);
+  else
+    std::snprintf(buf, sizeof buf, "%g kW", v);
+  return buf;
+}
+}  // namespace
+
+std::string why_not_served(StaticEvaluator& eval, const Model& m, int l,
+                           const std::vector<char>& down) {
+  const double reach = eval.deliverable(l, down);
+  if (reach <= 0.0) return "no live path brings it power";
+  if (reach < m.demand[l] * (1.0 - 1e-9))
+    return "at most " + kw(reach) + " of power reaches it, it needs " + kw(m.demand[l]);
+  return "its power (" + kw(reach) +
+         " can reach it) goes first to the draws and loads admitted "
+         "before it, or its cooling cannot carry its " +
+         kw(m.demand[l]) + " of heat";
+}
+
+std::vector<Diagnostic> unservable_loads(const Design& d, const Model& m) {
+  StaticEvaluator eval(m);
+  std::vector<char> down(m.n, 0), served;
+  eval.evaluate(down, served);
+  std::vector<Diagnostic> out;
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.critical[l] && !served[l])
+      out.push_back({d.loads[l].loc, "critical load '" + m.load_ids[l] +
+                                         "' cannot be served even with every component up: " +
+                                         why_not_served(eval, m, l, down)});
+  return out;
 }
 
 }  // namespace ridethrough::topology

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "topology/flow.hpp"
+#include "topology/loader.hpp"
 #include "topology/model.hpp"
 
 namespace ridethrough::topology {
@@ -15,6 +16,9 @@ class StaticEvaluator {
   explicit StaticEvaluator(const Model& m);
   /// `down` and `served` are indexed by component and load.
   void evaluate(const std::vector<char>& down, std::vector<char>& served);
+  /// The most power that can reach load `l` on its own with `down` down (ignoring every other
+  /// load and draw), for explaining why it is not served.
+  double deliverable(int l, const std::vector<char>& down);
   /// True if any critical load is not served.
   bool facility_down(const std::vector<char>& served) const;
   /// True if no capacity can bind in either network: service is then monotone in the set of
@@ -29,5 +33,15 @@ class StaticEvaluator {
   std::vector<int> follow_;
   std::vector<std::uint8_t> power_cand_, power_adm_, cool_cand_, cool_adm_;
 };
+
+/// Why load `l` is not served with `down` down, in words ("at most 500 kW reaches it, it
+/// needs 600 kW"; "no live path reaches it"; or what else stands in its way).
+std::string why_not_served(StaticEvaluator& eval, const Model& m, int l,
+                           const std::vector<char>& down);
+
+/// A critical load that cannot be served even with every component up is a mistake in the
+/// design (capacities too small, or cooling that cannot carry it): one error per such load,
+/// at its line.
+std::vector<Diagnostic> unservable_loads(const Design& d, const Model& m);
 
 }  // namespace ridethrough::topology

@@ -114,18 +114,19 @@ class Cli(unittest.TestCase):
         self.assertTrue(lines[0].startswith(bad + ":3:13: error: "), lines[0])
         self.assertTrue(lines[1].startswith(bad + ":5:26: error: "), lines[1])
 
-    def test_warns_about_a_load_that_can_never_be_served(self):
+    def test_a_load_that_can_never_be_served_is_an_error(self):
         design = self.write("small.yaml", """version: 1
 components:
   feed: {kind: source, capacity: 500kW}
 loads:
   hall: {demand: 600kW, power: [feed]}
 """)
-        r = run("run", design, "-n", "50")
-        self.assertEqual(r.returncode, 0)
-        self.assertIn("warning: critical load 'hall' is not served even with every component up", r.stderr)
-        self.assertIn("0.00", r.stdout)
-        self.assertNotIn("-0.00", r.stdout)
+        for cmd in ("run", "check"):
+            r = run(cmd, design, "-n", "50") if cmd == "run" else run(cmd, design)
+            self.assertEqual(r.returncode, 2, cmd)
+            self.assertEqual(r.stdout, "")
+            self.assertIn(design + ":5:3: error: critical load 'hall' cannot be served even with every "
+                          "component up: at most 500 kW of power reaches it, it needs 600 kW", r.stderr)
 
     def test_missing_file_and_bad_usage(self):
         self.assertEqual(run("run", os.path.join(self.tmp.name, "nope.yaml")).returncode, 2)
@@ -236,12 +237,16 @@ loads:
         self.assertGreater(u[0], u[1])
         self.assertGreater(u[1], u[2])
         # Each point is exactly the run of the design with that value, same seed.
-        varied = self.write("ups10.yaml", open(design).read().replace("autonomy: 5min", "autonomy: 10min"))
+        with open(design) as f:
+            varied = self.write("ups10.yaml", f.read().replace("autonomy: 5min", "autonomy: 10min"))
         single = json.loads(run("run", varied, "-n", "400", "--json", "-").stdout)
         for s in (single, points[1]):
             s.pop("performance")
             s.pop("design")
         points[1].pop("sweep")
+        # ...apart from its paired differences against the first point.
+        self.assertEqual(points[1].pop("differences")["against"], "ups.yaml")
+        self.assertNotIn("differences", points[0])
         self.assertEqual(json.dumps(single, sort_keys=True), json.dumps(points[1], sort_keys=True))
         grid = run("sweep", design, "--vary", "components.ups.autonomy=1min,2min", "--vary", "horizon=1y,2y", "-n", "50", "--json", "-")
         self.assertEqual(len(json.loads(grid.stdout)), 4)
