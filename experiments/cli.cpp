@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "experiments/analysis.hpp"
+#include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/report.hpp"
 #include "experiments/temp_files.hpp"
@@ -18,6 +19,7 @@
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 #include "topology/static_eval.hpp"
+#include "topology/units.hpp"
 
 using namespace ridethrough;
 
@@ -84,19 +86,41 @@ void warn_closed(const std::string& path, const nlohmann::json& summary) {
                "max(10 horizons, 100000 h)); their lengths and costs are lower bounds\n";
 }
 
+/// Loads, validates and compiles a design with its overrides (--set, a sweep point); every
+/// problem goes to stderr, with the overrides named when there are any.
 std::optional<Loaded> load(const std::string& path,
                            const std::vector<topology::Override>& overrides = {}) {
+  std::string with;
+  for (const auto& o : overrides)
+    with += (with.empty() ? " (with " : ", ") + o.path + "=" + o.value;
+  if (!with.empty()) with += ")";
+  auto report = [&](const std::vector<topology::Diagnostic>& errors) {
+    for (const auto& d : errors) std::cerr << topology::format_diagnostic(path, d) << with << "\n";
+  };
   auto r = topology::load_design_file(path, overrides);
   if (!r.design) {
-    for (const auto& d : r.errors) std::cerr << topology::format_diagnostic(path, d) << "\n";
+    report(r.errors);
     return std::nullopt;
   }
   Loaded l{std::move(*r.design), {}};
   l.model = topology::compile(l.design);
   const auto unservable = topology::unservable_loads(l.design, l.model);
-  for (const auto& d : unservable) std::cerr << topology::format_diagnostic(path, d) << "\n";
+  report(unservable);
   if (!unservable.empty()) return std::nullopt;
   return l;
+}
+
+/// PATH=VALUE pairs (--set); false with a message if one is malformed.
+bool parse_sets(const std::vector<std::string>& sets, std::vector<topology::Override>& out) {
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "ridethrough: error: --set expects PATH=VALUE, got '" << s << "'\n";
+      return false;
+    }
+    out.push_back({s.substr(0, eq), s.substr(eq + 1)});
+  }
+  return true;
 }
 
 /// `results.h5` -> `results_<stem>.h5`: compare and sweep write one HDF5 file per run.
@@ -215,44 +239,82 @@ int run_cli(int argc, char** argv) {
       "reliability"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(RIDETHROUGH_VERSION));
+  const char* set_help =
+      "PATH=VALUE: set a key of the design (dotted path; * and ? match keys); repeatable";
 
   CommonOptions run_o;
   std::string run_design;
+  std::vector<std::string> run_set;
   auto* run = app.add_subcommand("run", "simulate one design");
   run->add_option("design", run_design, "design file (YAML)")->required();
+  run->add_option("--set", run_set, set_help);
   add_common(run, run_o);
 
   CommonOptions cmp_o;
-  std::vector<std::string> cmp_designs;
-  auto* compare =
-      app.add_subcommand("compare", "simulate several designs with the same seed and replications");
+  std::vector<std::string> cmp_designs, cmp_set;
+  auto* compare = app.add_subcommand(
+      "compare",
+      "simulate several designs with the same seed and replications; paired differences "
+      "against the first");
   compare->add_option("designs", cmp_designs, "design files (YAML)")->required()->expected(1, -1);
+  compare->add_option("--set", cmp_set, set_help);
   add_common(compare, cmp_o);
 
   CommonOptions sw_o;
   std::string sw_design;
-  std::vector<std::string> sw_vary;
+  std::vector<std::string> sw_vary, sw_set;
+  bool sw_zip = false;
   auto* sweep = app.add_subcommand(
       "sweep", "one run per value (a grid for several --vary), same seed for each");
   sweep->add_option("design", sw_design, "design file (YAML)")->required();
   sweep
       ->add_option("--vary", sw_vary,
-                   "PATH=V1,V2,...: a dotted key path into the design and its values")
+                   "PATH=V1,V2,...: a dotted key path into the design (* and ? match keys) and "
+                   "its values")
       ->required();
+  sweep->add_flag("--zip", sw_zip, "several --vary step together instead of forming a grid");
+  sweep->add_option("--set", sw_set, set_help);
   add_common(sweep, sw_o);
 
+  CommonOptions imp_o;
+  std::string imp_design;
+  std::vector<std::string> imp_set;
+  auto* importance = app.add_subcommand(
+      "importance",
+      "per component: Birnbaum, RAW, RRW, Fussell-Vesely and tenant costs, from reruns with the "
+      "component perfect and always failed (common random numbers)");
+  importance->add_option("design", imp_design, "design file (YAML)")->required();
+  importance->add_option("--set", imp_set, set_help);
+  add_common(importance, imp_o);
+
+  CommonOptions sen_o;
+  std::string sen_design, sen_factors = "0.5,2";
+  std::vector<std::string> sen_set;
+  auto* sensitivity = app.add_subcommand(
+      "sensitivity",
+      "one at a time, each component's failure and repair means scaled by each factor: the "
+      "change in unavailability and tenant costs (common random numbers)");
+  sensitivity->add_option("design", sen_design, "design file (YAML)")->required();
+  sensitivity->add_option("--factors", sen_factors, "factors, comma-separated (default 0.5,2)");
+  sensitivity->add_option("--set", sen_set, set_help);
+  add_common(sensitivity, sen_o);
+
   std::string check_design_path, check_json;
+  std::vector<std::string> check_set;
   auto* check = app.add_subcommand(
       "check",
       "validate; print the topology, single points of failure and minimal cut sets of order <= 2");
   check->add_option("design", check_design_path, "design file (YAML)")->required();
   check->add_option("--json", check_json, "write the result as JSON; '-' means stdout");
+  check->add_option("--set", check_set, set_help);
 
   std::string exact_design_path, exact_json;
+  std::vector<std::string> exact_set;
   auto* exact = app.add_subcommand(
       "exact", "exact steady-state availability and outage frequency of a Markovian design");
   exact->add_option("design", exact_design_path, "design file (YAML)")->required();
   exact->add_option("--json", exact_json, "write the result as JSON; '-' means stdout");
+  exact->add_option("--set", exact_set, set_help);
 
   try {
     app.parse(argc, argv);
@@ -269,8 +331,10 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*run) {
+      std::vector<topology::Override> sets;
+      if (!parse_sets(run_set, sets)) return 2;
       if (int rc = check_outputs(run_o)) return rc;
-      auto l = load(run_design);
+      auto l = load(run_design, sets);
       if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
       const auto summary =
           experiments::run_design(l->design, l->model, run_options(run_o, command_line));
@@ -280,11 +344,13 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (*compare) {
+      std::vector<topology::Override> sets;
+      if (!parse_sets(cmp_set, sets)) return 2;
       if (int rc = check_outputs(cmp_o)) return rc;
       std::vector<Loaded> designs;
       bool bad = false;
       for (const auto& p : cmp_designs) {
-        auto l = load(p);
+        auto l = load(p, sets);
         if (l && importance_ok(cmp_o, p, l->model))
           designs.push_back(std::move(*l));
         else
@@ -296,11 +362,7 @@ int run_cli(int argc, char** argv) {
         outs.push_back(out_for(cmp_o.out, std::to_string(i + 1) + "_" + file_stem(cmp_designs[i])));
       std::vector<nlohmann::json> summaries =
           run_all(designs, outs, run_options(cmp_o, command_line));
-      nlohmann::json all = nlohmann::json::array();
-      for (std::size_t i = 0; i < summaries.size(); ++i) {
-        warn_closed(cmp_designs[i], summaries[i]);
-        all.push_back(summaries[i]);
-      }
+      for (std::size_t i = 0; i < summaries.size(); ++i) warn_closed(cmp_designs[i], summaries[i]);
       // Rank the designs that have an economics block by expected total cost (1 = cheapest).
       std::vector<std::size_t> order;
       for (std::size_t i = 0; i < summaries.size(); ++i)
@@ -309,19 +371,19 @@ int run_cli(int argc, char** argv) {
         return summaries[a]["economics"]["expected_total_cost"].get<double>() <
                summaries[b]["economics"]["expected_total_cost"].get<double>();
       });
-      for (std::size_t r = 0; r < order.size(); ++r) {
+      for (std::size_t r = 0; r < order.size(); ++r)
         summaries[order[r]]["economics"]["rank"] = r + 1;
-        all[order[r]]["economics"]["rank"] = r + 1;
-      }
-      const bool json_only = emit_json(cmp_o, all);
+      const bool json_only = emit_json(cmp_o, nlohmann::json(summaries));
       if (!cmp_o.quiet && !json_only) experiments::print_compare_table(std::cout, summaries);
       return 0;
     }
     if (*check) {
       CommonOptions o;
       o.json = check_json;
+      std::vector<topology::Override> sets;
+      if (!parse_sets(check_set, sets)) return 2;
       if (int rc = check_outputs(o)) return rc;
-      auto l = load(check_design_path);
+      auto l = load(check_design_path, sets);
       if (!l) return 2;
       const auto result = experiments::check_design(l->model);
       if (!emit_json(o, result)) experiments::print_check(std::cout, l->design, l->model, result);
@@ -330,8 +392,10 @@ int run_cli(int argc, char** argv) {
     if (*exact) {
       CommonOptions o;
       o.json = exact_json;
+      std::vector<topology::Override> sets;
+      if (!parse_sets(exact_set, sets)) return 2;
       if (int rc = check_outputs(o)) return rc;
-      auto l = load(exact_design_path);
+      auto l = load(exact_design_path, sets);
       if (!l) return 2;
       const auto result = experiments::exact_design(l->design, l->model);
       if (result.contains("refusal")) {
@@ -344,9 +408,49 @@ int run_cli(int argc, char** argv) {
       if (!emit_json(o, result)) experiments::print_exact(std::cout, result);
       return 0;
     }
+    if (*importance || *sensitivity) {
+      const bool imp = importance->parsed();
+      const CommonOptions& o = imp ? imp_o : sen_o;
+      const std::string& path = imp ? imp_design : sen_design;
+      std::vector<topology::Override> sets;
+      if (!parse_sets(imp ? imp_set : sen_set, sets)) return 2;
+      if (!o.out.empty() || o.importance_sampling || o.target_rel_error > 0) {
+        std::cerr << "ridethrough: error: " << (imp ? "importance" : "sensitivity")
+                  << " takes -n, --seed, --threads, --json, --quiet and --set only\n";
+        return 2;
+      }
+      if (int rc = check_outputs(o)) return rc;
+      std::vector<double> factors;
+      if (!imp) {
+        std::stringstream ss(sen_factors);
+        for (std::string x; std::getline(ss, x, ',');) {
+          const auto v = topology::parse_number(x);
+          if (!v.value || *v.value <= 0) {
+            std::cerr << "ridethrough: error: --factors expects positive numbers, got '" << x
+                      << "'\n";
+            return 2;
+          }
+          factors.push_back(*v.value);
+        }
+      }
+      auto l = load(path, sets);
+      if (!l) return 2;
+      const auto options = run_options(o, command_line);
+      const auto result = imp ? experiments::importance_analysis(l->design, options)
+                              : experiments::sensitivity_analysis(l->design, factors, options);
+      const bool json_only = emit_json(o, result);
+      if (!o.quiet && !json_only) {
+        if (imp)
+          experiments::print_importance(std::cout, result);
+        else
+          experiments::print_sensitivity(std::cout, result);
+      }
+      return 0;
+    }
     if (*sweep) {
+      std::vector<topology::Override> sets;
+      if (!parse_sets(sw_set, sets)) return 2;
       if (int rc = check_outputs(sw_o)) return rc;
-      // The grid: every combination of the --vary values, the first --vary varying slowest.
       std::vector<std::pair<std::string, std::vector<std::string>>> axes;
       for (const auto& v : sw_vary) {
         const auto eq = v.find('=');
@@ -359,46 +463,47 @@ int run_cli(int argc, char** argv) {
         for (std::string x; std::getline(ss, x, ',');) values.push_back(x);
         axes.emplace_back(v.substr(0, eq), values);
       }
-      std::vector<std::vector<topology::Override>> points{{}};
-      for (const auto& [path, values] : axes) {
-        std::vector<std::vector<topology::Override>> next;
-        for (const auto& p : points)
-          for (const auto& value : values) {
-            auto q = p;
-            q.push_back({path, value});
-            next.push_back(q);
+      // The points: every combination of the --vary values, the first varying slowest; with
+      // --zip, the k-th value of every --vary together.
+      std::vector<std::vector<topology::Override>> points;
+      if (sw_zip) {
+        for (const auto& a : axes)
+          if (a.second.size() != axes[0].second.size()) {
+            std::cerr << "ridethrough: error: --zip needs the same number of values in every "
+                         "--vary ('"
+                      << axes[0].first << "' has " << axes[0].second.size() << ", '" << a.first
+                      << "' has " << a.second.size() << ")\n";
+            return 2;
           }
-        points = next;
+        for (std::size_t k = 0; k < axes[0].second.size(); ++k) {
+          std::vector<topology::Override> p;
+          for (const auto& [path, values] : axes) p.push_back({path, values[k]});
+          points.push_back(p);
+        }
+      } else {
+        points = {{}};
+        for (const auto& [path, values] : axes) {
+          std::vector<std::vector<topology::Override>> next;
+          for (const auto& p : points)
+            for (const auto& value : values) {
+              auto q = p;
+              q.push_back({path, value});
+              next.push_back(q);
+            }
+          points = next;
+        }
       }
       std::vector<Loaded> designs;
       bool bad = false;
       for (const auto& p : points) {
-        auto r = topology::load_design_file(sw_design, p);
-        if (!r.design) {
-          std::string at;
-          for (const auto& o : p) at += (at.empty() ? "" : ", ") + o.path + "=" + o.value;
-          for (const auto& d : r.errors)
-            std::cerr << topology::format_diagnostic(sw_design, d) << " (with " << at << ")\n";
+        auto all = sets;
+        all.insert(all.end(), p.begin(), p.end());
+        auto l = load(sw_design, all);
+        if (!l || !importance_ok(sw_o, sw_design, l->model)) {
           bad = true;
           continue;
         }
-        Loaded l{std::move(*r.design), {}};
-        l.model = topology::compile(l.design);
-        const auto unservable = topology::unservable_loads(l.design, l.model);
-        for (const auto& d : unservable) {
-          std::string at;
-          for (const auto& o : p) at += (at.empty() ? "" : ", ") + o.path + "=" + o.value;
-          std::cerr << topology::format_diagnostic(sw_design, d) << " (with " << at << ")\n";
-        }
-        if (!unservable.empty()) {
-          bad = true;
-          continue;
-        }
-        if (!importance_ok(sw_o, sw_design, l.model)) {
-          bad = true;
-          continue;
-        }
-        designs.push_back(std::move(l));
+        designs.push_back(std::move(*l));
       }
       if (bad) return 2;
       std::vector<std::string> outs;
@@ -406,16 +511,14 @@ int run_cli(int argc, char** argv) {
         outs.push_back(out_for(sw_o.out, "point" + std::to_string(i + 1)));
       std::vector<nlohmann::json> summaries =
           run_all(designs, outs, run_options(sw_o, command_line));
-      nlohmann::json all = nlohmann::json::array();
       for (std::size_t i = 0; i < summaries.size(); ++i) {
         auto& s = summaries[i];
         warn_closed(sw_design, s);
         nlohmann::json at = nlohmann::json::object();
         for (const auto& ov : points[i]) at[ov.path] = ov.value;
         s["sweep"] = at;
-        all.push_back(s);
       }
-      const bool json_only = emit_json(sw_o, all);
+      const bool json_only = emit_json(sw_o, nlohmann::json(summaries));
       if (!sw_o.quiet && !json_only) experiments::print_sweep_table(std::cout, summaries);
       return 0;
     }

@@ -162,14 +162,26 @@ struct MultiBlock : sim::BlockResult {
 
 std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
                                         const RunOptions& options) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t i = 1; i < designs.size(); ++i) pairs.emplace_back(0, i);
+  auto joint = run_joint(designs, pairs, options);
+  for (std::size_t i = 1; i < designs.size(); ++i)
+    joint.summaries[i]["differences"] =
+        joint.differences[i - 1].to_json(design_label(*designs[0].design));
+  return std::move(joint.summaries);
+}
+
+JointResult run_joint(const std::vector<DesignRun>& designs,
+                      const std::vector<std::pair<std::size_t, std::size_t>>& which,
+                      const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t k = designs.size();
   std::vector<FigureSet> figures;
   for (const auto& d : designs) figures.push_back(figure_set(*d.model));
-  // Differences against the first design, for every other design, figure by figure.
+  // The paired differences asked for (second minus first), figure by figure.
   std::vector<PairedDifferences> pairs;
-  for (std::size_t i = 1; i < k; ++i) pairs.emplace_back(figures[0], figures[i]);
-  const bool paired = k > 1;
+  for (const auto& [a, b] : which) pairs.emplace_back(figures[a], figures[b]);
+  const bool paired = !which.empty();
 
   auto fresh = [&]() {
     auto b = std::make_unique<MultiBlock>();
@@ -203,20 +215,21 @@ std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
     auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
     for (const auto& d : designs)
       workers->push_back(std::make_unique<Worker>(*d.model, !d.out.empty()));
-    return
-        [workers, &designs, &options, &fresh, paired, k](std::uint64_t first, std::uint64_t last) {
-          auto block = fresh();
-          std::vector<std::vector<double>> fig(k);
-          for (std::uint64_t i = first; i < last; ++i) {
-            for (std::size_t d = 0; d < k; ++d) {
-              auto& w = *(*workers)[d];
-              w.sim.run(options.seed, i, w.result);
-              block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr);
-            }
-            for (std::size_t d = 1; d < k; ++d) block->diff[d - 1].add(fig[0], fig[d]);
-          }
-          return std::unique_ptr<sim::BlockResult>(std::move(block));
-        };
+    return [workers, &designs, &options, &fresh, &which, paired, k](std::uint64_t first,
+                                                                    std::uint64_t last) {
+      auto block = fresh();
+      std::vector<std::vector<double>> fig(k);
+      for (std::uint64_t i = first; i < last; ++i) {
+        for (std::size_t d = 0; d < k; ++d) {
+          auto& w = *(*workers)[d];
+          w.sim.run(options.seed, i, w.result);
+          block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr);
+        }
+        for (std::size_t p = 0; p < which.size(); ++p)
+          block->diff[p].add(fig[which[p].first], fig[which[p].second]);
+      }
+      return std::unique_ptr<sim::BlockResult>(std::move(block));
+    };
   };
   sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
                           const auto& b = static_cast<const MultiBlock&>(r);
@@ -239,22 +252,21 @@ std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
       reached = reached && checkpoint(dt.count()) && dt.mean() > 0 &&
                 dt.ci95_half_width() < options.target_rel_error * dt.mean();
     }
-    for (std::size_t d = 0; d + 1 < k; ++d) total->diff[d].merge(b.diff[d]);
+    for (std::size_t p = 0; p < which.size(); ++p) total->diff[p].merge(b.diff[p]);
     return !reached;
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
                               [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
   const Performance perf = measured(start, threads);
-  std::vector<nlohmann::json> out;
+  JointResult out;
   for (std::size_t d = 0; d < k; ++d) {
     auto& acc = *total->acc[d];
     auto summary = summarize(acc, *designs[d].model, design_label(*designs[d].design), options.seed,
                              acc.facility.downtime.count(), perf);
-    if (d > 0)
-      summary["differences"] = total->diff[d - 1].to_json(design_label(*designs[0].design));
     if (writers[d]) writers[d]->finish(summary);
-    out.push_back(std::move(summary));
+    out.summaries.push_back(std::move(summary));
   }
+  out.differences = std::move(total->diff);
   return out;
 }
 

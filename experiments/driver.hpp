@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/summary.hpp"
 #include "sim/stats.hpp"
 #include "topology/design.hpp"
 #include "topology/model.hpp"
@@ -41,6 +42,16 @@ struct DesignRun {
 /// difference of every figure both have, its 95% interval and P(better).
 std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
                                         const RunOptions& options);
+
+/// The general joint run: every design's summary, and the paired differences asked for, each
+/// pair (a, b) giving b - a.
+struct JointResult {
+  std::vector<nlohmann::json> summaries;
+  std::vector<PairedDifferences> differences;
+};
+JointResult run_joint(const std::vector<DesignRun>& designs,
+                      const std::vector<std::pair<std::size_t, std::size_t>>& pairs,
+                      const RunOptions& options);
 
 /// True once the ratio estimate down/length has a 95% half-width below `target` times itself.
 bool reached_target(const sim::Moments& down, const sim::Moments& length, double target);

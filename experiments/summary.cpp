@@ -128,6 +128,7 @@ void Accumulator::save(sim::Archive& a) const {
   for (const auto& c : component_downtime) c.save(a);
   for (const auto& c : component_windows) c.save(a);
   for (const auto& c : component_deferred) c.save(a);
+  for (const auto& c : component_overlap) c.save(a);
   a.put(component_blamed);
   a.put(closed_at_limit);
   a.put(facility_outages);
@@ -145,6 +146,7 @@ void Accumulator::load(sim::Archive& a) {
   for (auto& c : component_downtime) c.load(a);
   for (auto& c : component_windows) c.load(a);
   for (auto& c : component_deferred) c.load(a);
+  for (auto& c : component_overlap) c.load(a);
   a.get(component_blamed);
   a.get(closed_at_limit);
   a.get(facility_outages);
@@ -162,6 +164,7 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
       component_downtime(m.n),
       component_windows(m.n),
       component_deferred(m.n),
+      component_overlap(m.n),
       component_blamed(m.cause_names.size(), 0),
       tenants(m.tenants.size()),
       cost_model_of_design(cost_model(m)) {
@@ -248,6 +251,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     component_downtime[c].add(r.component_downtime[c]);
     component_windows[c].add(r.component_windows[c]);
     component_deferred[c].add(r.component_deferred[c]);
+    component_overlap[c].add(r.component_facility_overlap[c]);
   }
   closed_at_limit += r.closed_at_limit;
   for (const auto& iv : r.facility_down) {
@@ -309,6 +313,7 @@ void Accumulator::merge(const Accumulator& o) {
     component_downtime[c].merge(o.component_downtime[c]);
     component_windows[c].merge(o.component_windows[c]);
     component_deferred[c].merge(o.component_deferred[c]);
+    component_overlap[c].merge(o.component_overlap[c]);
   }
   for (std::size_t c = 0; c < component_blamed.size(); ++c)
     component_blamed[c] += o.component_blamed[c];
@@ -361,9 +366,14 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     if (acc.facility_outages > 0)
       share =
           static_cast<double>(acc.component_blamed[c]) / static_cast<double>(acc.facility_outages);
+    // Fussell-Vesely: the share of facility downtime during which the component was down.
+    json fv = nullptr;
+    if (acc.facility.downtime.mean() > 0)
+      fv = acc.component_overlap[c].mean() / acc.facility.downtime.mean();
     comps[m.ids[c]] = {{"failures", acc.component_failures[c].mean()},
                        {"downtime_hours", acc.component_downtime[c].mean()},
-                       {"outage_share", share}};
+                       {"outage_share", share},
+                       {"downtime_share", fv}};
     if (m.maintenance_interval[c] > 0) {
       comps[m.ids[c]]["maintenance_windows"] = acc.component_windows[c].mean();
       comps[m.ids[c]]["maintenance_deferred_hours"] = acc.component_deferred[c].mean();

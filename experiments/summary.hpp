@@ -74,6 +74,7 @@ struct Accumulator : sim::BlockResult {
   std::vector<DowntimeStats> loads;
   std::vector<sim::Moments> component_failures, component_downtime;
   std::vector<sim::Moments> component_windows, component_deferred;  ///< maintenance
+  std::vector<sim::Moments> component_overlap;  ///< hours down while the facility was down
   /// Per cause (components, then Model::cause_names beyond them): facility outages begun
   /// while it was down.
   std::vector<std::uint64_t> component_blamed;

@@ -70,6 +70,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   live_.assign(n, 0);
   mode_.assign(n, Mode::Dead);
   down_since_.assign(n, 0.0);
+  overlap_since_.assign(n, 0.0);
   status_changed_ = false;
   out_of_service_ = 0;
 
@@ -157,8 +158,14 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   critical_down_ = 0;
   facility_down_since_ = 0.0;
 
-  // Lives, schedules, common-cause shocks.
+  // Lives, schedules, common-cause shocks. A component forced down is down from the start
+  // and never comes back: no life, no schedule.
   for (int c = 0; c < n; ++c) {
+    if (m_.forced_down[c]) {
+      set_status(c, Status::Repairing);
+      down_start(c);
+      continue;
+    }
     renew(c);
     if (m_.kind[c] == Kind::Generator) enter_idle(c);
     schedule_maintenance(c);
@@ -198,6 +205,10 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
 }
 
 void FacilitySim::close_at_limit(double limit) {
+  if (critical_down_ > 0) {
+    now_ = std::max(now_, tend_);  // overlaps count only within the span
+    facility_goes(false);
+  }
   for (int c = 0; c < m_.n; ++c) {
     if (status_[c] != Status::Up)
       out_->component_downtime[c] += std::max(0.0, tend_ - std::max(down_since_[c], t0_));

@@ -15,11 +15,30 @@ void FacilitySim::count_failure(int c) {
 
 void FacilitySim::down_start(int c) {
   down_since_[c] = now_;
+  if (critical_down_ > 0) overlap_since_[c] = now_;
 }
 
 void FacilitySim::down_end(int c) {
   out_->component_downtime[c] +=
       std::max(0.0, std::min(now_, tend_) - std::max(down_since_[c], t0_));
+  if (critical_down_ > 0) add_overlap(c);
+}
+
+/// Time this component has been down during the current facility outage, within the span.
+void FacilitySim::add_overlap(int c) {
+  out_->component_facility_overlap[c] +=
+      std::max(0.0, std::min(now_, tend_) - std::max(overlap_since_[c], t0_));
+}
+
+/// The facility goes down or comes back: what is down now starts or stops overlapping.
+void FacilitySim::facility_goes(bool down) {
+  for (int c = 0; c < m_.n; ++c) {
+    if (status_[c] == Status::Up) continue;
+    if (down)
+      overlap_since_[c] = now_;
+    else
+      add_overlap(c);
+  }
 }
 
 /// Shuts down a component's own activity when it fails or goes into maintenance.

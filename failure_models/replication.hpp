@@ -25,7 +25,10 @@ struct ReplicationResult {
   std::vector<std::uint32_t> component_failures;  ///< within the measured span
   std::vector<double> component_downtime;         ///< hours within the measured span
   std::vector<std::uint32_t> component_windows;   ///< maintenance windows begun in the span
-  std::vector<double> component_deferred;         ///< hours maintenance waited while it was unsafe
+  /// Hours within the span during which the component was down while the facility was down
+  /// (Fussell-Vesely: divided by the facility downtime).
+  std::vector<double> component_facility_overlap;
+  std::vector<double> component_deferred;  ///< hours maintenance waited while it was unsafe
   /// Outages still going at the end of the follow-up, closed there (SPEC section 2).
   std::uint32_t closed_at_limit = 0;
 
@@ -33,6 +36,7 @@ struct ReplicationResult {
     events = 0;
     closed_at_limit = 0;
     component_windows.assign(components, 0);
+    component_facility_overlap.assign(components, 0.0);
     component_deferred.assign(components, 0.0);
     load_down.resize(loads);
     for (auto& v : load_down) v.clear();

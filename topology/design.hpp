@@ -59,6 +59,9 @@ struct Component {
   bool has_refuel = false;
   double refuel_delay = 0.0, refuel_fail_prob = 0.0;
   double battery_energy = 0.0;  ///< ups: kWh; 0: the charge follows `autonomy`
+  /// Down for the whole replication, never repaired: not a key of the file, set by analyses
+  /// that ask what a design does without this component (`importance`).
+  bool forced_down = false;
   std::string spare_pool;
   Loc spare_pool_loc;
 };
@@ -129,6 +132,9 @@ struct Design {
   std::vector<Load> loads;
   std::vector<Tenant> tenants;
   Economics economics;
+  /// Components written once with `count: N`: the id as written, and the ids of its copies
+  /// (`gen` -> gen1 .. genN). A reference to the id means every copy.
+  std::vector<std::pair<std::string, std::vector<std::string>>> counted;
 };
 
 const char* kind_name(Kind k);

@@ -1,5 +1,6 @@
 #include "topology/loader.hpp"
 
+#include <fnmatch.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -304,7 +305,7 @@ struct KindInfo {
 
 const std::vector<std::string> kCommonComponentKeys = {"kind",       "capacity",    "failure",
                                                        "repair",     "maintenance", "spare_pool",
-                                                       "powered_by", "power_draw"};
+                                                       "powered_by", "power_draw",  "count"};
 
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> k = {
@@ -487,6 +488,19 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   const bool can_fail = c.failure.can_fail() || c.standby_failure.can_fail() ||
                         c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
   if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
+  if (auto v = n["count"]) {
+    // N identical copies, id1 .. idN; count 0 removes the component (a sweep can do that).
+    const int count = r.count(v, what + " count", 0).value_or(1);
+    std::vector<std::string> ids;
+    for (int k = 1; k <= count; ++k) {
+      Component copy = c;
+      copy.id = id + std::to_string(k);
+      ids.push_back(copy.id);
+      d.components.push_back(std::move(copy));
+    }
+    d.counted.emplace_back(id, std::move(ids));
+    return;
+  }
   d.components.push_back(std::move(c));
 }
 
@@ -621,11 +635,58 @@ void each_entry(Reader& r, const YAML::Node& map, const std::string& what, Fn fn
     if (it->first.IsScalar()) fn(it->first.Scalar(), it->first, it->second);
 }
 
+/// A reference to a component written with `count` names all its copies.
+void expand_counted(Reader& r, Design& d) {
+  if (d.counted.empty()) return;
+  std::map<std::string, const std::vector<std::string>*> copies;
+  for (const auto& [id, ids] : d.counted) copies[id] = &ids;
+  // A list that named only components of count 0 is left empty: that is an error where the
+  // list needs an entry.
+  auto expand = [&](std::vector<std::string>& names, std::vector<Loc>& locs,
+                    const std::string& what = "") {
+    const Loc first = locs.empty() ? Loc{} : locs.front();
+    const bool had = !names.empty();
+    std::vector<std::string> out_names;
+    std::vector<Loc> out_locs;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      auto it = copies.find(names[k]);
+      if (it == copies.end()) {
+        out_names.push_back(names[k]);
+        out_locs.push_back(locs[k]);
+        continue;
+      }
+      for (const auto& c : *it->second) {
+        out_names.push_back(c);
+        out_locs.push_back(locs[k]);
+      }
+    }
+    names = std::move(out_names);
+    locs = std::move(out_locs);
+    if (had && names.empty() && !what.empty())
+      r.error(first, what + " is left empty: every component it names has count 0");
+  };
+  for (auto& c : d.components) {
+    expand(c.inputs, c.input_locs, "component '" + c.id + "' inputs");
+    expand(c.powered_by, c.powered_by_locs, "component '" + c.id + "' powered_by");
+  }
+  for (auto& l : d.loads) {
+    expand(l.power, l.power_locs, "load '" + l.id + "' power");
+    expand(l.cooling, l.cooling_locs, "load '" + l.id + "' cooling");
+  }
+  for (auto& g : d.common_cause) expand(g.members, g.member_locs);
+}
+
 /// Cross-references, kinds of network, cycles: everything that needs the whole design.
 void validate(Reader& r, Design& d) {
+  expand_counted(r, d);
   std::map<std::string, int> comp_index;
-  for (std::size_t i = 0; i < d.components.size(); ++i)
-    comp_index[d.components[i].id] = static_cast<int>(i);
+  for (std::size_t i = 0; i < d.components.size(); ++i) {
+    const auto& c = d.components[i];
+    if (!comp_index.emplace(c.id, static_cast<int>(i)).second)
+      r.error(c.loc, "component id '" + c.id +
+                         "' is used twice (a copy made by 'count' takes "
+                         "its id plus a number)");
+  }
   std::vector<std::string> comp_ids;
   for (const auto& c : d.components) comp_ids.push_back(c.id);
   std::set<std::string> pools, tenants;
@@ -731,6 +792,9 @@ void validate(Reader& r, Design& d) {
   std::map<std::string, int> group_of;
   for (std::size_t g = 0; g < d.common_cause.size(); ++g) {
     const auto& grp = d.common_cause[g];
+    if (grp.members.size() < 2 && !d.counted.empty())
+      r.error(grp.loc, "a common_cause group needs at least two members (count leaves it " +
+                           std::to_string(grp.members.size()) + ")");
     for (std::size_t k = 0; k < grp.members.size(); ++k) {
       const auto& m = grp.members[k];
       if (!known(m, grp.member_locs[k], "common_cause group")) continue;
@@ -761,37 +825,63 @@ void validate(Reader& r, Design& d) {
   }
 }
 
-/// Applies `path=value` to the parsed tree, so --vary goes through the same validation.
+/// Sets `value` at parts[i..] below `cur`. A part with * or ? is a glob over the keys of the
+/// mapping it applies to, and sets every match. Returns the number of places set.
+int set_at(YAML::Node cur, const std::vector<std::string>& parts, std::size_t i,
+           const YAML::Node& value) {
+  if (!cur.IsMap()) return 0;
+  const std::string& part = parts[i];
+  const bool glob = part.find_first_of("*?[") != std::string::npos;
+  const bool last = i + 1 == parts.size();
+  if (!glob) {
+    if (last) {
+      cur[part] = YAML::Clone(value);
+      return 1;
+    }
+    if (!cur[part]) return 0;
+    return set_at(cur[part], parts, i + 1, value);
+  }
+  int n = 0;
+  std::vector<std::string> keys;
+  for (auto it = cur.begin(); it != cur.end(); ++it)
+    if (it->first.IsScalar() && ::fnmatch(part.c_str(), it->first.Scalar().c_str(), 0) == 0)
+      keys.push_back(it->first.Scalar());
+  for (const auto& k : keys) {
+    if (last) {
+      cur[k] = YAML::Clone(value);
+      ++n;
+    } else {
+      n += set_at(cur[k], parts, i + 1, value);
+    }
+  }
+  return n;
+}
+
+/// Applies `path=value` to the parsed tree, so --vary and --set go through the same
+/// validation as the file.
 bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>& errors) {
   std::vector<std::string> parts;
   std::stringstream ss(o.path);
   for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
-  if (parts.empty()) {
-    errors.push_back({{1, 1}, "--vary: empty path"});
-    return false;
-  }
-  YAML::Node cur = root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (!cur.IsMap() || !cur[parts[i]]) {
-      errors.push_back(
-          {{1, 1},
-           "--vary: path '" + o.path + "' does not exist in the design (no '" + parts[i] + "')"});
-      return false;
-    }
-    cur.reset(cur[parts[i]]);
-  }
-  if (!cur.IsMap()) {
-    errors.push_back({{1, 1}, "--vary: path '" + o.path + "' does not lead into a mapping"});
+  if (parts.empty() || o.path.empty()) {
+    errors.push_back({{1, 1}, "override: empty path"});
     return false;
   }
   YAML::Node value;
   try {
     value = YAML::Load(o.value);
   } catch (const YAML::Exception& e) {
-    errors.push_back({{1, 1}, "--vary: value '" + o.value + "' is not valid YAML: " + e.msg});
+    errors.push_back({{1, 1}, "override: value '" + o.value + "' is not valid YAML: " + e.msg});
     return false;
   }
-  cur[parts.back()] = value;
+  // The path must lead through existing mappings (only its last key may be new).
+  if (set_at(root, parts, 0, value) == 0) {
+    errors.push_back({{1, 1},
+                      "override: path '" + o.path +
+                          "' matches nothing in the design (each part but the last must "
+                          "name an existing mapping; * and ? match keys)"});
+    return false;
+  }
   return true;
 }
 

@@ -130,6 +130,7 @@ Model compile(const Design& d) {
     m.refuel_delay.push_back(c.has_refuel ? c.refuel_delay : kUnlimited);
     m.refuel_fail_prob.push_back(c.refuel_fail_prob);
     m.battery_energy.push_back(c.battery_energy);
+    m.forced_down.push_back(c.forced_down);
     m.needs_power_sharing = m.needs_power_sharing || c.fuel_tank > 0 || c.battery_energy > 0;
     m.stream_id.push_back(name_hash(c.id));
     m.spare_pool.push_back(c.spare_pool.empty() ? -1 : pool_index.at(c.spare_pool));

@@ -69,6 +69,7 @@ struct Model {
   std::vector<double> fuel_tank;                       ///< hours at full capacity; 0: unlimited
   std::vector<double> refuel_delay, refuel_fail_prob;  ///< delay infinite: no refuel
   std::vector<double> battery_energy;                  ///< kWh; 0: the charge follows autonomy
+  std::vector<char> forced_down;                       ///< down all along (see Component)
   /// Some equipment's behaviour depends on the power it delivers (fuel, battery energy), so
   /// the simulation shares each instant's power out over the sources.
   bool needs_power_sharing = false;

@@ -4,7 +4,9 @@
 
 #include <cmath>
 
+#include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
+#include "failure_models/markov.hpp"
 #include "tests/support/run.hpp"
 
 using namespace ridethrough;
@@ -57,4 +59,172 @@ TEST_CASE("paired differences: designs that differ in one component, common rand
   auto u_ups = [](double t) { return 1.0 * std::exp(-t / 1.0) / (100.0 + 1.0); };
   const double exact = (1 - 40.0 / 2040.0) * (u_ups(0.5) - u_ups(40.0 / 60.0));
   testing::check_within_ci(d, exact);
+}
+
+namespace {
+double a_of(double mttf, double mttr) {
+  return mttf / (mttf + mttr);
+}
+nlohmann::json importance_of(const std::string& yaml, std::uint64_t n, std::uint64_t seed) {
+  const auto l = testing::load_yaml(yaml);
+  experiments::RunOptions o;
+  o.replications = n;
+  o.seed = seed;
+  return experiments::importance_analysis(l.design, o);
+}
+}  // namespace
+
+TEST_CASE("importance in series: Birnbaum is the product of the others' availabilities",
+          "[decisions][importance][exact]") {
+  const char* yaml = R"(
+version: 1
+warmup: 1000h
+components:
+  a: {kind: source, failure: {dist: exponential, mean: 400h}, repair: {dist: exponential, mean: 10h}}
+  b: {kind: node, inputs: [a], failure: {dist: exponential, mean: 600h}, repair: {dist: exponential, mean: 20h}}
+  c: {kind: node, inputs: [b], failure: {dist: exponential, mean: 900h}, repair: {dist: exponential, mean: 15h}}
+loads:
+  hall: {demand: 1MW, power: [c]}
+)";
+  const double A[3] = {a_of(400, 10), a_of(600, 20), a_of(900, 15)};
+  const double u = 1 - A[0] * A[1] * A[2];
+  // The exact solver agrees with the product form it is checked against.
+  const auto l = testing::load_yaml(yaml);
+  CHECK(failure_models::solve_exact(l.model).unavailability[0] == Approx(u).epsilon(1e-12));
+  const auto r = importance_of(yaml, 3000, 3);
+  const char* ids[3] = {"a", "b", "c"};
+  const double rel = (r["facility_unavailability_ci95"][1].get<double>() -
+                      r["facility_unavailability_ci95"][0].get<double>()) /
+                     2 / 1.96 / r["facility_unavailability"].get<double>();
+  for (int k = 0; k < 3; ++k) {
+    INFO(ids[k]);
+    const auto& c = r["components"][ids[k]];
+    testing::check_within_ci(c["birnbaum"], A[(k + 1) % 3] * A[(k + 2) % 3]);
+    CHECK(c["unavailability_if_failed"].get<double>() == 1.0);  // in series, it drops the hall
+    // With the component perfect, the others' unavailability.
+    CHECK(c["raw"].get<double>() == Approx(1.0 / r["facility_unavailability"].get<double>()));
+    // Fussell-Vesely: the component is down for a share U_c / U of the downtime.
+    const double fv = (1 - A[k]) / u;
+    CHECK(std::fabs(c["fussell_vesely"].get<double>() - fv) <= 4 * rel * fv);
+  }
+  CHECK(r["ranking"][0] == "b");  // the least available unit matters most... to the others
+}
+
+TEST_CASE("importance in parallel: Birnbaum is the product of the others' unavailabilities",
+          "[decisions][importance][exact]") {
+  const char* yaml = R"(
+version: 1
+warmup: 1000h
+components:
+  a: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 20h}}
+  b: {kind: source, failure: {dist: exponential, mean: 150h}, repair: {dist: exponential, mean: 30h}}
+  c: {kind: source, failure: {dist: exponential, mean: 80h}, repair: {dist: exponential, mean: 10h}}
+loads:
+  hall: {demand: 1MW, power: [a, b, c]}
+)";
+  const double U[3] = {1 - a_of(100, 20), 1 - a_of(150, 30), 1 - a_of(80, 10)};
+  const auto r = importance_of(yaml, 3000, 4);
+  const char* ids[3] = {"a", "b", "c"};
+  for (int k = 0; k < 3; ++k) {
+    INFO(ids[k]);
+    const auto& c = r["components"][ids[k]];
+    testing::check_within_ci(c["birnbaum"], U[(k + 1) % 3] * U[(k + 2) % 3]);
+    // Perfect: the hall never goes down; every component is down whenever the hall is.
+    CHECK(c["unavailability_if_perfect"].get<double>() == 0.0);
+    CHECK(c["rrw"].is_null());
+    CHECK(c["fussell_vesely"].get<double>() == Approx(1.0).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("sensitivity: doubling a repair mean against the product form",
+          "[decisions][sensitivity][exact]") {
+  const auto l = testing::load_bundled("markov/two_paths_series.yaml");
+  experiments::RunOptions o;
+  o.replications = 3000;
+  o.seed = 8;
+  const auto r = experiments::sensitivity_analysis(l.design, {0.5, 2.0}, o);
+  auto u = [](double tx_b_repair) {
+    const double ua = 1 - a_of(200, 10) * a_of(500, 20);
+    const double ub = 1 - a_of(300, 6) * a_of(800, tx_b_repair);
+    return ua * ub;
+  };
+  int seen = 0;
+  for (const auto& row : r["rows"]) {
+    if (row["component"] != "tx_b" || row["parameter"] != "repair") continue;
+    const double f = row["factor"].get<double>();
+    INFO("factor " << f);
+    testing::check_within_ci(row["delta_unavailability"], u(30 * f) - u(30));
+    ++seen;
+  }
+  CHECK(seen == 2);
+  CHECK(r["rows"].size() == 4 * 2 * 2);  // four components, failure and repair, two factors
+}
+
+TEST_CASE("risk figures: VaR and the loss exceedance curve against a Poisson count",
+          "[decisions][risk][exact]") {
+  // A penalty of 100 per incident; incidents come every exp(1000 h) and last 1 s: the yearly
+  // count is Poisson with mean 8.76 (to 3e-6), so P(cost > 100 k) is a Poisson tail.
+  const std::uint64_t n = 4000;
+  const auto s = testing::run_yaml(R"(
+version: 1
+horizon: 8760h
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 1000h}, repair: {dist: fixed, value: 1s}}
+loads:
+  l: {demand: 1, power: [u], tenant: t}
+tenants:
+  t: {monthly_fee: 1, sla: {per_incident: 100}}
+)",
+                                   n, 21);
+  const double mean = 8.76;
+  auto tail = [&](int k) {  // P(N > k)
+    double p = std::exp(-mean), cdf = 0;
+    for (int i = 0; i <= k; ++i) {
+      cdf += p;
+      p *= mean / (i + 1);
+    }
+    return 1 - cdf;
+  };
+  const auto& cost = s["tenants"]["t"]["cost"];
+  const auto& curve = cost["loss_exceedance"];
+  REQUIRE(curve.size() == 50);
+  for (const auto& point : curve) {
+    const double x = point["x"].get<double>(), p = point["p"].get<double>();
+    const double exact = tail(static_cast<int>(std::floor(x / 100.0 + 1e-9)));
+    INFO("x " << x << " p " << p << " exact " << exact);
+    CHECK(std::fabs(p - exact) <= 4 * std::sqrt(exact * (1 - exact) / n) + 1e-12);
+  }
+  // VaR at q: the smallest cost with at least q of the years at or below it.
+  for (const auto& [q, v] : cost["var"].items()) {
+    const double level = std::stod(q), var = v.get<double>();
+    INFO("level " << level << " var " << var);
+    CHECK(var == std::round(var / 100) * 100);
+    // The exact Poisson quantile, up to a step where the CDF is within sampling error of q.
+    int k = 0;
+    while (1 - tail(k) < level) ++k;
+    const double se = std::sqrt(level * (1 - level) / n);
+    if (std::fabs((1 - tail(k - 1)) - level) > 4 * se && std::fabs((1 - tail(k)) - level) > 4 * se)
+      CHECK(var == 100.0 * k);
+  }
+}
+
+TEST_CASE("economics: discounted costs, crews and spares", "[decisions][economics][exact]") {
+  const auto s = testing::run_yaml(R"(
+version: 1
+crews: 3
+spares:
+  pool: {stock: 2, lead_time: 1w}
+components:
+  u: {kind: source, spare_pool: pool}
+loads:
+  l: {demand: 1, power: [u]}
+economics: {capex: 1000000, annual_opex: 50000, years: 10, discount_rate: 5%,
+            crew_cost_per_year: 20000, spare_unit_cost: 7000}
+)",
+                                   20, 1);
+  const double annuity = (1 - std::pow(1.05, -10)) / 0.05;  // 7.7217...
+  const auto& e = s["economics"];
+  CHECK(e["present_value_factor"].get<double>() == Approx(annuity).epsilon(1e-12));
+  CHECK(e["expected_total_cost"].get<double>() ==
+        Approx(1000000 + 2 * 7000 + annuity * (50000 + 3 * 20000)).epsilon(1e-12));
 }

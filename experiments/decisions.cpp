@@ -1,0 +1,248 @@
+#include "experiments/decisions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "experiments/text.hpp"
+#include "experiments/variants.hpp"
+
+namespace ridethrough::experiments {
+
+using nlohmann::json;
+
+namespace {
+
+/// Designs compiled once and kept alive for a joint run.
+struct Variants {
+  std::vector<std::unique_ptr<topology::Design>> designs;
+  std::vector<std::unique_ptr<topology::Model>> models;
+  std::size_t add(topology::Design d) {
+    designs.push_back(std::make_unique<topology::Design>(std::move(d)));
+    models.push_back(std::make_unique<topology::Model>(topology::compile(*designs.back())));
+    return designs.size() - 1;
+  }
+  std::vector<DesignRun> runs() const {
+    std::vector<DesignRun> r;
+    for (std::size_t i = 0; i < designs.size(); ++i)
+      r.push_back({designs[i].get(), models[i].get(), ""});
+    return r;
+  }
+};
+
+double unavailability(const json& summary) {
+  return 1.0 - summary["facility"]["availability"]["mean"].get<double>();
+}
+
+/// {mean, ci95} of a paired difference, times `sign`.
+json signed_interval(const sim::Moments& m, double sign) {
+  const double mean = sign * m.mean(), hw = m.ci95_half_width();
+  return {{"mean", mean}, {"ci95", {mean - hw, mean + hw}}};
+}
+
+/// The paired difference of one figure ("facility.availability", "tenants.t.cost").
+const sim::Moments* figure(const PairedDifferences& d, const std::string& path) {
+  for (std::size_t k = 0; k < d.paths.size(); ++k)
+    if (d.paths[k] == path) return &d.diff[k];
+  return nullptr;
+}
+
+json ratio_or_null(double a, double b) {
+  return b > 0.0 ? json(a / b) : json(nullptr);
+}
+
+}  // namespace
+
+json importance_analysis(const topology::Design& d, const RunOptions& options) {
+  Variants v;
+  v.add(d);
+  const std::size_t n = d.components.size();
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t p = v.add(perfect_variant(d, c)), f = v.add(failed_variant(d, c));
+    pairs.emplace_back(0, p);
+    pairs.emplace_back(0, f);
+    pairs.emplace_back(p, f);
+  }
+  const auto joint = run_joint(v.runs(), pairs, options);
+  const json& base = joint.summaries[0];
+  const double u = unavailability(base);
+  json comps = json::object();
+  std::vector<std::pair<double, std::string>> ranking;
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto& id = d.components[c].id;
+    const auto& to_perfect = joint.differences[3 * c];
+    const auto& to_failed = joint.differences[3 * c + 1];
+    const auto& perfect_to_failed = joint.differences[3 * c + 2];
+    const double u_perfect = unavailability(joint.summaries[1 + 2 * c]);
+    const double u_failed = unavailability(joint.summaries[2 + 2 * c]);
+    // Birnbaum: U(failed) - U(perfect) = -(A(failed) - A(perfect)), paired.
+    const json birnbaum = signed_interval(*figure(perfect_to_failed, "facility.availability"), -1);
+    json tenants = json::object();
+    for (const auto& t : d.tenants) {
+      const std::string path = "tenants." + t.id + ".cost";
+      tenants[t.id] = {{"if_perfect", signed_interval(*figure(to_perfect, path), 1)},
+                       {"if_failed", signed_interval(*figure(to_failed, path), 1)}};
+    }
+    comps[id] = {{"birnbaum", birnbaum},
+                 {"raw", ratio_or_null(u_failed, u)},
+                 {"rrw", ratio_or_null(u, u_perfect)},
+                 {"fussell_vesely", base["components"][id]["downtime_share"]},
+                 {"unavailability_if_perfect", u_perfect},
+                 {"unavailability_if_failed", u_failed},
+                 {"tenants", tenants}};
+    ranking.emplace_back(birnbaum["mean"].get<double>(), id);
+  }
+  std::stable_sort(ranking.begin(), ranking.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  json order = json::array();
+  for (const auto& [b, id] : ranking) order.push_back(id);
+  return {{"design", base["design"]},
+          {"seed", options.seed},
+          {"replications", base["replications"]},
+          {"horizon_hours", base["horizon_hours"]},
+          {"facility_unavailability", u},
+          {"facility_unavailability_ci95",
+           {1.0 - base["facility"]["availability"]["ci95"][1].get<double>(),
+            1.0 - base["facility"]["availability"]["ci95"][0].get<double>()}},
+          {"ranking", order},
+          {"components", comps},
+          {"performance", base["performance"]}};
+}
+
+void print_importance(std::ostream& os, const json& r) {
+  os << "importance: " << r["design"].get<std::string>() << " (" << r["replications"]
+     << " replications per variant, seed " << r["seed"]
+     << ", common random numbers)\nfacility unavailability "
+     << fmt("%.4g", r["facility_unavailability"].get<double>()) << "\n\n";
+  os << pad("component", 22) << pad("birnbaum ±95%", 26) << pad("RAW", 11) << pad("RRW", 11)
+     << "Fussell-Vesely\n";
+  auto ratio = [](const json& v) {
+    return v.is_null() ? std::string("-") : fmt("%.4g", v.get<double>());
+  };
+  for (const auto& id : r["ranking"]) {
+    const auto& c = r["components"][id.get<std::string>()];
+    const auto& b = c["birnbaum"];
+    const double hw = (b["ci95"][1].get<double>() - b["ci95"][0].get<double>()) / 2;
+    os << pad("  " + id.get<std::string>(), 22)
+       << pad(fmt("%.4g", b["mean"].get<double>()) + " ±" + fmt("%.2g", hw), 26)
+       << pad(ratio(c["raw"]), 11) << pad(ratio(c["rrw"]), 11)
+       << (c["fussell_vesely"].is_null() ? std::string("-")
+                                         : fmt("%.1f%%", 100 * c["fussell_vesely"].get<double>()))
+       << "\n";
+  }
+  bool tenants = false;
+  for (const auto& [id, c] : r["components"].items()) tenants = tenants || !c["tenants"].empty();
+  if (!tenants) return;
+  os << "\nexpected tenant cost change" << per_horizon(r["horizon_hours"].get<double>())
+     << " if the component were perfect / always failed:\n";
+  for (const auto& id : r["ranking"]) {
+    const auto& c = r["components"][id.get<std::string>()];
+    for (const auto& [t, e] : c["tenants"].items())
+      os << pad("  " + id.get<std::string>(), 22) << pad(t, 16)
+         << pad(money(e["if_perfect"]["mean"].get<double>()), 16)
+         << money(e["if_failed"]["mean"].get<double>()) << "\n";
+  }
+}
+
+json sensitivity_analysis(const topology::Design& d, const std::vector<double>& factors,
+                          const RunOptions& options) {
+  Variants v;
+  v.add(d);
+  struct Row {
+    std::size_t component;
+    bool repair;
+    double factor;
+  };
+  std::vector<Row> rows;
+  for (std::size_t c = 0; c < d.components.size(); ++c) {
+    const auto& comp = d.components[c];
+    for (bool repair : {false, true}) {
+      const topology::Law& law = repair ? comp.repair : comp.failure;
+      if (!law.can_fail() || (repair && !comp.has_repair)) continue;
+      for (double f : factors) {
+        v.add(scaled_variant(d, c, repair, f));
+        rows.push_back({c, repair, f});
+      }
+    }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t i = 0; i < rows.size(); ++i) pairs.emplace_back(0, i + 1);
+  const auto joint = run_joint(v.runs(), pairs, options);
+  const json& base = joint.summaries[0];
+  json out_rows = json::array();
+  // Rank each (component, law) by the largest change any factor makes.
+  std::vector<std::pair<double, std::size_t>> rank;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& diff = joint.differences[i];
+    json tenants = json::object();
+    for (const auto& t : d.tenants)
+      tenants[t.id] = signed_interval(*figure(diff, "tenants." + t.id + ".cost"), 1);
+    const json du = signed_interval(*figure(diff, "facility.availability"), -1);
+    out_rows.push_back({{"component", d.components[rows[i].component].id},
+                        {"parameter", rows[i].repair ? "repair" : "failure"},
+                        {"factor", rows[i].factor},
+                        {"delta_unavailability", du},
+                        {"tenants", tenants}});
+  }
+  std::vector<std::string> keys;
+  std::vector<double> size;
+  for (const auto& r : out_rows) {
+    const std::string key =
+        r["component"].get<std::string>() + " " + r["parameter"].get<std::string>();
+    const double s = std::fabs(r["delta_unavailability"]["mean"].get<double>());
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(key);
+      size.push_back(s);
+    } else {
+      size[it - keys.begin()] = std::max(size[it - keys.begin()], s);
+    }
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) rank.emplace_back(size[k], k);
+  std::stable_sort(rank.begin(), rank.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  json order = json::array();
+  for (const auto& [s, k] : rank) order.push_back(keys[k]);
+  return {{"design", base["design"]},
+          {"seed", options.seed},
+          {"replications", base["replications"]},
+          {"horizon_hours", base["horizon_hours"]},
+          {"factors", factors},
+          {"facility_unavailability", unavailability(base)},
+          {"tenant_cost",
+           [&] {
+             json t = json::object();
+             for (const auto& [id, s] : base["tenants"].items()) t[id] = s["cost"]["mean"];
+             return t;
+           }()},
+          {"ranking", order},
+          {"rows", out_rows},
+          {"performance", base["performance"]}};
+}
+
+void print_sensitivity(std::ostream& os, const json& r) {
+  os << "sensitivity: " << r["design"].get<std::string>() << " (" << r["replications"]
+     << " replications per variant, seed " << r["seed"]
+     << ", common random numbers)\nfacility unavailability "
+     << fmt("%.4g", r["facility_unavailability"].get<double>())
+     << "; change when one law's mean is multiplied by a factor (±95%):\n\n";
+  os << pad("component law", 28);
+  for (const auto& f : r["factors"]) os << pad(fmt("x%g", f.get<double>()), 24);
+  os << "\n";
+  for (const auto& key : r["ranking"]) {
+    os << pad("  " + key.get<std::string>(), 28);
+    for (const auto& f : r["factors"])
+      for (const auto& row : r["rows"])
+        if (row["component"].get<std::string>() + " " + row["parameter"].get<std::string>() ==
+                key.get<std::string>() &&
+            row["factor"] == f) {
+          const auto& d = row["delta_unavailability"];
+          const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
+          os << pad(fmt("%+.3g", d["mean"].get<double>()) + " ±" + fmt("%.2g", hw), 24);
+        }
+    os << "\n";
+  }
+}
+
+}  // namespace ridethrough::experiments

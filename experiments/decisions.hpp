@@ -1,0 +1,28 @@
+#pragma once
+#include <ostream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/driver.hpp"
+#include "topology/design.hpp"
+#include "topology/model.hpp"
+
+namespace ridethrough::experiments {
+
+/// `importance`: per component, the design rerun with the component made perfect and with it
+/// always failed (common random numbers), giving Birnbaum importance U(failed) - U(perfect)
+/// with its paired interval, risk achievement worth U(failed) / U, risk reduction worth
+/// U / U(perfect), Fussell-Vesely (the share of facility downtime during which it was down)
+/// and each tenant's expected cost if it were perfect or failed.
+nlohmann::json importance_analysis(const topology::Design& d, const RunOptions& options);
+void print_importance(std::ostream& os, const nlohmann::json& result);
+
+/// `sensitivity`: one at a time, each component's failure law and then its repair law
+/// stretched by each factor (common random numbers), and the change in facility
+/// unavailability and each tenant's expected cost, ranked by the largest change.
+nlohmann::json sensitivity_analysis(const topology::Design& d, const std::vector<double>& factors,
+                                    const RunOptions& options);
+void print_sensitivity(std::ostream& os, const nlohmann::json& result);
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,44 @@
+#include "experiments/variants.hpp"
+
+#include <algorithm>
+
+namespace ridethrough::experiments {
+
+using topology::Design;
+using topology::Law;
+
+Design perfect_variant(const Design& d, std::size_t component) {
+  Design v = d;
+  auto& c = v.components[component];
+  c.failure = Law{};
+  c.standby_failure = Law{};
+  c.start_fail_prob = 0.0;
+  c.transfer_fail_prob = 0.0;
+  c.has_maintenance = false;
+  for (auto& g : v.common_cause) {
+    auto it = std::find(g.members.begin(), g.members.end(), c.id);
+    if (it == g.members.end()) continue;
+    g.member_locs.erase(g.member_locs.begin() + (it - g.members.begin()));
+    g.members.erase(it);
+  }
+  // A group left with one member is no common cause any more.
+  v.common_cause.erase(std::remove_if(v.common_cause.begin(), v.common_cause.end(),
+                                      [](const auto& g) { return g.members.size() < 2; }),
+                       v.common_cause.end());
+  return v;
+}
+
+Design failed_variant(const Design& d, std::size_t component) {
+  Design v = d;
+  v.components[component].forced_down = true;
+  return v;
+}
+
+Design scaled_variant(const Design& d, std::size_t component, bool repair, double factor) {
+  Design v = d;
+  Law& law = repair ? v.components[component].repair : v.components[component].failure;
+  law.mean_or_scale_or_median_or_value *= factor;
+  return v;
+}
+
+}  // namespace ridethrough::experiments
