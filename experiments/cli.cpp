@@ -12,6 +12,7 @@
 #include "experiments/analysis.hpp"
 #include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
+#include "experiments/optimize.hpp"
 #include "experiments/report.hpp"
 #include "experiments/temp_files.hpp"
 #include "failure_models/importance.hpp"
@@ -299,6 +300,25 @@ int run_cli(int argc, char** argv) {
   sensitivity->add_option("--set", sen_set, set_help);
   add_common(sensitivity, sen_o);
 
+  CommonOptions opt_o;
+  std::string opt_design, opt_write;
+  std::vector<std::string> opt_set, opt_require;
+  std::size_t opt_limit = 64;
+  auto* optimize = app.add_subcommand(
+      "optimize",
+      "search the choices of the design's 'options' block with common random numbers: designs "
+      "ranked by expected total cost with paired intervals, and the Pareto front");
+  optimize->add_option("design", opt_design, "design file (YAML) with an options block")
+      ->required();
+  optimize->add_option("--require", opt_require,
+                       "a constraint such as 'facility.availability>=0.9999'; repeatable");
+  optimize->add_option("--write-best", opt_write, "write the best design as YAML");
+  optimize->add_option("--exhaustive-limit", opt_limit,
+                       "grids up to this many combinations are searched exhaustively, larger "
+                       "ones by coordinate descent (default 64)");
+  optimize->add_option("--set", opt_set, set_help);
+  add_common(optimize, opt_o);
+
   std::string check_design_path, check_json;
   std::vector<std::string> check_set;
   auto* check = app.add_subcommand(
@@ -445,6 +465,57 @@ int run_cli(int argc, char** argv) {
         else
           experiments::print_sensitivity(std::cout, result);
       }
+      return 0;
+    }
+    if (*optimize) {
+      std::vector<topology::Override> sets;
+      if (!parse_sets(opt_set, sets)) return 2;
+      if (!opt_o.out.empty() || opt_o.importance_sampling || opt_o.target_rel_error > 0) {
+        std::cerr << "ridethrough: error: optimize takes -n, --seed, --threads, --json, --quiet, "
+                     "--set, --require, --write-best and --exhaustive-limit\n";
+        return 2;
+      }
+      CommonOptions outs = opt_o;
+      outs.out = opt_write;
+      if (int rc = check_outputs(outs)) return rc;
+      experiments::OptimizeOptions o;
+      for (const auto& text : opt_require) {
+        auto req = experiments::parse_requirement(text);
+        if (!req) {
+          std::cerr << "ridethrough: error: --require expects PATH>=VALUE (or <=, >, <), got '"
+                    << text << "'\n";
+          return 2;
+        }
+        o.requirements.push_back(*req);
+      }
+      o.exhaustive_limit = opt_limit;
+      auto l = load(opt_design, sets);
+      if (!l) return 2;
+      o.run = run_options(opt_o, command_line);
+      nlohmann::json result;
+      try {
+        result = experiments::optimize_design(l->design, o);
+      } catch (const std::invalid_argument& e) {
+        std::cerr << opt_design << ": error: " << e.what() << "\n";
+        return 2;
+      }
+      if (!opt_write.empty() && !result["best"].is_null()) {
+        auto overrides = sets;
+        const auto best = experiments::best_overrides(l->design, result);
+        overrides.insert(overrides.end(), best.begin(), best.end());
+        std::vector<topology::Diagnostic> errors;
+        const auto text =
+            topology::rewrite_design_text(l->design.text, overrides, {"options"}, errors);
+        if (!text) {
+          for (const auto& d : errors)
+            std::cerr << topology::format_diagnostic(opt_design, d) << "\n";
+          return 2;
+        }
+        experiments::write_file_atomic(
+            opt_write, "# The best design of 'ridethrough optimize " + opt_design + "'\n" + *text);
+      }
+      const bool json_only = emit_json(opt_o, result);
+      if (!opt_o.quiet && !json_only) experiments::print_optimize(std::cout, result);
       return 0;
     }
     if (*sweep) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -156,6 +157,7 @@ namespace {
 struct MultiBlock : sim::BlockResult {
   std::vector<std::unique_ptr<Accumulator>> acc;
   std::vector<PairedDifferences> diff;
+  std::vector<std::vector<std::vector<double>>> trace;  ///< [design][figure][replication]
 };
 
 }  // namespace
@@ -173,7 +175,7 @@ std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
 
 JointResult run_joint(const std::vector<DesignRun>& designs,
                       const std::vector<std::pair<std::size_t, std::size_t>>& which,
-                      const RunOptions& options) {
+                      const RunOptions& options, const std::vector<std::string>& traced) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t k = designs.size();
   std::vector<FigureSet> figures;
@@ -181,13 +183,22 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   // The paired differences asked for (second minus first), figure by figure.
   std::vector<PairedDifferences> pairs;
   for (const auto& [a, b] : which) pairs.emplace_back(figures[a], figures[b]);
-  const bool paired = !which.empty();
+  // Where each traced figure sits in each design's figures (-1: the design lacks it).
+  std::vector<std::vector<int>> trace_at(k);
+  for (std::size_t d = 0; d < k; ++d)
+    for (const auto& path : traced) {
+      const auto& p = figures[d].paths;
+      const auto it = std::find(p.begin(), p.end(), path);
+      trace_at[d].push_back(it == p.end() ? -1 : static_cast<int>(it - p.begin()));
+    }
+  const bool paired = !which.empty() || !traced.empty();
 
   auto fresh = [&]() {
     auto b = std::make_unique<MultiBlock>();
     for (const auto& d : designs)
       b->acc.push_back(std::make_unique<Accumulator>(*d.model, !d.out.empty()));
     b->diff = pairs;
+    b->trace.assign(k, std::vector<std::vector<double>>(traced.size()));
     return b;
   };
   auto total = fresh();
@@ -215,8 +226,8 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
     auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
     for (const auto& d : designs)
       workers->push_back(std::make_unique<Worker>(*d.model, !d.out.empty()));
-    return [workers, &designs, &options, &fresh, &which, paired, k](std::uint64_t first,
-                                                                    std::uint64_t last) {
+    return [workers, &designs, &options, &fresh, &which, &trace_at, paired, k](std::uint64_t first,
+                                                                               std::uint64_t last) {
       auto block = fresh();
       std::vector<std::vector<double>> fig(k);
       for (std::uint64_t i = first; i < last; ++i) {
@@ -227,6 +238,9 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
         }
         for (std::size_t p = 0; p < which.size(); ++p)
           block->diff[p].add(fig[which[p].first], fig[which[p].second]);
+        for (std::size_t d = 0; d < k; ++d)
+          for (std::size_t t = 0; t < trace_at[d].size(); ++t)
+            if (trace_at[d][t] >= 0) block->trace[d][t].push_back(fig[d][trace_at[d][t]]);
       }
       return std::unique_ptr<sim::BlockResult>(std::move(block));
     };
@@ -235,11 +249,13 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
                           const auto& b = static_cast<const MultiBlock&>(r);
                           for (const auto& acc : b.acc) acc->save(a);
                           for (const auto& d : b.diff) d.save(a);
+                          for (const auto& t : b.trace) a.put(t);
                         },
                         [&](sim::Archive& a) {
                           auto b = fresh();
                           for (auto& acc : b->acc) acc->load(a);
                           for (auto& d : b->diff) d.load(a);
+                          for (auto& t : b->trace) a.get(t);
                           return std::unique_ptr<sim::BlockResult>(std::move(b));
                         }};
   auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
@@ -253,6 +269,10 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
                 dt.ci95_half_width() < options.target_rel_error * dt.mean();
     }
     for (std::size_t p = 0; p < which.size(); ++p) total->diff[p].merge(b.diff[p]);
+    for (std::size_t d = 0; d < k; ++d)
+      for (std::size_t t = 0; t < traced.size(); ++t)
+        total->trace[d][t].insert(total->trace[d][t].end(), b.trace[d][t].begin(),
+                                  b.trace[d][t].end());
     return !reached;
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
@@ -267,6 +287,7 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
     out.summaries.push_back(std::move(summary));
   }
   out.differences = std::move(total->diff);
+  out.traces = std::move(total->trace);
   return out;
 }
 

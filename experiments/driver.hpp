@@ -48,10 +48,12 @@ std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
 struct JointResult {
   std::vector<nlohmann::json> summaries;
   std::vector<PairedDifferences> differences;
+  /// Per design and traced figure, its value in every replication, in replication order.
+  std::vector<std::vector<std::vector<double>>> traces;
 };
 JointResult run_joint(const std::vector<DesignRun>& designs,
                       const std::vector<std::pair<std::size_t, std::size_t>>& pairs,
-                      const RunOptions& options);
+                      const RunOptions& options, const std::vector<std::string>& traced = {});
 
 /// True once the ratio estimate down/length has a 95% half-width below `target` times itself.
 bool reached_target(const sim::Moments& down, const sim::Moments& length, double target);

@@ -70,7 +70,6 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   live_.assign(n, 0);
   mode_.assign(n, Mode::Dead);
   down_since_.assign(n, 0.0);
-  overlap_since_.assign(n, 0.0);
   status_changed_ = false;
   out_of_service_ = 0;
 
@@ -207,7 +206,7 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
 void FacilitySim::close_at_limit(double limit) {
   if (critical_down_ > 0) {
     now_ = std::max(now_, tend_);  // overlaps count only within the span
-    facility_goes(false);
+    facility_back();
   }
   for (int c = 0; c < m_.n; ++c) {
     if (status_[c] != Status::Up)

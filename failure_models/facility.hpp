@@ -102,7 +102,7 @@ class FacilitySim {
   void down_start(int c);
   void down_end(int c);
   void add_overlap(int c);
-  void facility_goes(bool down);
+  void facility_back();
   /// Every status change goes through here: a draw is asked for only by equipment in service.
   void set_status(int c, Status s) {
     const bool was = in_service(c);
@@ -232,9 +232,8 @@ class FacilitySim {
   std::vector<char> live_;
   std::vector<topology::Mode> mode_;
   std::vector<double> down_since_;
-  std::vector<double> overlap_since_;  ///< down while the facility is down, since when
-  bool status_changed_ = false;        ///< some component went down or came back in this instant
-  int out_of_service_ = 0;             ///< components down as far as the site knows
+  bool status_changed_ = false;  ///< some component went down or came back in this instant
+  int out_of_service_ = 0;       ///< components down as far as the site knows
 
   // Generators.
   std::vector<Gen> gen_;

@@ -51,10 +51,9 @@ void FacilitySim::record_loads() {
       if (m_.critical[l]) {
         if (down && critical_down_++ == 0) {
           facility_down_since_ = now_;
-          facility_goes(true);
           if (now_ < tend_) std::tie(pending_blame_begin_, pending_blame_end_) = snapshot_down();
         } else if (!down && --critical_down_ == 0) {
-          facility_goes(false);
+          facility_back();
           close_facility_interval(now_);
         }
       }

@@ -91,11 +91,14 @@ void FacilitySim::update(int c) {
   if (live != static_cast<bool>(live_[c]) || mode != mode_[c] || follow_[c] != old_follow) {
     live_[c] = live;
     mode_[c] = mode;
+    // The admission cache key, where a network needs one (no key without capacities).
     const bool power = m_.net[c] == topology::Net::Power;
-    const auto& layout = (power ? power_admission_ : cooling_admission_).layout();
-    std::string& key = power ? power_key_ : cooling_key_;
-    key[layout.mode_pos[c]] = static_cast<char>(mode);
-    if (layout.follow_pos[c] >= 0) key[layout.follow_pos[c]] = static_cast<char>(follow_[c]);
+    if (!(power ? m_.power : m_.cooling).capacity_free) {
+      const auto& layout = (power ? power_admission_ : cooling_admission_).layout();
+      std::string& key = power ? power_key_ : cooling_key_;
+      key[layout.mode_pos[c]] = static_cast<char>(mode);
+      if (layout.follow_pos[c] >= 0) key[layout.follow_pos[c]] = static_cast<char>(follow_[c]);
+    }
     for (int k = m_.dependents.begin(c); k < m_.dependents.end(c); ++k) mark(m_.dependents.idx[k]);
     mark_items(c);
   }

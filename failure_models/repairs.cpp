@@ -15,7 +15,6 @@ void FacilitySim::count_failure(int c) {
 
 void FacilitySim::down_start(int c) {
   down_since_[c] = now_;
-  if (critical_down_ > 0) overlap_since_[c] = now_;
 }
 
 void FacilitySim::down_end(int c) {
@@ -26,19 +25,14 @@ void FacilitySim::down_end(int c) {
 
 /// Time this component has been down during the current facility outage, within the span.
 void FacilitySim::add_overlap(int c) {
-  out_->component_facility_overlap[c] +=
-      std::max(0.0, std::min(now_, tend_) - std::max(overlap_since_[c], t0_));
+  const double from = std::max({down_since_[c], facility_down_since_, t0_});
+  out_->component_facility_overlap[c] += std::max(0.0, std::min(now_, tend_) - from);
 }
 
-/// The facility goes down or comes back: what is down now starts or stops overlapping.
-void FacilitySim::facility_goes(bool down) {
-  for (int c = 0; c < m_.n; ++c) {
-    if (status_[c] == Status::Up) continue;
-    if (down)
-      overlap_since_[c] = now_;
-    else
-      add_overlap(c);
-  }
+/// The facility comes back: what is still down stops overlapping with its outage.
+void FacilitySim::facility_back() {
+  for (int c = 0; c < m_.n; ++c)
+    if (status_[c] != Status::Up) add_overlap(c);
 }
 
 /// Shuts down a component's own activity when it fails or goes into maintenance.

@@ -118,6 +118,15 @@ struct Economics {
   double spare_unit_cost = 0.0;     ///< per spare in stock at the start, paid once
 };
 
+/// A choice `optimize` may make: a key path (as for --vary), the values it may take, and what
+/// each adds to the capex.
+struct OptionChoice {
+  Loc loc;
+  std::string path;
+  std::vector<std::string> values;  ///< YAML text of each value
+  std::vector<double> capex;        ///< per value (0 if not given)
+};
+
 /// A validated design, as written: ids are still names. `compile()` turns it into flat arrays.
 struct Design {
   std::string path;  ///< for diagnostics
@@ -135,6 +144,7 @@ struct Design {
   /// Components written once with `count: N`: the id as written, and the ids of its copies
   /// (`gen` -> gen1 .. genN). A reference to the id means every copy.
   std::vector<std::pair<std::string, std::vector<std::string>>> counted;
+  std::vector<OptionChoice> options;  ///< for `optimize`; ignored by every other command
 };
 
 const char* kind_name(Kind k);

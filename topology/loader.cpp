@@ -295,7 +295,7 @@ class Reader {
 
 const std::vector<std::string> kTopKeys = {"version", "name",    "horizon",    "warmup",
                                            "crews",   "spares",  "components", "common_cause",
-                                           "loads",   "tenants", "economics"};
+                                           "loads",   "tenants", "economics",  "options"};
 
 struct KindInfo {
   Kind kind;
@@ -1076,6 +1076,41 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
               r.number(v, "economics spare_unit_cost", nonneg).value_or(0);
       }
     }
+    if (auto opts = root["options"]) {
+      if (!opts.IsSequence()) {
+        r.error(opts, "options must be a list of {path, values, capex}");
+      } else {
+        for (const auto& o : opts) {
+          if (!r.expect_map(o, "an option")) continue;
+          r.check_keys(o, {"path", "values", "capex"}, "an option");
+          OptionChoice c;
+          c.loc = loc_of(o);
+          if (auto v = o["path"])
+            c.path = r.scalar(v, "option path").value_or("");
+          else
+            r.error(o, "an option needs 'path' (a dotted key path, as for --vary)");
+          if (auto v = o["values"]) {
+            if (!v.IsSequence() || v.size() == 0)
+              r.error(v, "option values must be a non-empty list");
+            else
+              for (const auto& x : v)
+                if (auto t = r.scalar(x, "option value")) c.values.push_back(*t);
+          } else {
+            r.error(o, "an option needs 'values'");
+          }
+          c.capex.assign(c.values.size(), 0.0);
+          if (auto v = o["capex"]) {
+            if (!v.IsSequence() || v.size() != c.values.size())
+              r.error(v, "option capex must be a list with one amount per value (" +
+                             std::to_string(c.values.size()) + ")");
+            else
+              for (std::size_t k = 0; k < v.size(); ++k)
+                c.capex[k] = r.number(v[k], "option capex", Reader::Sign::NonNegative).value_or(0);
+          }
+          d.options.push_back(std::move(c));
+        }
+      }
+    }
     validate(r, d);
   } catch (const YAML::Exception& e) {
     r.error(Loc{e.mark.line + 1, e.mark.column + 1}, std::string("malformed design: ") + e.msg);
@@ -1085,6 +1120,25 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   });
   if (errors.empty()) result.design = std::move(d);
   return result;
+}
+
+std::optional<std::string> rewrite_design_text(const std::string& text,
+                                               const std::vector<Override>& overrides,
+                                               const std::vector<std::string>& drop_keys,
+                                               std::vector<Diagnostic>& errors) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    errors.push_back({Loc{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg});
+    return std::nullopt;
+  }
+  for (const auto& o : overrides)
+    if (!apply_override(root, o, errors)) return std::nullopt;
+  for (const auto& k : drop_keys) root.remove(k);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
 }
 
 LoadResult load_design_file(const std::string& path, const std::vector<Override>& overrides) {

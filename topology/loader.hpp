@@ -30,6 +30,13 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
                             const std::vector<Override>& overrides = {});
 LoadResult load_design_file(const std::string& path, const std::vector<Override>& overrides = {});
 
+/// The design text with overrides applied and top-level keys dropped, as YAML (comments and
+/// layout are not kept); nullopt with errors if the text or an override is bad.
+std::optional<std::string> rewrite_design_text(const std::string& text,
+                                               const std::vector<Override>& overrides,
+                                               const std::vector<std::string>& drop_keys,
+                                               std::vector<Diagnostic>& errors);
+
 /// `FILE:LINE:COL: error: MESSAGE`
 std::string format_diagnostic(const std::string& path, const Diagnostic& d);
 

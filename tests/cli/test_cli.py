@@ -147,18 +147,25 @@ loads:
     def test_hdf5_full_results_reproduce_the_summary(self):
         import h5py
         import numpy as np
-        design = self.write("t.yaml", GOOD + """  m: {demand: 2MW, power: [u], priority: flexible, tenant: miner}
+        # Lognormal repairs: costs without atoms, so every quantile level tells its own value.
+        design = self.write("t.yaml", """version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 500h}, repair: {dist: exponential, mean: 5h}}
+  v: {kind: source, failure: {dist: exponential, mean: 800h}, repair: {dist: lognormal, median: 4h, sigma: 0.8}}
+loads:
+  l: {demand: 1, power: [u, v]}
+  m: {demand: 2MW, power: [u, v], priority: flexible, tenant: miner}
 tenants:
   miner: {workload: {kind: mining, revenue_per_mwh: 50}}
 """)
         out = os.path.join(self.tmp.name, "r.h5")
-        r = run("run", design, "-n", "500", "--seed", "3", "--out", out, "--json", "-")
+        r = run("run", design, "-n", "2000", "--seed", "3", "--out", out, "--json", "-")
         self.assertEqual(r.returncode, 0, r.stderr)
         s = json.loads(r.stdout)
         with h5py.File(out) as f:
             reps = f["replications"]
-            self.assertEqual(len(reps["replication"]), 500)
-            self.assertEqual(list(reps["replication"][:]), list(range(500)))
+            self.assertEqual(len(reps["replication"]), 2000)
+            self.assertEqual(list(reps["replication"][:]), list(range(2000)))
             for key, block in (("facility_downtime_hours", s["facility"]["downtime_hours"]),
                                ("l.downtime_hours", s["loads"]["l"]["downtime_hours"]),
                                ("facility_outages", s["facility"]["outages"]),
@@ -166,10 +173,22 @@ tenants:
                 self.assertAlmostEqual(float(np.mean(reps[key][:])), block["mean"], delta=1e-9 * max(1, abs(block["mean"])))
             outs = f["outages"]
             facility = outs["load"][:] == -1
-            self.assertEqual(int(facility.sum()), int(round(s["facility"]["outages"]["mean"] * 500)))
+            self.assertEqual(int(facility.sum()), int(round(s["facility"]["outages"]["mean"] * 2000)))
             durations = outs["duration_hours"][:][facility]
             self.assertAlmostEqual(float(durations.mean()), s["facility"]["outage_duration_hours"]["mean"], delta=1e-9)
             self.assertEqual(json.loads(f.attrs["summary"])["facility"], s["facility"])
+            # VaR and the loss exceedance curve, recomputed here from the rows with SPEC's
+            # quantile definition: an independent implementation of the same figures.
+            cost = np.sort(reps["miner.cost"][:])
+            n = len(cost)
+            self.assertGreater(int((cost == 0).sum()), 0)
+            for q, v in s["tenants"]["miner"]["cost"]["var"].items():
+                k = max(1, int(np.ceil(float(q) * n - 1e-9)))
+                self.assertEqual(v, float(cost[k - 1]), q)
+            curve = s["tenants"]["miner"]["cost"]["loss_exceedance"]
+            self.assertEqual(len(curve), 50)
+            for point in curve:
+                self.assertAlmostEqual(point["p"], float((cost > point["x"]).mean()), delta=1e-12)
             self.assertIn("components:", f.attrs["design_text"])
             ids = list(f["ids/loads"].asstr()[:])
             self.assertEqual(ids, ["l", "m"])
@@ -220,6 +239,72 @@ tenants:
         self.assertEqual(no.returncode, 2)
         self.assertIn("is a generator", no.stderr)
         self.assertEqual(no.stdout, "")
+
+    def test_optimize_picks_what_a_brute_force_sweep_picks(self):
+        design = self.write("opt.yaml", """version: 1
+crews: 1
+components:
+  utility: {kind: source, failure: {dist: exponential, mean: 300h}, repair: {dist: lognormal, median: 1h, sigma: 1.2}}
+  gen: {kind: generator, start: {fail_prob: 0.05}, repair: {dist: exponential, mean: 24h},
+        failure: {dist: exponential, mean: 300h}}
+  ats: {kind: switch, inputs: [utility, gen]}
+  ups: {kind: ups, inputs: [ats], autonomy: 5min, recharge: 2h}
+  pdu: {kind: node, inputs: [ups], failure: {dist: exponential, mean: 2000h}, repair: {dist: exponential, mean: 30h}}
+loads:
+  hall: {demand: 800kW, power: [pdu], tenant: lab}
+tenants:
+  lab:
+    workload: {kind: training, checkpoint_interval: 1h, restart_time: 20min, cost_per_hour: 20000}
+economics: {capex: 1000000, annual_opex: 0, years: 10, crew_cost_per_year: 30000}
+options:
+  - {path: components.ups.autonomy, values: [5min, 30min, 2h]}
+  - {path: crews, values: [1, 2, 3]}
+""")
+        best = os.path.join(self.tmp.name, "best.yaml")
+        r = run("optimize", design, "-n", "300", "--json", "-", "--write-best", best)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        opt = json.loads(r.stdout)
+        self.assertEqual(opt["search"], "exhaustive")
+        self.assertEqual(opt["points_evaluated"], 9)
+        sw = run("sweep", design, "--vary", "components.ups.autonomy=5min,30min,2h", "--vary", "crews=1,2,3",
+                 "-n", "300", "--json", "-")
+        self.assertEqual(sw.returncode, 0, sw.stderr)
+        points = json.loads(sw.stdout)
+        brute = min(points, key=lambda p: p["economics"]["expected_total_cost"])
+        self.assertEqual(opt["best"], brute["sweep"])
+        self.assertEqual(opt["ranking"][0]["expected_total_cost"], brute["economics"]["expected_total_cost"])
+        # The written design is the best one: run it and get the same figures.
+        again = json.loads(run("run", best, "-n", "300", "--json", "-").stdout)
+        self.assertEqual(again["economics"]["expected_total_cost"], brute["economics"]["expected_total_cost"])
+        # A constraint nothing meets leaves no best; coordinate descent runs fewer points.
+        r = run("optimize", design, "-n", "100", "--json", "-", "--require", "facility.availability>=1.5")
+        self.assertIsNone(json.loads(r.stdout)["best"])
+        r = run("optimize", design, "-n", "300", "--json", "-", "--exhaustive-limit", "1")
+        cd = json.loads(r.stdout)
+        self.assertEqual(cd["search"], "coordinate descent")
+        self.assertLessEqual(cd["points_evaluated"], 9)
+        self.assertEqual(cd["best"], opt["best"])
+        self.assertEqual(run("optimize", design, "--require", "availability~1").returncode, 2)
+
+    def test_set_glob_and_zip(self):
+        design = self.write("g.yaml", GOOD)
+        base = json.loads(run("run", design, "-n", "200", "--json", "-").stdout)
+        # A glob sets every match: both feeds never fail, so nothing is ever down.
+        r = run("run", design, "-n", "200", "--json", "-", "--set", "components.*.failure=never")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["facility"]["downtime_hours"]["mean"], 0.0)
+        self.assertGreater(base["facility"]["downtime_hours"]["mean"], 0.0)
+        bad = run("run", design, "--set", "components.nothing*.failure=never")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("matches nothing", bad.stderr)
+        z = run("sweep", design, "--zip", "--vary", "components.u.repair.mean=1h,2h",
+                "--vary", "components.v.repair.value=3h,6h", "-n", "50", "--json", "-")
+        self.assertEqual(z.returncode, 0, z.stderr)
+        self.assertEqual([p["sweep"] for p in json.loads(z.stdout)],
+                         [{"components.u.repair.mean": "1h", "components.v.repair.value": "3h"},
+                          {"components.u.repair.mean": "2h", "components.v.repair.value": "6h"}])
+        mismatch = run("sweep", design, "--zip", "--vary", "crews=1,2", "--vary", "horizon=1y", "-n", "10")
+        self.assertEqual(mismatch.returncode, 2)
 
     def test_sweep_points_equal_separate_runs(self):
         design = self.write("ups.yaml", """version: 1

@@ -232,3 +232,38 @@ loads:
   CHECK(has(e, "7:45", "key 'test' does not apply to component 'c' of kind 'ups'"));
   CHECK(has(e, "8:47", "expected an energy such as 400kWh"));
 }
+
+TEST_CASE("count makes identical copies, a reference names them all, count 0 removes",
+          "[loader][count]") {
+  auto r = load_design_text(R"(version: 1
+components:
+  u: {kind: source}
+  gen: {kind: generator, count: 3, capacity: 1MW}
+  bus: {kind: node, inputs: [gen]}
+  ats: {kind: switch, inputs: [u, bus]}
+loads:
+  l: {demand: 2MW, power: [ats]}
+)",
+                            "d.yaml");
+  REQUIRE(r.design);
+  const auto m = compile(*r.design);
+  REQUIRE(m.n == 6);
+  CHECK(m.ids[1] == "gen1");
+  CHECK(m.ids[3] == "gen3");
+  CHECK(m.inputs.size(4) == 3);  // bus <- gen1, gen2, gen3
+  CHECK(m.capacity[2] == 1000.0);
+  const auto e = errors_of(R"(version: 1
+components:
+  gen: {kind: source, count: 0}
+  gen1: {kind: source}
+  two: {kind: source, count: 2}
+  two1: {kind: source}
+  bus: {kind: node, inputs: [gen]}
+loads:
+  l: {demand: 1MW, power: [bus, two]}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "6:3", "component id 'two1' is used twice"));
+  CHECK(
+      has(e, "7:30", "component 'bus' inputs is left empty: every component it names has count 0"));
+}
