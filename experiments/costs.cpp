@@ -61,7 +61,8 @@ double training_hours(const std::vector<Interval>& incidents, double checkpoint_
 
 TenantCost tenant_cost(const topology::Tenant& t,
                        const std::vector<const std::vector<Interval>*>& loads,
-                       const std::vector<double>& demands, double horizon) {
+                       const std::vector<double>& demands, double horizon,
+                       const std::vector<double>& shortfall_kwh) {
   TenantCost c;
   std::vector<Interval> all;
   for (const auto* l : loads) all.insert(all.end(), l->begin(), l->end());
@@ -95,6 +96,7 @@ TenantCost tenant_cost(const topology::Tenant& t,
       for (std::size_t i = 0; i < loads.size(); ++i)
         for (const auto& iv : *loads[i])
           mwh += demands[i] / 1000.0 * (iv.end - std::max(iv.start, 0.0));
+      for (double kwh : shortfall_kwh) mwh += kwh / 1000.0;  // partial delivery
       c.workload = t.revenue_per_mwh * mwh;
       break;
     }

@@ -34,8 +34,10 @@ double training_hours(const std::vector<Interval>& incidents, double checkpoint_
 
 /// All costs of one tenant in one replication. `loads` are the tenant's loads' down intervals
 /// with their demands (kW).
+/// `shortfall_kwh`: per load, energy not delivered while it received part of its demand.
 TenantCost tenant_cost(const topology::Tenant& t,
                        const std::vector<const std::vector<Interval>*>& loads,
-                       const std::vector<double>& demands, double horizon);
+                       const std::vector<double>& demands, double horizon,
+                       const std::vector<double>& shortfall_kwh = {});
 
 }  // namespace ridethrough::experiments

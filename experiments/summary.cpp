@@ -130,6 +130,12 @@ void Accumulator::save(sim::Archive& a) const {
   for (const auto& c : component_deferred) c.save(a);
   for (const auto& c : component_overlap) c.save(a);
   a.put(component_blamed);
+  a.put(owner_blamed);
+  for (const auto& x : load_shortfall) x.save(a);
+  for (const auto* x : {&calls, &call_revenue, &call_penalty, &call_mwh}) x->save(a);
+  for (const auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample}) x->save(a);
+  for (const auto& e : event_count) e.save(a);
+  for (const auto& e : event_hours) e.save(a);
   a.put(closed_at_limit);
   a.put(facility_outages);
   a.put(causes);
@@ -148,6 +154,12 @@ void Accumulator::load(sim::Archive& a) {
   for (auto& c : component_deferred) c.load(a);
   for (auto& c : component_overlap) c.load(a);
   a.get(component_blamed);
+  a.get(owner_blamed);
+  for (auto& x : load_shortfall) x.load(a);
+  for (auto* x : {&calls, &call_revenue, &call_penalty, &call_mwh}) x->load(a);
+  for (auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample}) x->load(a);
+  for (auto& e : event_count) e.load(a);
+  for (auto& e : event_hours) e.load(a);
   a.get(closed_at_limit);
   a.get(facility_outages);
   a.get(causes);
@@ -166,6 +178,10 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
       component_deferred(m.n),
       component_overlap(m.n),
       component_blamed(m.cause_names.size(), 0),
+      owner_blamed(m.n, 0),
+      event_count(m.event_rate.size()),
+      event_hours(m.event_rate.size()),
+      load_shortfall(m.n_loads),
       tenants(m.tenants.size()),
       cost_model_of_design(cost_model(m)) {
   if (keep_rows) rows = std::make_unique<FullRows>(m);
@@ -254,23 +270,46 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     component_overlap[c].add(r.component_facility_overlap[c]);
   }
   closed_at_limit += r.closed_at_limit;
+  for (std::size_t k = 0; k < event_count.size(); ++k) {
+    event_count[k].add(r.event_count[k]);
+    event_hours[k].add(r.event_hours[k]);
+  }
+  for (int l = 0; l < m.n_loads; ++l) load_shortfall[l].add(r.load_shortfall_kwh[l]);
+  if (m.call_rate > 0.0) {
+    const double revenue = m.call_price * r.call_shed_kwh / 1000.0;
+    const double penalty = m.call_penalty * r.call_excess_kwh / 1000.0;
+    calls.add(r.calls);
+    call_revenue.add(revenue);
+    call_penalty.add(penalty);
+    call_mwh.add(r.call_shed_kwh / 1000.0);
+    call_revenue_sample.add(revenue);
+    call_penalty_sample.add(penalty);
+    call_mwh_sample.add(r.call_shed_kwh / 1000.0);
+  }
+  std::vector<char> owner(m.n);
   for (const auto& iv : r.facility_down) {
     if (iv.start < 0.0) continue;  // began during the warmup
     ++facility_outages;
     const std::vector<int> down(r.blame.begin() + iv.blame_begin, r.blame.begin() + iv.blame_end);
-    for (int c : down) ++component_blamed[c];
+    std::fill(owner.begin(), owner.end(), 0);
+    for (int c : down) {
+      ++component_blamed[c];
+      owner[m.cause_owner[c]] = 1;
+    }
+    for (int c = 0; c < m.n; ++c) owner_blamed[c] += owner[c];
     ++causes[down];
   }
   std::vector<TenantCost> costs(m.tenants.size());
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     std::vector<const std::vector<failure_models::Interval>*> down;
-    std::vector<double> demand;
+    std::vector<double> demand, shortfall;
     for (int l = 0; l < m.n_loads; ++l) {
       if (m.tenant[l] != static_cast<int>(t)) continue;
       down.push_back(&r.load_down[l]);
       demand.push_back(m.demand[l]);
+      shortfall.push_back(r.load_shortfall_kwh[l]);
     }
-    const TenantCost c = costs[t] = tenant_cost(m.tenants[t], down, demand, m.horizon);
+    const TenantCost c = costs[t] = tenant_cost(m.tenants[t], down, demand, m.horizon, shortfall);
     tenants[t].cost.add(c.total());
     tenants[t].sla.add(c.sla);
     tenants[t].workload.add(c.workload);
@@ -302,6 +341,8 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     f.push_back(c.total());
     all += c.total();
   }
+  if (m.call_rate > 0.0)
+    all += (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
   if (m.economics.present) f.push_back(cost_model_of_design.total(all));
 }
 
@@ -317,6 +358,20 @@ void Accumulator::merge(const Accumulator& o) {
   }
   for (std::size_t c = 0; c < component_blamed.size(); ++c)
     component_blamed[c] += o.component_blamed[c];
+  for (std::size_t c = 0; c < owner_blamed.size(); ++c) owner_blamed[c] += o.owner_blamed[c];
+  for (std::size_t k = 0; k < event_count.size(); ++k) {
+    event_count[k].merge(o.event_count[k]);
+    event_hours[k].merge(o.event_hours[k]);
+  }
+  for (std::size_t l = 0; l < load_shortfall.size(); ++l)
+    load_shortfall[l].merge(o.load_shortfall[l]);
+  calls.merge(o.calls);
+  call_revenue.merge(o.call_revenue);
+  call_penalty.merge(o.call_penalty);
+  call_mwh.merge(o.call_mwh);
+  call_revenue_sample.merge(o.call_revenue_sample);
+  call_penalty_sample.merge(o.call_penalty_sample);
+  call_mwh_sample.merge(o.call_mwh_sample);
   closed_at_limit += o.closed_at_limit;
   facility_outages += o.facility_outages;
   for (const auto& [k, v] : o.causes) causes[k] += v;
@@ -356,16 +411,34 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
 
   json loads = json::object();
-  for (int l = 0; l < m.n_loads; ++l)
+  for (int l = 0; l < m.n_loads; ++l) {
     loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
+    // The share of the energy asked for that was delivered within the horizon: the time it got
+    // nothing, and what it did not get while it received part of its demand.
+    const double missing =
+        acc.loads[l].downtime.mean() * m.demand[l] + acc.load_shortfall[l].mean();
+    loads[m.load_ids[l]]["energy_delivered_share"] = 1.0 - missing / (m.demand[l] * m.horizon);
+  }
   s["loads"] = loads;
+  if (m.call_rate > 0.0) {
+    auto block = [](const sim::Moments& mo, sim::Sample& sample) {
+      sample.finalize();
+      const double mean = mo.mean(), hw = mo.ci95_half_width();
+      return json{{"mean", mean},
+                  {"ci95", {mean - hw, mean + hw}},
+                  {"p99", optional(sample.quantile(99, 100))}};
+    };
+    s["curtailment"] = {{"calls", acc.calls.mean()},
+                        {"revenue", block(acc.call_revenue, acc.call_revenue_sample)},
+                        {"penalty", block(acc.call_penalty, acc.call_penalty_sample)},
+                        {"mwh_shed", block(acc.call_mwh, acc.call_mwh_sample)}};
+  }
 
   json comps = json::object();
   for (int c = 0; c < m.n; ++c) {
     json share = nullptr;
     if (acc.facility_outages > 0)
-      share =
-          static_cast<double>(acc.component_blamed[c]) / static_cast<double>(acc.facility_outages);
+      share = static_cast<double>(acc.owner_blamed[c]) / static_cast<double>(acc.facility_outages);
     // Fussell-Vesely: the share of facility downtime during which the component was down.
     json fv = nullptr;
     if (acc.facility.downtime.mean() > 0)
@@ -384,6 +457,20 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
         fuel_share = static_cast<double>(acc.component_blamed[m.fuel_cause[c]]) /
                      static_cast<double>(acc.facility_outages);
       comps[m.ids[c]]["fuel_outage_share"] = fuel_share;
+    }
+    if (m.events.size(c) > 0) {
+      json classes = json::object();
+      for (int j = m.events.begin(c); j < m.events.end(c); ++j) {
+        const int k = m.events.idx[j];
+        json share = nullptr;
+        if (acc.facility_outages > 0)
+          share = static_cast<double>(acc.component_blamed[m.event_cause[k]]) /
+                  static_cast<double>(acc.facility_outages);
+        classes[m.event_names[k]] = {{"count", acc.event_count[k].mean()},
+                                     {"hours", acc.event_hours[k].mean()},
+                                     {"outage_share", share}};
+      }
+      comps[m.ids[c]]["events"] = classes;
     }
   }
   s["components"] = comps;
@@ -449,8 +536,15 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                       {"present_value_factor", cm.factor},
                       {"crews_cost_per_year", cm.crews_per_year},
                       {"spares_cost", cm.spares},
-                      {"expected_yearly_tenant_cost", yearly_cost},
-                      {"expected_total_cost", cm.fixed + cm.factor * yearly_cost}};
+                      {"expected_yearly_tenant_cost", yearly_cost}};
+    // Curtailment calls: what the grid pays for load given up counts against the costs, and
+    // what the critical loads import above a call's limit counts with them.
+    double grid = 0.0;
+    if (m.call_rate > 0.0) {
+      grid = (acc.call_penalty.mean() - acc.call_revenue.mean()) * per_year;
+      s["economics"]["expected_yearly_curtailment_net"] = grid;
+    }
+    s["economics"]["expected_total_cost"] = cm.fixed + cm.factor * (yearly_cost + grid);
   }
 
   const double wall = std::max(perf.wall_seconds, 1e-9);

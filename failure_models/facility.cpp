@@ -24,11 +24,18 @@ FacilitySim::FacilitySim(const topology::Model& model)
   demanded_.resize(n);
   pool_wait_.resize(m_.pool_ids.size());
   cc_rng_.resize(m_.cc_members.size());
+  event_rng_.resize(m_.event_rate.size());
   for (int c = 0; c < n; ++c)
     if (m_.kind[c] == Kind::CoolingSource) cooling_sources_.push_back(c);
   for (int c = 0; c < n; ++c)
     if (m_.fuel_cause[c] >= 0) fuel_generators_.push_back(c);
   cooling_item_of_load_.assign(m_.n_loads, -1);
+  power_item_of_load_.assign(m_.n_loads, -1);
+  for (std::size_t i = 0; i < m_.power.items.size(); ++i)
+    if (m_.power.items[i].load >= 0)
+      power_item_of_load_[m_.power.items[i].load] = static_cast<int>(i);
+  for (int l = 0; l < m_.n_loads; ++l)
+    if (m_.load_steps[l] >= 0) divisible_loads_.push_back(l);
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
   if (m_.any_defer) safety_ = std::make_unique<topology::StaticEvaluator>(m_);
@@ -62,6 +69,15 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   }
   for (std::size_t g = 0; g < cc_rng_.size(); ++g)
     cc_rng_[g].seed(sim::stream_key(seed, index, m_.cc_stream_id[g]));
+  for (std::size_t k = 0; k < event_rng_.size(); ++k)
+    event_rng_[k].seed(sim::stream_key(seed, index, m_.event_stream_id[k]));
+  grid_active_.assign(n, 0);
+  class_active_.assign(m_.event_rate.size(), 0);
+  call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));
+  call_active_ = 0;
+  accounted_ = 0.0;
+  shortfall_kw_.assign(m_.n_loads, 0.0);
+  excess_kw_ = shed_kw_ = 0.0;
 
   status_.assign(n, Status::Up);
   life_stamp_.assign(n, 0);
@@ -136,8 +152,10 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   cooling_item_dirty_.assign(nc, 0);
   cooling_dirty_items_.clear();
   power_dirty_ = cooling_dirty_ = true;
-  power_admission_.build_key(mode_, follow_, power_candidate_, power_key_);
-  cooling_admission_.build_key(mode_, follow_, cooling_candidate_, cooling_key_);
+  power_result_ = {};
+  power_result_.share.assign(np, 0.0);
+  power_admission_.build_key(mode_, follow_, power_candidate_, false, power_key_);
+  cooling_admission_.build_key(mode_, follow_, cooling_candidate_, false, cooling_key_);
 
   const int nl = m_.n_loads;
   load_power_.assign(nl, 0);
@@ -172,6 +190,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   }
   for (std::size_t g = 0; g < m_.cc_members.size(); ++g)
     q_.push(cc_rng_[g].exponential() / m_.cc_rate[g], kCommonCause, static_cast<int>(g), 0);
+  for (std::size_t k = 0; k < m_.event_rate.size(); ++k) schedule_grid_event(static_cast<int>(k));
+  if (m_.call_rate > 0.0) schedule_call();
   for (int c : m_.topo) mark(c);
   for (int l = 0; l < nl; ++l) mark_load(l);
   for (std::size_t i = 0; i < np; ++i)
@@ -181,7 +201,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
 }
 
 void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out) {
-  out.reset(m_.n_loads, m_.n);
+  out.reset(m_.n_loads, m_.n, static_cast<int>(m_.event_rate.size()));
   out.index = index;
   out_ = &out;
   reset(seed, index);
@@ -204,12 +224,16 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
 }
 
 void FacilitySim::close_at_limit(double limit) {
+  if (!divisible_loads_.empty() || m_.call_rate > 0.0) {
+    now_ = std::max(now_, tend_);  // energies count only within the span
+    account_energy();
+  }
   if (critical_down_ > 0) {
     now_ = std::max(now_, tend_);  // overlaps count only within the span
     facility_back();
   }
   for (int c = 0; c < m_.n; ++c) {
-    if (status_[c] != Status::Up)
+    if (is_down(c))
       out_->component_downtime[c] += std::max(0.0, tend_ - std::max(down_since_[c], t0_));
     if (maint_pending_[c] == MaintPending::Deferred)
       out_->component_deferred[c] += std::max(0.0, tend_ - std::max(maint_pending_since_[c], t0_));
@@ -236,6 +260,7 @@ void FacilitySim::process_instant() {
   // Sharing the power out matters only while something burns what it carries (a generator
   // on an unloaded test run burns nothing).
   if (power_shared_dirty_ && (any_energy_ups_ || loaded_fuel_generators())) share_power();
+  if (!divisible_loads_.empty() || m_.call_rate > 0.0) account_energy();
   record_loads();
   status_changed_ = false;
 }
@@ -381,6 +406,26 @@ void FacilitySim::apply(const sim::Event& e) {
       if (e.stamp != order_stamp_[c] || !in_run_[c]) return;
       ++events_;
       fuel_arrives(c);
+      return;
+    case kGridArrive:
+      ++events_;
+      grid_arrives(c);
+      return;
+    case kGridEnd:
+      ++events_;
+      grid_event_ends(c);
+      return;
+    case kCallArrive:
+      ++events_;
+      call_arrives();
+      return;
+    case kCallStart:
+      ++events_;
+      call_changes(+1);
+      return;
+    case kCallEnd:
+      ++events_;
+      call_changes(-1);
       return;
   }
 }

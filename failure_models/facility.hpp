@@ -59,6 +59,11 @@ class FacilitySim {
     kTestEnd,       ///< a generator test run is over (stamp: test_stamp_)
     kFuelEmpty,     ///< a running generator's tank runs dry (stamp: fuel_stamp_)
     kFuelArrive,    ///< a fuel delivery arrives (stamp: order_stamp_)
+    kGridArrive,    ///< a grid event class's next event (target: class)
+    kGridEnd,       ///< a grid event ends (target: class)
+    kCallArrive,    ///< a curtailment call is made (its limit starts after the notice)
+    kCallStart,     ///< a call's limit starts
+    kCallEnd,       ///< a call's limit ends
   };
   /// Up and Hidden are in service as far as the site knows; every other status is down.
   enum class Status : std::uint8_t { Up, Hidden, WaitSpare, WaitCrew, Repairing, Maintenance };
@@ -95,6 +100,23 @@ class FacilitySim {
   bool finish_instant();
   bool following() const;
   void close_at_limit(double limit);
+
+  // grid.cpp
+  void schedule_grid_event(int k);
+  void grid_arrives(int k);
+  void grid_event_starts(int k, double duration);
+  void grid_event_ends(int k);
+  /// Down as far as outages are concerned: failed, waiting, in maintenance, or cut off by the
+  /// grid.
+  bool is_down(int c) const { return status_[c] != Status::Up || grid_active_[c] > 0; }
+  void schedule_call();
+  void call_arrives();
+  void call_changes(int delta);
+  void account_energy();
+  /// The share of an admitted power item's demand it receives (below 1 only when divisible).
+  double item_share(int i) const {
+    return m_.power.capacity_free ? 1.0 : power_result_.share[static_cast<std::size_t>(i)];
+  }
 
   // repairs.cpp
   bool in_service(int c) const { return status_[c] == Status::Up || status_[c] == Status::Hidden; }
@@ -225,6 +247,7 @@ class FacilitySim {
   std::vector<std::uint32_t> rng_generation_;
   std::uint32_t generation_ = 0;
   std::vector<sim::Rng> cc_rng_;
+  std::vector<sim::Rng> event_rng_;  ///< per grid event class
 
   // Per component.
   std::vector<Status> status_;
@@ -234,6 +257,17 @@ class FacilitySim {
   std::vector<double> down_since_;
   bool status_changed_ = false;  ///< some component went down or came back in this instant
   int out_of_service_ = 0;       ///< components down as far as the site knows
+
+  // Grid events.
+  std::vector<int> grid_active_;   ///< per component: events under way
+  std::vector<int> class_active_;  ///< per class: events under way
+  sim::Rng call_rng_;
+  int call_active_ = 0;                     ///< curtailment calls whose limit is on
+  double accounted_ = 0.0;                  ///< energies are integrated up to here
+  double excess_kw_ = 0.0, shed_kw_ = 0.0;  ///< what the current call costs, as rates
+  std::vector<int> divisible_loads_;
+  std::vector<double> shortfall_kw_;  ///< per load, while it receives part of its demand
+  std::vector<int> power_item_of_load_;
 
   // Generators.
   std::vector<Gen> gen_;
@@ -301,6 +335,7 @@ class FacilitySim {
   std::vector<int> power_dirty_items_, cooling_dirty_items_;
   std::vector<char> power_item_dirty_, cooling_item_dirty_;
   std::vector<std::uint8_t> power_candidate_, power_admitted_;
+  topology::Admitted power_result_, cooling_result_;
   std::vector<std::uint8_t> cooling_candidate_, cooling_admitted_, cooling_reach_;
   /// The admission cache keys, kept up to date as modes and candidates change (see
   /// topology::Admission::KeyLayout), so admitting costs a hash, not a walk of the network.

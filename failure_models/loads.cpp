@@ -22,6 +22,8 @@ std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_down() {
     if (status_[c] != Status::Up) b.push_back(c);
   for (int c : fuel_generators_)
     if (dry_[c]) b.push_back(m_.fuel_cause[c]);
+  for (std::size_t k = 0; k < class_active_.size(); ++k)
+    if (class_active_[k] > 0) b.push_back(m_.event_cause[k]);
   return {begin, static_cast<std::uint32_t>(b.size())};
 }
 

@@ -64,7 +64,7 @@ void FacilitySim::update(int c) {
   const int old_follow = follow_[c];
   switch (m_.kind[c]) {
     case Kind::Source:
-      live = up && powered(c);
+      live = up && grid_active_[c] == 0 && powered(c);
       mode = Mode::Source;
       break;
     case Kind::Generator:
@@ -111,7 +111,7 @@ void FacilitySim::update(int c) {
 bool FacilitySim::check_key(const topology::Admission& a, const std::string& key,
                             const std::vector<std::uint8_t>& candidate) const {
   std::string fresh;
-  a.build_key(mode_, follow_, candidate, fresh);
+  a.build_key(mode_, follow_, candidate, &a == &power_admission_ && call_active_ > 0, fresh);
   return fresh == key;
 }
 
@@ -132,7 +132,9 @@ void FacilitySim::admit_power() {
   } else {
     for (int i : power_dirty_items_) power_item_dirty_[i] = 0;
     assert(check_key(power_admission_, power_key_, power_candidate_));
-    power_admission_.admit_keyed(power_key_, mode_, follow_, power_candidate_, power_admitted_);
+    power_admission_.admit_keyed(power_key_, mode_, follow_, power_candidate_, call_active_ > 0,
+                                 power_result_);
+    power_admitted_ = power_result_.item;
     for (std::size_t i = 0; i < items.size(); ++i) apply_power_item(static_cast<int>(i));
   }
   power_dirty_items_.clear();
@@ -177,8 +179,9 @@ void FacilitySim::admit_cooling() {
   }
   if (!m_.cooling.capacity_free) {
     assert(check_key(cooling_admission_, cooling_key_, cooling_candidate_));
-    cooling_admission_.admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_,
-                                   cooling_admitted_);
+    cooling_admission_.admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_, false,
+                                   cooling_result_);
+    cooling_admitted_ = cooling_result_.item;
   }
   cooling_dirty_items_.clear();
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -224,7 +227,8 @@ void FacilitySim::share_power() {
   for (std::size_t i = 0; i < m_.power.items.size(); ++i) {
     if (!power_admitted_[i]) continue;
     const auto& item = m_.power.items[i];
-    split(item.demand, 0, static_cast<int>(item.attach.size()), item.attach);
+    split(item.demand * item_share(static_cast<int>(i)), 0, static_cast<int>(item.attach.size()),
+          item.attach);
   }
   for (auto it = m_.power.members.rbegin(); it != m_.power.members.rend(); ++it) {
     const int c = *it;

@@ -32,7 +32,7 @@ void FacilitySim::add_overlap(int c) {
 /// The facility comes back: what is still down stops overlapping with its outage.
 void FacilitySim::facility_back() {
   for (int c = 0; c < m_.n; ++c)
-    if (status_[c] != Status::Up) add_overlap(c);
+    if (is_down(c)) add_overlap(c);
 }
 
 /// Shuts down a component's own activity when it fails or goes into maintenance.

@@ -29,11 +29,26 @@ struct ReplicationResult {
   /// (Fussell-Vesely: divided by the facility downtime).
   std::vector<double> component_facility_overlap;
   std::vector<double> component_deferred;  ///< hours maintenance waited while it was unsafe
+  /// Per load: kWh not delivered within the span while it received part of its demand (a
+  /// divisible load; the time it received none is in its outages).
+  std::vector<double> load_shortfall_kwh;
+  /// Curtailment calls: begun in the span; kWh flexible loads gave up because of them; kWh
+  /// the critical loads imported above the limit.
+  std::uint32_t calls = 0;
+  double call_shed_kwh = 0.0, call_excess_kwh = 0.0;
+  /// Per grid event class (Model::event_*): events begun in the span, and their hours in it.
+  std::vector<std::uint32_t> event_count;
+  std::vector<double> event_hours;
   /// Outages still going at the end of the follow-up, closed there (SPEC section 2).
   std::uint32_t closed_at_limit = 0;
 
-  void reset(int loads, int components) {
+  void reset(int loads, int components, int event_classes = 0) {
     events = 0;
+    load_shortfall_kwh.assign(loads, 0.0);
+    calls = 0;
+    call_shed_kwh = call_excess_kwh = 0.0;
+    event_count.assign(event_classes, 0);
+    event_hours.assign(event_classes, 0.0);
     closed_at_limit = 0;
     component_windows.assign(components, 0);
     component_facility_overlap.assign(components, 0.0);

@@ -29,6 +29,18 @@ struct Law {
   bool can_fail() const { return kind != LawKind::Never; }
 };
 
+/// A class of grid events on a utility feed: a Poisson process of outages with a duration law,
+/// optionally seasonal.
+struct GridEventClass {
+  std::string name;
+  Loc loc;
+  double rate = 0.0;  ///< per hour
+  Law duration;
+  bool seasonal = false;
+  double peak_month = 1.0;  ///< 1..13: the rate peaks in the middle of this month
+  double amplitude = 0.0;   ///< share: the rate swings by +-amplitude over the year
+};
+
 struct Component {
   std::string id;
   Kind kind = Kind::Node;
@@ -62,6 +74,7 @@ struct Component {
   /// Down for the whole replication, never repaired: not a key of the file, set by analyses
   /// that ask what a design does without this component (`importance`).
   bool forced_down = false;
+  std::vector<GridEventClass> events;  ///< source: replaces failure and repair
   std::string spare_pool;
   Loc spare_pool_loc;
 };
@@ -90,6 +103,7 @@ struct Load {
   Priority priority = Priority::Critical;
   std::string tenant;
   Loc tenant_loc;
+  int steps = -1;  ///< flexible: -1 all or nothing; 0 divisible (any share); N equal blocks
 };
 
 struct CreditBand {
@@ -116,6 +130,21 @@ struct Economics {
   double discount_rate = 0.0;       ///< per year; 0: costs are simply added over the years
   double crew_cost_per_year = 0.0;  ///< per crew (needs `crews`)
   double spare_unit_cost = 0.0;     ///< per spare in stock at the start, paid once
+};
+
+/// Curtailment calls from the grid: while a call lasts, the import from `sources` must stay
+/// at or under `limit`; flexible loads give way (and earn), critical loads never do (and what
+/// they import above the limit pays a penalty).
+struct Curtailment {
+  bool present = false;
+  Loc loc;
+  double rate = 0.0;  ///< calls per hour
+  Law duration;
+  double limit = 0.0;   ///< kW
+  double notice = 0.0;  ///< hours between a call and the start of its limit
+  double price_per_mwh = 0.0, penalty_per_mwh = 0.0;
+  std::vector<std::string> sources;
+  std::vector<Loc> source_locs;
 };
 
 /// A choice `optimize` may make: a key path (as for --vary), the values it may take, and what
@@ -145,6 +174,7 @@ struct Design {
   /// (`gen` -> gen1 .. genN). A reference to the id means every copy.
   std::vector<std::pair<std::string, std::vector<std::string>>> counted;
   std::vector<OptionChoice> options;  ///< for `optimize`; ignored by every other command
+  Curtailment curtailment;            ///< `grid: {curtailment: ...}`
 };
 
 const char* kind_name(Kind k);

@@ -15,35 +15,49 @@ enum class Mode : std::uint8_t {
   Source = 2,  ///< produces flow itself (utility, running generator, UPS on battery, chiller)
 };
 
+/// One admission of a network's items: which are admitted, what share of its demand each
+/// divisible item gets, and, during a grid call, what the call costs.
+struct Admitted {
+  std::vector<std::uint8_t> item;  ///< admitted (a divisible item: any share above 0)
+  std::vector<double> share;       ///< share of the demand admitted (1 for whole items)
+  double excess = 0.0;             ///< kW that critical items import above the call's limit
+  double shed = 0.0;               ///< kW of flexible demand given up because of the call
+};
+
 /// Greedy admission of a network's items (SPEC "Serving loads"): in order, an item is admitted
 /// if one flow from live sources through live components, within every capacity, can carry the
-/// full demand of all items admitted so far plus this one. Answers are cached by network state,
-/// since a replication revisits the same few failure states again and again.
+/// full demand of all items admitted so far plus this one; a divisible flexible item takes the
+/// largest share (or number of blocks) that fits. During a grid call the import from the grid
+/// sources is capped at the call's limit once the draws and critical loads are in (they are
+/// never shed for a call; what they import above the limit is the excess). Answers are cached
+/// by network state, since a replication revisits the same few states again and again.
 class Admission {
  public:
   Admission(const Model& m, const FlowNetwork& fn);
 
-  /// `mode` and `follow` are indexed by component, `candidate` and `admitted` by item.
+  /// `mode` and `follow` are indexed by component, `candidate` by item.
   void admit(const std::vector<Mode>& mode, const std::vector<int>& follow,
-             const std::vector<std::uint8_t>& candidate, std::vector<std::uint8_t>& admitted);
+             const std::vector<std::uint8_t>& candidate, bool call, Admitted& out);
 
   /// The state the answer depends on, as a cache key: a byte of mode per member of the
-  /// network, a byte of followed input per switch member, a byte per item (asks or not). A
-  /// caller that keeps the key up to date as the state changes saves building it each time.
+  /// network, a byte of followed input per switch member, a byte per item (asks or not), and
+  /// a byte for a grid call. A caller that keeps the key up to date as the state changes saves
+  /// building it each time.
   struct KeyLayout {
     std::vector<int> mode_pos;    ///< per component: its byte, or -1 if not a member
     std::vector<int> follow_pos;  ///< per component: its followed-input byte, or -1
     int item0 = 0;                ///< the first item's byte
+    int call = 0;                 ///< the grid call's byte
     int size = 0;
   };
   const KeyLayout& layout() const { return layout_; }
   /// The key of a state, built from scratch.
   void build_key(const std::vector<Mode>& mode, const std::vector<int>& follow,
-                 const std::vector<std::uint8_t>& candidate, std::string& key) const;
+                 const std::vector<std::uint8_t>& candidate, bool call, std::string& key) const;
   /// admit() with a key the caller kept up to date (it must equal build_key's).
   void admit_keyed(const std::string& key, const std::vector<Mode>& mode,
                    const std::vector<int>& follow, const std::vector<std::uint8_t>& candidate,
-                   std::vector<std::uint8_t>& admitted);
+                   bool call, Admitted& out);
 
   std::uint64_t cache_misses() const { return misses_; }
 
@@ -52,12 +66,12 @@ class Admission {
 
  private:
   void solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
-             const std::vector<std::uint8_t>& candidate, std::vector<std::uint8_t>& admitted);
+             const std::vector<std::uint8_t>& candidate, bool call, Admitted& out);
 
   const Model& m_;
   const FlowNetwork& fn_;
   KeyLayout layout_;
-  std::unordered_map<std::string, std::vector<std::uint8_t>> cache_;
+  std::unordered_map<std::string, Admitted> cache_;
   std::string key_;
   std::uint64_t misses_ = 0;
 };

@@ -170,6 +170,13 @@ class Reader {
     error(n, what + " must be true or false, got '" + *s + "'");
     return std::nullopt;
   }
+  std::optional<double> rate(const YAML::Node& n, const std::string& what) {
+    auto v = convert(n, what, parse_rate);
+    return check_sign(n, what, v, Sign::Positive, "rate");
+  }
+  std::optional<double> month(const YAML::Node& n, const std::string& what) {
+    return convert(n, what, parse_month);
+  }
   std::optional<double> energy(const YAML::Node& n, const std::string& what, Sign sign) {
     auto v = convert(n, what, parse_energy);
     return check_sign(n, what, v, sign, "energy");
@@ -293,9 +300,9 @@ class Reader {
   std::vector<Diagnostic>& errors_;
 };
 
-const std::vector<std::string> kTopKeys = {"version", "name",    "horizon",    "warmup",
-                                           "crews",   "spares",  "components", "common_cause",
-                                           "loads",   "tenants", "economics",  "options"};
+const std::vector<std::string> kTopKeys = {
+    "version",      "name",  "horizon", "warmup",    "crews",   "spares", "components",
+    "common_cause", "loads", "tenants", "economics", "options", "grid"};
 
 struct KindInfo {
   Kind kind;
@@ -309,7 +316,7 @@ const std::vector<std::string> kCommonComponentKeys = {"kind",       "capacity",
 
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> k = {
-      {Kind::Source, "source", {}},
+      {Kind::Source, "source", {"events"}},
       {Kind::Generator, "generator", {"start", "standby_failure", "test", "fuel"}},
       {Kind::Node, "node", {"inputs"}},
       {Kind::Switch, "switch", {"inputs", "transfer", "retransfer_after"}},
@@ -443,6 +450,55 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
       }
     }
   }
+  if (auto ev = n["events"]) {
+    if (!ev.IsSequence() || ev.size() == 0) {
+      r.error(ev, what + " events must be a non-empty list of {rate, duration, name, season}");
+    } else {
+      std::set<std::string> names;
+      for (std::size_t k = 0; k < ev.size(); ++k) {
+        const YAML::Node e = ev[k];
+        const std::string ew = what + " event class " + std::to_string(k + 1);
+        if (!r.expect_map(e, ew)) continue;
+        r.check_keys(e, {"name", "rate", "duration", "season"}, ew);
+        GridEventClass g;
+        g.loc = loc_of(e);
+        g.name = "event" + std::to_string(k + 1);
+        if (auto v = e["name"])
+          if (auto s = r.id_ref(v, ew + " name")) g.name = *s;
+        if (!names.insert(g.name).second)
+          r.error(e, ew + ": another class is named '" + g.name + "'");
+        if (auto v = e["rate"])
+          g.rate = r.rate(v, ew + " rate").value_or(1.0 / 8760.0);
+        else
+          r.error(e, ew + " needs 'rate' (such as 2/y)");
+        if (auto v = e["duration"]) {
+          g.duration = r.law(v, ew + " duration");
+          if (!g.duration.can_fail()) r.error(v, ew + " duration cannot be 'never'");
+        } else {
+          r.error(e, ew + " needs 'duration' (a law)");
+        }
+        if (auto s = e["season"]) {
+          if (r.expect_map(s, ew + " season")) {
+            r.check_keys(s, {"peak", "amplitude"}, ew + " season");
+            g.seasonal = true;
+            if (auto v = s["peak"])
+              g.peak_month = r.month(v, ew + " season peak").value_or(1);
+            else
+              r.error(s, ew + " season needs 'peak' (the month the rate peaks, such as 7m)");
+            if (auto v = s["amplitude"])
+              g.amplitude = r.share(v, ew + " season amplitude").value_or(0);
+            else
+              r.error(s, ew + " season needs 'amplitude' (such as 50%)");
+          }
+        }
+        c.events.push_back(g);
+      }
+    }
+    if (n["failure"] || n["repair"])
+      r.error(ev, what + " has events and failure/repair: events replace them for a utility feed");
+    if (n["maintenance"])
+      r.error(ev, what + " has events and maintenance: a utility's planned work is an event class");
+  }
   if (auto v = n["battery_energy"])
     c.battery_energy = r.energy(v, what + " battery_energy", pos).value_or(1);
   if (auto s = n["start"]) {
@@ -511,7 +567,9 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
   l.loc = loc_of(key);
   const std::string what = "load '" + id + "'";
   if (!r.expect_map(n, what)) return;
-  r.check_keys(n, {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant"},
+  r.check_keys(n,
+               {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant",
+                "divisible", "steps"},
                what);
   if (auto v = n["demand"])
     l.demand = r.power(v, what + " demand", Reader::Sign::Positive).value_or(1);
@@ -542,6 +600,22 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
       l.tenant = *s;
       l.tenant_loc = loc_of(v);
     }
+  }
+  // Partial shedding: a flexible load that can take any share of its demand, or blocks of it.
+  if (auto v = n["divisible"])
+    if (r.flag(v, what + " divisible").value_or(false)) l.steps = 0;
+  if (auto v = n["steps"]) {
+    l.steps = r.count(v, what + " steps", 1).value_or(1);
+    if (n["divisible"]) r.error(v, what + " has both 'divisible' and 'steps': give one");
+  }
+  if (l.steps >= 0) {
+    const YAML::Node where = n["divisible"] ? n["divisible"] : n["steps"];
+    if (l.priority != Priority::Flexible)
+      r.error(where, what + " can be shed in part only if it is flexible (priority: flexible)");
+    if (n["cooling"])
+      r.error(where, what +
+                         " is shed in part, so it cannot have 'cooling' (its heat would change "
+                         "with its share): cool it with its power");
   }
   d.loads.push_back(std::move(l));
 }
@@ -773,6 +847,13 @@ void validate(Reader& r, Design& d) {
     }
   }
 
+  for (std::size_t k = 0; k < d.curtailment.sources.size(); ++k) {
+    const auto& id = d.curtailment.sources[k];
+    if (!known(id, d.curtailment.source_locs[k], "grid curtailment sources")) continue;
+    if (d.components[comp_index[id]].kind != Kind::Source)
+      r.error(d.curtailment.source_locs[k], "grid curtailment sources names '" + id +
+                                                "', which is not a source (a utility feed)");
+  }
   for (const auto& l : d.loads) {
     for (std::size_t k = 0; k < l.power.size(); ++k)
       if (known(l.power[k], l.power_locs[k], "load '" + l.id + "' power") && !cyclic &&
@@ -1074,6 +1155,44 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
         if (auto v = e["spare_unit_cost"])
           d.economics.spare_unit_cost =
               r.number(v, "economics spare_unit_cost", nonneg).value_or(0);
+      }
+    }
+    if (auto g = root["grid"]) {
+      if (r.expect_map(g, "grid")) {
+        r.check_keys(g, {"curtailment"}, "grid");
+        if (auto c = g["curtailment"]) {
+          const std::string what = "grid curtailment";
+          if (r.expect_map(c, what)) {
+            r.check_keys(c,
+                         {"rate", "duration", "limit", "notice", "price_per_mwh", "penalty_per_mwh",
+                          "sources"},
+                         what);
+            auto& cu = d.curtailment;
+            cu.present = true;
+            cu.loc = loc_of(c);
+            auto need = [&](const char* key) {
+              if (!c[key]) r.error(c, what + " needs '" + key + "'");
+              return c[key];
+            };
+            if (auto v = need("rate")) cu.rate = r.rate(v, what + " rate").value_or(1.0 / 8760);
+            if (auto v = need("duration")) {
+              cu.duration = r.law(v, what + " duration");
+              if (!cu.duration.can_fail()) r.error(v, what + " duration cannot be 'never'");
+            }
+            if (auto v = need("limit"))
+              cu.limit = r.power(v, what + " limit", Reader::Sign::NonNegative).value_or(0);
+            if (auto v = c["notice"])
+              cu.notice = r.duration(v, what + " notice", Reader::Sign::NonNegative).value_or(0);
+            if (auto v = c["price_per_mwh"])
+              cu.price_per_mwh =
+                  r.number(v, what + " price_per_mwh", Reader::Sign::NonNegative).value_or(0);
+            if (auto v = c["penalty_per_mwh"])
+              cu.penalty_per_mwh =
+                  r.number(v, what + " penalty_per_mwh", Reader::Sign::NonNegative).value_or(0);
+            if (auto v = need("sources"))
+              r.id_list(v, what + " sources", cu.sources, cu.source_locs);
+          }
+        }
       }
     }
     if (auto opts = root["options"]) {

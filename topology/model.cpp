@@ -138,11 +138,31 @@ Model compile(const Design& d) {
   }
   for (const auto& r : deps_rows) m.dependents.push_row(r);
   m.cause_names = m.ids;
+  for (int i = 0; i < m.n; ++i) m.cause_owner.push_back(i);
   m.fuel_cause.assign(m.n, -1);
   for (int i = 0; i < m.n; ++i) {
     if (m.fuel_tank[i] <= 0) continue;
     m.fuel_cause[i] = static_cast<int>(m.cause_names.size());
     m.cause_names.push_back(m.ids[i] + ":fuel");
+    m.cause_owner.push_back(i);
+  }
+  for (int i = 0; i < m.n; ++i) {
+    std::vector<int> row;
+    for (const auto& e : d.components[i].events) {
+      row.push_back(static_cast<int>(m.event_rate.size()));
+      m.event_rate.push_back(e.rate);
+      m.event_duration.push_back(e.duration);
+      // The rate peaks in the middle of month `peak_month` (730 h months from time 0).
+      m.event_peak.push_back(e.seasonal ? (e.peak_month - 0.5) * kHoursPerMonth : 0.0);
+      m.event_amplitude.push_back(e.seasonal ? e.amplitude : 0.0);
+      m.event_component.push_back(i);
+      m.event_cause.push_back(static_cast<int>(m.cause_names.size()));
+      m.event_names.push_back(e.name);
+      m.cause_names.push_back(m.ids[i] + ":" + e.name);
+      m.cause_owner.push_back(i);
+      m.event_stream_id.push_back(name_hash(m.ids[i] + ":events:" + e.name));
+    }
+    m.events.push_row(row);
   }
 
   // Topological order (Kahn), ties broken by file order so it is stable.
@@ -221,6 +241,7 @@ Model compile(const Design& d) {
     m.demand.push_back(l.demand);
     m.thermal_ride_through.push_back(l.thermal_ride_through);
     m.critical.push_back(l.priority == Priority::Critical);
+    m.load_steps.push_back(l.steps);
     m.tenant.push_back(l.tenant.empty() ? -1 : tenant_index.at(l.tenant));
     m.load_power.push_row(ids_to_idx(l.power));
     m.load_cooling.push_row(ids_to_idx(l.cooling));
@@ -230,18 +251,34 @@ Model compile(const Design& d) {
   m.cooling.net = Net::Cooling;
   for (int c = 0; c < m.n; ++c)
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
-      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+      m.power.items.push_back(
+          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
   for (int pass = 0; pass < 2; ++pass) {
     const bool want_critical = pass == 0;
     for (int l = 0; l < m.n_loads; ++l) {
       if (m.critical[l] != want_critical) continue;
-      m.power.items.push_back({m.demand[l], ids_to_idx(d.loads[l].power), -1, l});
+      m.power.items.push_back(
+          {m.demand[l], ids_to_idx(d.loads[l].power), -1, l, want_critical, d.loads[l].steps});
       if (!d.loads[l].cooling.empty())
-        m.cooling.items.push_back({m.demand[l], ids_to_idx(d.loads[l].cooling), -1, l});
+        m.cooling.items.push_back(
+            {m.demand[l], ids_to_idx(d.loads[l].cooling), -1, l, want_critical, -1});
     }
   }
   finish_network(m, m.power);
   finish_network(m, m.cooling);
+  if (d.curtailment.present) {
+    const auto& c = d.curtailment;
+    m.call_rate = c.rate;
+    m.call_notice = c.notice;
+    m.call_price = c.price_per_mwh;
+    m.call_penalty = c.penalty_per_mwh;
+    m.call_duration = c.duration;
+    m.call_stream_id = name_hash("grid:curtailment");
+    m.power.grid_source.assign(m.n, 0);
+    for (int s : ids_to_idx(c.sources)) m.power.grid_source[s] = 1;
+    m.power.call_limit = c.limit;
+    m.power.capacity_free = false;  // a call caps the import: admission needs the flow
+  }
   return m;
 }
 

@@ -28,6 +28,8 @@ struct FlowItem {
   std::vector<int> attach;  ///< components it draws from
   int component = -1;       ///< for a draw: the equipment drawing
   int load = -1;            ///< for a load
+  bool critical = true;     ///< draws and critical loads come first, whatever a grid call says
+  int steps = -1;           ///< -1: all or nothing; 0: any share (divisible); N: N equal blocks
 };
 
 /// The static description of one network for admission (section "Serving loads").
@@ -38,7 +40,11 @@ struct FlowNetwork {
   std::vector<double> capacity;  ///< per component (global index); infinity = never binding
   bool capacity_free = true;     ///< no capacity can ever bind: admission is connectivity
   Csr items_of_component;        ///< items attached to each component (global index)
-  std::vector<int> draw_item;    ///< per component: the index of its draw among the items, or -1
+  /// Curtailment: during a grid call, the import from these sources (per component, 1) must
+  /// stay at or under `call_limit` kW, flexible items giving way first.
+  std::vector<char> grid_source;
+  double call_limit = kUnlimited;
+  std::vector<int> draw_item;  ///< per component: the index of its draw among the items, or -1
 };
 
 /// A validated design compiled into flat arrays with ids turned into indices. Immutable and
@@ -79,7 +85,17 @@ struct Model {
   /// What a facility outage can be blamed on: every component (its index), then causes that are
   /// not components, such as a generator out of fuel ("gen1:fuel").
   std::vector<std::string> cause_names;
-  std::vector<int> fuel_cause;       ///< per component: its "out of fuel" cause, or -1
+  std::vector<int> fuel_cause;   ///< per component: its "out of fuel" cause, or -1
+  std::vector<int> cause_owner;  ///< per cause: the component it belongs to
+
+  // Grid event classes of all sources together; a source's classes are
+  // events.begin(c) .. events.end(c) in the event_* arrays.
+  Csr events;
+  std::vector<double> event_rate, event_peak, event_amplitude;  ///< peak: hours into the year
+  std::vector<Law> event_duration;
+  std::vector<int> event_component, event_cause;
+  std::vector<std::string> event_names;
+  std::vector<std::uint64_t> event_stream_id;
   std::vector<int> spare_pool;       ///< -1: none
   std::vector<int> cc_group;         ///< -1: none
   std::vector<double> life_stretch;  ///< 1 / (1 - beta) for common-cause members, else 1
@@ -103,11 +119,17 @@ struct Model {
   std::vector<std::string> load_ids;
   std::vector<double> demand, thermal_ride_through;
   std::vector<bool> critical;
-  std::vector<int> tenant;  ///< -1: none
+  std::vector<int> load_steps;  ///< -1 all or nothing; 0 divisible; N blocks
+  std::vector<int> tenant;      ///< -1: none
   Csr load_power, load_cooling;
   bool any_cooling = false;
 
   FlowNetwork power, cooling;
+
+  // Curtailment calls (rate 0: none).
+  double call_rate = 0.0, call_notice = 0.0, call_price = 0.0, call_penalty = 0.0;
+  Law call_duration;
+  std::uint64_t call_stream_id = 0;
 
   // Tenants (costs are computed from load timelines after the run).
   std::vector<Tenant> tenants;

@@ -79,7 +79,8 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
         power_adm_[i] = any && power_cand_[i];
       }
     } else {
-      power_.admit(mode_, follow_, power_cand_, power_adm_);
+      power_.admit(mode_, follow_, power_cand_, false, admitted_);
+      power_adm_ = admitted_.item;
     }
     bool changed = false;
     for (std::size_t i = 0; i < m_.power.items.size(); ++i) {
@@ -107,7 +108,8 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
         cool_adm_[i] = cool_cand_[i] && any;
       }
     } else {
-      cooling_.admit(mode_, follow_, cool_cand_, cool_adm_);
+      cooling_.admit(mode_, follow_, cool_cand_, false, admitted_);
+      cool_adm_ = admitted_.item;
     }
   }
   for (int l = 0; l < m_.n_loads; ++l) served[l] = has_power[l];

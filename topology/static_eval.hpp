@@ -32,6 +32,7 @@ class StaticEvaluator {
   std::vector<Mode> mode_;
   std::vector<int> follow_;
   std::vector<std::uint8_t> power_cand_, power_adm_, cool_cand_, cool_adm_;
+  Admitted admitted_;
 };
 
 /// Why load `l` is not served with `down` down, in words ("at most 500 kW reaches it, it

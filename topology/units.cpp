@@ -94,6 +94,25 @@ Parsed parse_power(std::string_view text) {
                 "a power such as 500kW or 2.5MW (a bare number means kW)");
 }
 
+Parsed parse_rate(std::string_view text) {
+  return scaled(text,
+                {{"", 1.0 / 8760.0},
+                 {"/y", 1.0 / 8760.0},
+                 {"/month", 1.0 / 730.0},
+                 {"/w", 1.0 / 168.0},
+                 {"/d", 1.0 / 24.0},
+                 {"/h", 1.0}},
+                "a rate such as 2/y, 0.5/month or 1/w (a bare number means per year)");
+}
+
+Parsed parse_month(std::string_view text) {
+  Parsed p = scaled(text, {{"", 1.0}, {"m", 1.0}}, "a month such as 7m (1 to 12)");
+  if (p.value && (*p.value < 1.0 || *p.value >= 13.0))
+    return {std::nullopt,
+            "expected a month from 1 to 12 such as 7m, got '" + std::string(text) + "'"};
+  return p;
+}
+
 Parsed parse_energy(std::string_view text) {
   return scaled(text, {{"", 1.0}, {"kWh", 1.0}, {"MWh", 1000.0}},
                 "an energy such as 400kWh or 1.2MWh (a bare number means kWh)");

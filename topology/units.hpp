@@ -18,6 +18,11 @@ Parsed parse_duration(std::string_view text);
 Parsed parse_power(std::string_view text);
 /// `<number>kWh` or `<number>MWh`; a bare number means kWh.
 Parsed parse_energy(std::string_view text);
+/// A rate: `<number>/y`, `/month`, `/w`, `/d` or `/h`, returned per hour; a bare number means
+/// per year.
+Parsed parse_rate(std::string_view text);
+/// A month of the year, `7m` or a bare number, from 1 up to (not including) 13.
+Parsed parse_month(std::string_view text);
 /// `<number>%` or a bare fraction.
 Parsed parse_share(std::string_view text);
 /// A plain decimal number with optional exponent, nothing else.

@@ -1,0 +1,105 @@
+// The grid side of a utility feed: classes of events (blips, storms), each a Poisson process
+// of outages with a duration law, optionally seasonal; the feed is down while any is under way.
+// No crew is involved.
+#include <algorithm>
+#include <cmath>
+
+#include "failure_models/facility.hpp"
+#include "failure_models/laws.hpp"
+
+namespace ridethrough::failure_models {
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586;
+}
+
+/// The next event of class k. A seasonal class's rate is rate (1 + amplitude cos(2 pi (t -
+/// peak) / 1 y)); it is drawn by thinning a process at the peak rate. A class without season
+/// draws no thinning number, so amplitude 0 and no season give the same random numbers.
+void FacilitySim::schedule_grid_event(int k) {
+  const double peak_rate = m_.event_rate[k] * (1.0 + m_.event_amplitude[k]);
+  q_.push(now_ + event_rng_[k].exponential() / peak_rate, kGridArrive, k, 0);
+}
+
+void FacilitySim::grid_arrives(int k) {
+  schedule_grid_event(k);
+  const double a = m_.event_amplitude[k];
+  if (a > 0.0) {
+    const double phase = std::fmod(now_, 8760.0) - m_.event_peak[k];
+    const double keep = (1.0 + a * std::cos(kTwoPi * phase / 8760.0)) / (1.0 + a);
+    if (event_rng_[k].uniform() >= keep) return;
+  }
+  grid_event_starts(k, sample(m_.event_duration[k], event_rng_[k]));
+}
+
+void FacilitySim::grid_event_starts(int k, double duration) {
+  const int c = m_.event_component[k];
+  if (now_ >= t0_ && now_ < tend_) {
+    ++out_->event_count[k];
+    count_failure(c);
+  }
+  out_->event_hours[k] += std::max(0.0, std::min(now_ + duration, tend_) - std::max(now_, t0_));
+  ++class_active_[k];
+  if (grid_active_[c]++ == 0) {
+    down_start(c);
+    mark(c);
+  }
+  q_.push(now_ + duration, kGridEnd, k, 0);
+}
+
+void FacilitySim::grid_event_ends(int k) {
+  const int c = m_.event_component[k];
+  --class_active_[k];
+  if (--grid_active_[c] == 0) {
+    down_end(c);
+    mark(c);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Curtailment calls: while one is on, the import from the grid sources is capped (admission,
+// topology::Admission); what the flexible loads give up earns, what the critical loads import
+// above the limit pays.
+
+void FacilitySim::schedule_call() {
+  q_.push(now_ + call_rng_.exponential() / m_.call_rate, kCallArrive, 0, 0);
+}
+
+void FacilitySim::call_arrives() {
+  schedule_call();
+  const double duration = sample(m_.call_duration, call_rng_);
+  const double start = now_ + m_.call_notice;
+  if (start >= t0_ && start < tend_) ++out_->calls;
+  q_.push(start, kCallStart, 0, 0);
+  q_.push(start + duration, kCallEnd, 0, 0);
+}
+
+void FacilitySim::call_changes(int delta) {
+  const bool before = call_active_ > 0;
+  call_active_ += delta;
+  if (before == (call_active_ > 0)) return;
+  power_key_[power_admission_.layout().call] = static_cast<char>(call_active_ > 0);
+  power_dirty_ = true;
+}
+
+/// Integrates, up to now, the energies that change only at instants: the shortfall of loads
+/// that receive part of their demand and what a call sheds or imports in excess; then takes
+/// the rates the instant ends with.
+void FacilitySim::account_energy() {
+  const double dt = std::max(0.0, std::min(now_, tend_) - std::max(accounted_, t0_));
+  accounted_ = now_;
+  if (dt > 0.0) {
+    out_->call_shed_kwh += shed_kw_ * dt;
+    out_->call_excess_kwh += excess_kw_ * dt;
+    for (int l : divisible_loads_) out_->load_shortfall_kwh[l] += shortfall_kw_[l] * dt;
+  }
+  const bool call = call_active_ > 0 && !m_.power.capacity_free;
+  shed_kw_ = call ? power_result_.shed : 0.0;
+  excess_kw_ = call ? power_result_.excess : 0.0;
+  // A load without power at all is in outage (counted there), not short.
+  for (int l : divisible_loads_)
+    shortfall_kw_[l] =
+        load_power_[l] ? (1.0 - item_share(power_item_of_load_[l])) * m_.demand[l] : 0.0;
+}
+
+}  // namespace ridethrough::failure_models

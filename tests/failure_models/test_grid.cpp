@@ -1,0 +1,172 @@
+// The grid side (issue "The grid side"): grid event classes and seasons, partial shedding,
+// curtailment calls and portfolios, against exact answers.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "tests/support/run.hpp"
+
+using ridethrough::testing::check_within_ci;
+using ridethrough::testing::run_yaml;
+
+namespace {
+double num(const nlohmann::json& v) {
+  return v.get<double>();
+}
+constexpr double kPi = 3.141592653589793;
+
+/// A Poisson count's mean over n replications against its exact mean (variance = mean).
+void check_poisson_mean(double estimate, double exact, std::uint64_t n) {
+  INFO("estimate " << estimate << " exact " << exact);
+  CHECK(std::fabs(estimate - exact) <= 4.0 * std::sqrt(exact / static_cast<double>(n)));
+}
+}  // namespace
+
+TEST_CASE("grid event classes: two Poisson classes with fixed durations", "[grid][exact]") {
+  // Blips at 20/y lasting 2 h and storms at 1/y lasting 30 h, overlapping freely. Each class is
+  // an M/D/infinity queue: idle with probability exp(-rate x duration), so the feed is down a
+  // share 1 - exp(-(l1 d1 + l2 d2)) of the time, and goes down at rate (l1 + l2) P(idle).
+  const double l1 = 20.0 / 8760, d1 = 2, l2 = 1.0 / 8760, d2 = 30;
+  const std::uint64_t n = 4000;
+  const auto s = run_yaml(R"(
+version: 1
+warmup: 100h
+components:
+  utility: {kind: source, events: [{rate: 20/y, duration: {dist: fixed, value: 2h}},
+                                   {rate: 1/y, duration: {dist: fixed, value: 30h}, name: storm}]}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+)",
+                          n, 2);
+  const double idle = std::exp(-(l1 * d1 + l2 * d2));
+  check_within_ci(s["facility"]["availability"], idle);
+  check_within_ci(s["facility"]["outages"], 8760 * (l1 + l2) * idle);
+  // Counts per class are Poisson with means 20 and 1 a year.
+  const auto& ev = s["components"]["utility"]["events"];
+  check_poisson_mean(num(ev["event1"]["count"]), 20.0, n);
+  check_poisson_mean(num(ev["storm"]["count"]), 1.0, n);
+  CHECK(num(ev["storm"]["hours"]) == Approx(30.0).epsilon(0.1));
+  // Blame names the class.
+  bool storm_named = false;
+  for (const auto& c : s["facility"]["top_causes"])
+    storm_named = storm_named || c["components"] == nlohmann::json::array({"utility:storm"});
+  CHECK(storm_named);
+  CHECK(num(s["components"]["utility"]["outage_share"]) == Approx(1.0));
+}
+
+TEST_CASE("grid event seasons: amplitude 0 changes nothing, a peak month holds its share",
+          "[grid][exact]") {
+  const char* plain = R"(
+version: 1
+components:
+  utility: {kind: source, events: [{rate: 12/y, duration: {dist: exponential, mean: 3h}}]}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+)";
+  std::string flat = plain;
+  flat.replace(flat.find("mean: 3h}}"), 10, "mean: 3h}, season: {peak: 7m, amplitude: 0}}");
+  const auto a = run_yaml(plain, 200, 5), b = run_yaml(flat, 200, 5);
+  auto strip = [](nlohmann::json s) {
+    s.erase("performance");
+    return s.dump();
+  };
+  CHECK(strip(a) == strip(b));
+  // Amplitude 100%, peak in July (month 7): measure July alone (warmup = six months). The rate
+  // r (1 + cos(2 pi (t - peak) / 1 y)) integrates over the month to r (730 + 8760/pi sin(pi/12)).
+  std::string seasonal = plain;
+  seasonal.replace(seasonal.find("mean: 3h}}"), 10,
+                   "mean: 3h}, season: {peak: 7m, amplitude: 100%}}");
+  seasonal.replace(seasonal.find("version: 1\n"), 11, "version: 1\nwarmup: 4380h\nhorizon: 730h\n");
+  const std::uint64_t n = 20000;
+  const auto s = run_yaml(seasonal, n, 6);
+  const double r = 12.0 / 8760;
+  const double july = r * (730 + 8760 / kPi * std::sin(kPi / 12));
+  check_poisson_mean(num(s["components"]["utility"]["events"]["event1"]["count"]), july, n);
+  CHECK(july / (12.0) == Approx(1.0 / 12 + std::sin(kPi / 12) / kPi));  // the share of a year's
+}
+
+namespace {
+std::string divisible_design(const std::string& shed) {
+  return R"(
+version: 1
+horizon: 1000h
+components:
+  feed: {kind: source, capacity: 1000kW}
+loads:
+  hall: {demand: 300kW, power: [feed]}
+  miners: {demand: 1MW, power: [feed], priority: flexible, tenant: mine, )" +
+         shed + R"(}
+tenants:
+  mine:
+    workload: {kind: mining, revenue_per_mwh: 50}
+)";
+}
+}  // namespace
+
+TEST_CASE("partial shedding: a divisible load takes the share that fits", "[grid][shedding]") {
+  // 700 kW are left for the miners' 1 MW: divisible or in tenths they get 70%; in thirds, 2/3.
+  for (const auto& [shed, share] : {std::pair<std::string, double>{"divisible: true", 0.7},
+                                    {"steps: 10", 0.7},
+                                    {"steps: 3", 2.0 / 3.0}}) {
+    INFO(shed);
+    const auto s = run_yaml(divisible_design(shed), 2, 1);
+    const auto& m = s["loads"]["miners"];
+    CHECK(num(m["energy_delivered_share"]) == Approx(share).epsilon(1e-12));
+    CHECK(num(m["downtime_hours"]["mean"]) == 0.0);  // it is never without power altogether
+    // Mining is charged for the energy not delivered: (1 - share) MW for 1000 h at 50.
+    CHECK(num(s["tenants"]["mine"]["cost"]["mean"]) ==
+          Approx((1 - share) * 1000 * 50).epsilon(1e-12));
+  }
+  // All or nothing (the default): 700 kW cannot carry 1 MW, so it gets nothing.
+  const auto s = run_yaml(divisible_design("thermal_ride_through: 0"), 2, 1);
+  CHECK(num(s["loads"]["miners"]["energy_delivered_share"]) == 0.0);
+}
+
+namespace {
+std::string call_design(const std::string& limit) {
+  return R"(
+version: 1
+warmup: 10h
+components:
+  utility: {kind: source, capacity: 100MW}
+loads:
+  hall: {demand: 10MW, power: [utility]}
+  miners: {demand: 30MW, power: [utility], priority: flexible, divisible: true}
+grid:
+  curtailment: {rate: 20/y, duration: {dist: fixed, value: 4h}, limit: )" +
+         limit + R"(, notice: 10min,
+                price_per_mwh: 300, penalty_per_mwh: 1000, sources: [utility]}
+)";
+}
+}  // namespace
+
+TEST_CASE("curtailment calls: revenue for what the miners give up", "[grid][curtailment][exact]") {
+  // A call caps the import at 20 MW: the hall keeps its 10 MW, the miners keep 10 of 30 MW and
+  // give up 20 MW while any call is on. Calls overlap freely (M/D/infinity): a call is on a
+  // share 1 - exp(-4 rate) of the time.
+  const std::uint64_t n = 3000;
+  const auto s = run_yaml(call_design("20MW"), n, 4);
+  const auto& c = s["curtailment"];
+  const double on = 1 - std::exp(-4.0 * 20 / 8760);
+  check_within_ci(c["mwh_shed"], 20.0 * 8760 * on);
+  CHECK(num(c["revenue"]["mean"]) == Approx(300 * num(c["mwh_shed"]["mean"])).epsilon(1e-12));
+  CHECK(num(c["penalty"]["mean"]) == 0.0);
+  CHECK(num(s["facility"]["outages"]["mean"]) == 0.0);  // critical loads are never shed for a call
+  // The miners' delivered share: 1 - (20/30) x the share of time a call is on.
+  CHECK(std::fabs(num(s["loads"]["miners"]["energy_delivered_share"]) - (1 - 2.0 / 3 * on)) <=
+        4 * (num(c["mwh_shed"]["ci95"][1]) - num(c["mwh_shed"]["ci95"][0])) / 2 / 1.96 / 30 / 8760);
+}
+
+TEST_CASE("curtailment calls: a limit below the critical load pays a penalty on the excess",
+          "[grid][curtailment][exact]") {
+  // Limit 5 MW, hall 10 MW: during a call the hall imports 5 MW too much (penalty) and the
+  // miners give up all 30 MW (revenue). Per replication, excess MWh = shed MWh / 6.
+  const auto s = run_yaml(call_design("5MW"), 500, 4);
+  const auto& c = s["curtailment"];
+  CHECK(num(c["penalty"]["mean"]) ==
+        Approx(1000 * num(c["mwh_shed"]["mean"]) / 6.0).epsilon(1e-12));
+  CHECK(num(c["revenue"]["mean"]) == Approx(300 * num(c["mwh_shed"]["mean"])).epsilon(1e-12));
+  CHECK(num(s["facility"]["outages"]["mean"]) == 0.0);
+  CHECK(num(c["calls"]) > 0);
+}
