@@ -13,6 +13,7 @@
 #include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/optimize.hpp"
+#include "experiments/portfolio.hpp"
 #include "experiments/report.hpp"
 #include "experiments/temp_files.hpp"
 #include "failure_models/importance.hpp"
@@ -319,6 +320,15 @@ int run_cli(int argc, char** argv) {
   optimize->add_option("--set", opt_set, set_help);
   add_common(optimize, opt_o);
 
+  CommonOptions pf_o;
+  std::string pf_path;
+  auto* portfolio = app.add_subcommand(
+      "portfolio",
+      "simulate the sites of a portfolio over the same replications, with regional events that "
+      "hit several at once");
+  portfolio->add_option("portfolio", pf_path, "portfolio file (YAML)")->required();
+  add_common(portfolio, pf_o);
+
   std::string check_design_path, check_json;
   std::vector<std::string> check_set;
   auto* check = app.add_subcommand(
@@ -465,6 +475,25 @@ int run_cli(int argc, char** argv) {
         else
           experiments::print_sensitivity(std::cout, result);
       }
+      return 0;
+    }
+    if (*portfolio) {
+      if (pf_o.importance_sampling || pf_o.target_rel_error > 0) {
+        std::cerr << "ridethrough: error: portfolio takes -n, --seed, --threads, --json, --out "
+                     "and --quiet\n";
+        return 2;
+      }
+      if (int rc = check_outputs(pf_o)) return rc;
+      const auto loaded = topology::load_portfolio_file(pf_path);
+      if (!loaded.portfolio) {
+        for (const auto& e : loaded.errors)
+          std::cerr << topology::format_diagnostic(e.path, e.diagnostic) << "\n";
+        return 2;
+      }
+      const auto result =
+          experiments::run_portfolio(*loaded.portfolio, run_options(pf_o, command_line));
+      const bool json_only = emit_json(pf_o, result);
+      if (!pf_o.quiet && !json_only) experiments::print_portfolio(std::cout, result);
       return 0;
     }
     if (*optimize) {

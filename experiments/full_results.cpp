@@ -252,4 +252,69 @@ void Hdf5Writer::finish(const nlohmann::json& summary) {
   I.done = true;
 }
 
+struct TableWriter::Impl {
+  std::string path, tmp;
+  H5::H5File file;
+  std::vector<std::unique_ptr<Column>> cols;
+  bool done = false;
+};
+
+TableWriter::TableWriter(const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& attributes,
+                         const std::vector<std::pair<std::string, std::string>>& columns)
+    : impl_(std::make_unique<Impl>()) {
+  auto& I = *impl_;
+  I.path = path;
+  I.tmp = path + ".tmp." + std::to_string(::getpid());
+  track_temp_file(I.tmp);
+  try {
+    H5::Exception::dontPrint();
+    I.file = H5::H5File(I.tmp, H5F_ACC_TRUNC);
+    string_attr(I.file, "ridethrough_version", RIDETHROUGH_VERSION);
+    for (const auto& [k, v] : attributes) string_attr(I.file, k, v);
+    H5::Group reps = I.file.createGroup("/replications");
+    for (const auto& [name, doc] : columns)
+      I.cols.push_back(std::make_unique<Column>(reps, name, H5::PredType::NATIVE_DOUBLE, doc));
+  } catch (const H5::Exception& e) {
+    std::remove(I.tmp.c_str());
+    throw std::runtime_error("cannot write HDF5 file '" + path + "': " + e.getDetailMsg());
+  }
+}
+
+TableWriter::~TableWriter() {
+  if (impl_) untrack_temp_file(impl_->tmp);
+  if (impl_ && !impl_->done) {
+    try {
+      impl_->file.close();
+    } catch (...) {
+    }
+    std::remove(impl_->tmp.c_str());
+  }
+}
+
+void TableWriter::append(const std::vector<std::vector<double>>& columns) {
+  auto& I = *impl_;
+  try {
+    for (std::size_t k = 0; k < columns.size() && k < I.cols.size(); ++k)
+      I.cols[k]->append(columns[k].data(), columns[k].size());
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
+  }
+}
+
+void TableWriter::finish(const nlohmann::json& summary) {
+  auto& I = *impl_;
+  try {
+    string_attr(I.file, "summary", summary.dump());
+    I.file.close();
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
+  }
+  if (std::rename(I.tmp.c_str(), I.path.c_str()) != 0) {
+    std::remove(I.tmp.c_str());
+    throw std::runtime_error("cannot move the HDF5 output into place at '" + I.path + "'");
+  }
+  I.done = true;
+}
+
 }  // namespace ridethrough::experiments

@@ -54,4 +54,24 @@ class Hdf5Writer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// A plain table of numbers per replication, streamed to `/replications` of an HDF5 file like
+/// Hdf5Writer's (temporary file, renamed at finish): for results that are not one design's
+/// (a portfolio).
+class TableWriter {
+ public:
+  TableWriter(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& attributes,
+              const std::vector<std::pair<std::string, std::string>>& columns);
+  ~TableWriter();
+  TableWriter(const TableWriter&) = delete;
+  TableWriter& operator=(const TableWriter&) = delete;
+  /// One vector per column, all of the same length, in replication order.
+  void append(const std::vector<std::vector<double>>& columns);
+  void finish(const nlohmann::json& summary);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace ridethrough::experiments

@@ -274,7 +274,8 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     event_count[k].add(r.event_count[k]);
     event_hours[k].add(r.event_hours[k]);
   }
-  for (int l = 0; l < m.n_loads; ++l) load_shortfall[l].add(r.load_shortfall_kwh[l]);
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.load_steps[l] >= 0) load_shortfall[l].add(r.load_shortfall_kwh[l]);
   if (m.call_rate > 0.0) {
     const double revenue = m.call_price * r.call_shed_kwh / 1000.0;
     const double penalty = m.call_penalty * r.call_excess_kwh / 1000.0;
@@ -286,17 +287,19 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     call_penalty_sample.add(penalty);
     call_mwh_sample.add(r.call_shed_kwh / 1000.0);
   }
-  std::vector<char> owner(m.n);
   for (const auto& iv : r.facility_down) {
     if (iv.start < 0.0) continue;  // began during the warmup
     ++facility_outages;
     const std::vector<int> down(r.blame.begin() + iv.blame_begin, r.blame.begin() + iv.blame_end);
-    std::fill(owner.begin(), owner.end(), 0);
-    for (int c : down) {
-      ++component_blamed[c];
-      owner[m.cause_owner[c]] = 1;
+    for (std::size_t k = 0; k < down.size(); ++k) {
+      ++component_blamed[down[k]];
+      // A component is blamed once per outage, whether it is down itself or for a cause of
+      // its own (out of fuel, a grid event).
+      const int o = m.cause_owner[down[k]];
+      bool first = true;
+      for (std::size_t j = 0; j < k && first; ++j) first = m.cause_owner[down[j]] != o;
+      if (first) ++owner_blamed[o];
     }
-    for (int c = 0; c < m.n; ++c) owner_blamed[c] += owner[c];
     ++causes[down];
   }
   std::vector<TenantCost> costs(m.tenants.size());
@@ -319,6 +322,10 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   }
   if (rows) rows->add(r, m, facility_downtime, load_downtime, costs);
   events += r.events;
+  last_cost = 0.0;
+  for (const auto& c : costs) last_cost += c.total();
+  if (m.call_rate > 0.0)
+    last_cost += (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
   if (!figures) return;
   // In figure_set order.
   auto& f = *figures;

@@ -90,6 +90,8 @@ struct Accumulator : sim::BlockResult {
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
   std::vector<TenantStats> tenants;
   std::uint64_t events = 0;
+  /// The last replication added: its tenants' costs plus what curtailment calls cost net.
+  double last_cost = 0.0;
   std::unique_ptr<FullRows> rows;  ///< per-replication rows, kept only for the HDF5 output
   CostModel cost_model_of_design;
 

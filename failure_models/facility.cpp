@@ -36,6 +36,7 @@ FacilitySim::FacilitySim(const topology::Model& model)
       power_item_of_load_[m_.power.items[i].load] = static_cast<int>(i);
   for (int l = 0; l < m_.n_loads; ++l)
     if (m_.load_steps[l] >= 0) divisible_loads_.push_back(l);
+  accounts_energy_ = !divisible_loads_.empty() || m_.call_rate > 0.0;
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
   if (m_.any_defer) safety_ = std::make_unique<topology::StaticEvaluator>(m_);
@@ -192,6 +193,11 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     q_.push(cc_rng_[g].exponential() / m_.cc_rate[g], kCommonCause, static_cast<int>(g), 0);
   for (std::size_t k = 0; k < m_.event_rate.size(); ++k) schedule_grid_event(static_cast<int>(k));
   if (m_.call_rate > 0.0) schedule_call();
+  cause_active_.assign(m_.cause_names.size(), 0);
+  for (std::size_t k = 0; k < external_->size(); ++k) {
+    q_.push((*external_)[k].start, kExternalStart, static_cast<int>(k), 0);
+    q_.push((*external_)[k].end, kExternalEnd, static_cast<int>(k), 0);
+  }
   for (int c : m_.topo) mark(c);
   for (int l = 0; l < nl; ++l) mark_load(l);
   for (std::size_t i = 0; i < np; ++i)
@@ -201,6 +207,13 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
 }
 
 void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out) {
+  static const std::vector<ExternalOutage> none;
+  run(seed, index, out, none);
+}
+
+void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out,
+                      const std::vector<ExternalOutage>& external) {
+  external_ = &external;
   out.reset(m_.n_loads, m_.n, static_cast<int>(m_.event_rate.size()));
   out.index = index;
   out_ = &out;
@@ -224,7 +237,7 @@ void FacilitySim::run(std::uint64_t seed, std::uint64_t index, ReplicationResult
 }
 
 void FacilitySim::close_at_limit(double limit) {
-  if (!divisible_loads_.empty() || m_.call_rate > 0.0) {
+  if (accounts_energy_) {
     now_ = std::max(now_, tend_);  // energies count only within the span
     account_energy();
   }
@@ -260,7 +273,7 @@ void FacilitySim::process_instant() {
   // Sharing the power out matters only while something burns what it carries (a generator
   // on an unloaded test run burns nothing).
   if (power_shared_dirty_ && (any_energy_ups_ || loaded_fuel_generators())) share_power();
-  if (!divisible_loads_.empty() || m_.call_rate > 0.0) account_energy();
+  if (accounts_energy_) account_energy();
   record_loads();
   status_changed_ = false;
 }
@@ -415,6 +428,21 @@ void FacilitySim::apply(const sim::Event& e) {
       ++events_;
       grid_event_ends(c);
       return;
+    case kExternalStart: {
+      ++events_;
+      const auto& x = (*external_)[c];
+      if (now_ >= t0_ && now_ < tend_) count_failure(x.component);
+      ++cause_active_[x.cause];
+      grid_cut(x.component, +1);
+      return;
+    }
+    case kExternalEnd: {
+      ++events_;
+      const auto& x = (*external_)[c];
+      --cause_active_[x.cause];
+      grid_cut(x.component, -1);
+      return;
+    }
     case kCallArrive:
       ++events_;
       call_arrives();

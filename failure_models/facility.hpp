@@ -39,31 +39,36 @@ class FacilitySim {
   /// facility outages always carry it, for the blame figures.
   void set_record_load_blame(bool on) { record_load_blame_ = on; }
   void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out);
+  /// The same, with outages imposed from outside the site (a portfolio's regional events).
+  void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out,
+           const std::vector<ExternalOutage>& external);
 
  private:
   enum EventType : std::uint8_t {
-    kFail,          ///< a component's own life ends (stamp: life_stamp_)
-    kRepairDone,    ///< repair finished
-    kSpareArrive,   ///< a replacement reaches a spare pool (target: pool)
-    kMaintDue,      ///< a maintenance window is due
-    kMaintEnd,      ///< a maintenance window closes
-    kStartDone,     ///< generator start delay over (stamp: aux_stamp_)
-    kTransferDone,  ///< switch transfer delay over (stamp: aux_stamp_)
-    kRetransfer,    ///< a better input has been live for retransfer_after (stamp: retr_stamp_)
-    kUpsEmpty,      ///< battery charge reaches 0 (stamp: aux_stamp_)
-    kRestartDone,   ///< chiller restart over (stamp: aux_stamp_)
-    kThermalEmpty,  ///< a load's thermal budget is spent (target: load)
-    kCommonCause,   ///< a common-cause shock (target: group)
-    kStandbyFail,   ///< an idle generator fails unseen (stamp: standby_stamp_)
-    kTestDue,       ///< a generator test is due
-    kTestEnd,       ///< a generator test run is over (stamp: test_stamp_)
-    kFuelEmpty,     ///< a running generator's tank runs dry (stamp: fuel_stamp_)
-    kFuelArrive,    ///< a fuel delivery arrives (stamp: order_stamp_)
-    kGridArrive,    ///< a grid event class's next event (target: class)
-    kGridEnd,       ///< a grid event ends (target: class)
-    kCallArrive,    ///< a curtailment call is made (its limit starts after the notice)
-    kCallStart,     ///< a call's limit starts
-    kCallEnd,       ///< a call's limit ends
+    kFail,           ///< a component's own life ends (stamp: life_stamp_)
+    kRepairDone,     ///< repair finished
+    kSpareArrive,    ///< a replacement reaches a spare pool (target: pool)
+    kMaintDue,       ///< a maintenance window is due
+    kMaintEnd,       ///< a maintenance window closes
+    kStartDone,      ///< generator start delay over (stamp: aux_stamp_)
+    kTransferDone,   ///< switch transfer delay over (stamp: aux_stamp_)
+    kRetransfer,     ///< a better input has been live for retransfer_after (stamp: retr_stamp_)
+    kUpsEmpty,       ///< battery charge reaches 0 (stamp: aux_stamp_)
+    kRestartDone,    ///< chiller restart over (stamp: aux_stamp_)
+    kThermalEmpty,   ///< a load's thermal budget is spent (target: load)
+    kCommonCause,    ///< a common-cause shock (target: group)
+    kStandbyFail,    ///< an idle generator fails unseen (stamp: standby_stamp_)
+    kTestDue,        ///< a generator test is due
+    kTestEnd,        ///< a generator test run is over (stamp: test_stamp_)
+    kFuelEmpty,      ///< a running generator's tank runs dry (stamp: fuel_stamp_)
+    kFuelArrive,     ///< a fuel delivery arrives (stamp: order_stamp_)
+    kGridArrive,     ///< a grid event class's next event (target: class)
+    kGridEnd,        ///< a grid event ends (target: class)
+    kCallArrive,     ///< a curtailment call is made (its limit starts after the notice)
+    kCallStart,      ///< a call's limit starts
+    kCallEnd,        ///< a call's limit ends
+    kExternalStart,  ///< an imposed outage begins (target: its index)
+    kExternalEnd,    ///< an imposed outage ends (target: its index)
   };
   /// Up and Hidden are in service as far as the site knows; every other status is down.
   enum class Status : std::uint8_t { Up, Hidden, WaitSpare, WaitCrew, Repairing, Maintenance };
@@ -106,6 +111,7 @@ class FacilitySim {
   void grid_arrives(int k);
   void grid_event_starts(int k, double duration);
   void grid_event_ends(int k);
+  void grid_cut(int c, int delta);
   /// Down as far as outages are concerned: failed, waiting, in maintenance, or cut off by the
   /// grid.
   bool is_down(int c) const { return status_[c] != Status::Up || grid_active_[c] > 0; }
@@ -259,13 +265,16 @@ class FacilitySim {
   int out_of_service_ = 0;       ///< components down as far as the site knows
 
   // Grid events.
-  std::vector<int> grid_active_;   ///< per component: events under way
+  std::vector<int> grid_active_;  ///< per component: events under way
+  const std::vector<ExternalOutage>* external_ = nullptr;
+  std::vector<int> cause_active_;  ///< per cause: imposed outages under way
   std::vector<int> class_active_;  ///< per class: events under way
   sim::Rng call_rng_;
   int call_active_ = 0;                     ///< curtailment calls whose limit is on
   double accounted_ = 0.0;                  ///< energies are integrated up to here
   double excess_kw_ = 0.0, shed_kw_ = 0.0;  ///< what the current call costs, as rates
   std::vector<int> divisible_loads_;
+  bool accounts_energy_ = false;      ///< divisible loads or curtailment calls: integrate energies
   std::vector<double> shortfall_kw_;  ///< per load, while it receives part of its demand
   std::vector<int> power_item_of_load_;
 

@@ -6,12 +6,9 @@
 
 #include "failure_models/facility.hpp"
 #include "failure_models/laws.hpp"
+#include "failure_models/season.hpp"
 
 namespace ridethrough::failure_models {
-
-namespace {
-constexpr double kTwoPi = 6.283185307179586;
-}
 
 /// The next event of class k. A seasonal class's rate is rate (1 + amplitude cos(2 pi (t -
 /// peak) / 1 y)); it is drawn by thinning a process at the peak rate. A class without season
@@ -24,11 +21,7 @@ void FacilitySim::schedule_grid_event(int k) {
 void FacilitySim::grid_arrives(int k) {
   schedule_grid_event(k);
   const double a = m_.event_amplitude[k];
-  if (a > 0.0) {
-    const double phase = std::fmod(now_, 8760.0) - m_.event_peak[k];
-    const double keep = (1.0 + a * std::cos(kTwoPi * phase / 8760.0)) / (1.0 + a);
-    if (event_rng_[k].uniform() >= keep) return;
-  }
+  if (a > 0.0 && event_rng_[k].uniform() >= season_keep(now_, m_.event_peak[k], a)) return;
   grid_event_starts(k, sample(m_.event_duration[k], event_rng_[k]));
 }
 
@@ -40,17 +33,23 @@ void FacilitySim::grid_event_starts(int k, double duration) {
   }
   out_->event_hours[k] += std::max(0.0, std::min(now_ + duration, tend_) - std::max(now_, t0_));
   ++class_active_[k];
-  if (grid_active_[c]++ == 0) {
-    down_start(c);
-    mark(c);
-  }
+  grid_cut(c, +1);
   q_.push(now_ + duration, kGridEnd, k, 0);
 }
 
 void FacilitySim::grid_event_ends(int k) {
-  const int c = m_.event_component[k];
   --class_active_[k];
-  if (--grid_active_[c] == 0) {
+  grid_cut(m_.event_component[k], -1);
+}
+
+/// One more (or one fewer) event cutting the feed off; it is down while any is under way.
+void FacilitySim::grid_cut(int c, int delta) {
+  const int before = grid_active_[c];
+  grid_active_[c] += delta;
+  if (before == 0 && grid_active_[c] > 0) {
+    down_start(c);
+    mark(c);
+  } else if (before > 0 && grid_active_[c] == 0) {
     down_end(c);
     mark(c);
   }

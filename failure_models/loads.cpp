@@ -2,6 +2,7 @@
 // and what was down when each began.
 #include "failure_models/facility.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 namespace ridethrough::failure_models {
@@ -24,6 +25,9 @@ std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_down() {
     if (dry_[c]) b.push_back(m_.fuel_cause[c]);
   for (std::size_t k = 0; k < class_active_.size(); ++k)
     if (class_active_[k] > 0) b.push_back(m_.event_cause[k]);
+  for (const auto& x : *external_)
+    if (cause_active_[x.cause] > 0 && std::find(b.begin() + begin, b.end(), x.cause) == b.end())
+      b.push_back(x.cause);
   return {begin, static_cast<std::uint32_t>(b.size())};
 }
 

@@ -14,6 +14,15 @@ struct Interval {
   std::uint32_t blame_begin = 0, blame_end = 0;
 };
 
+/// An outage imposed on a source from outside the site (a regional event of a portfolio): the
+/// source is down from `start` to `end` (hours from the start of the replication), blamed on
+/// `cause` (an index into Model::cause_names).
+struct ExternalOutage {
+  int component = -1;
+  double start = 0.0, end = 0.0;
+  int cause = -1;
+};
+
 /// Everything one replication produced; the statistics are derived from it afterwards, so the
 /// engine itself knows nothing about summaries, SLAs or money.
 struct ReplicationResult {

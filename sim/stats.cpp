@@ -21,6 +21,27 @@ void Moments::merge(const Moments& o) {
   n_ += o.n_;
 }
 
+void CoMoments::merge(const CoMoments& o) {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  const double na = static_cast<double>(n_), nb = static_cast<double>(o.n_), n = na + nb;
+  const double dx = o.mx_ - mx_, dy = o.my_ - my_;
+  mx_ += dx * nb / n;
+  my_ += dy * nb / n;
+  cxy_ += o.cxy_ + dx * dy * na * nb / n;
+  m2x_ += o.m2x_ + dx * dx * na * nb / n;
+  m2y_ += o.m2y_ + dy * dy * na * nb / n;
+  n_ += o.n_;
+}
+
+std::optional<double> CoMoments::correlation() const {
+  if (m2x_ <= 0.0 || m2y_ <= 0.0) return std::nullopt;
+  return cxy_ / std::sqrt(m2x_ * m2y_);
+}
+
 double Moments::stddev() const {
   return std::sqrt(variance());
 }

@@ -37,6 +37,35 @@ class Moments {
   double m2_ = 0.0;
 };
 
+/// Means, variances and covariance of pairs (x, y), updated one pair at a time and merged like
+/// Moments (Chan's formulas), for a correlation that does not depend on the thread count.
+class CoMoments {
+ public:
+  void add(double x, double y) {
+    ++n_;
+    const double n = static_cast<double>(n_);
+    const double dx = x - mx_, dy = y - my_;
+    mx_ += dx / n;
+    my_ += dy / n;
+    cxy_ += dx * (y - my_);
+    m2x_ += dx * (x - mx_);
+    m2y_ += dy * (y - my_);
+  }
+  void merge(const CoMoments& o);
+  /// Pearson correlation; nullopt when either has no spread.
+  std::optional<double> correlation() const;
+  void save(Archive& a) const {
+    a.put(n_), a.put(mx_), a.put(my_), a.put(cxy_), a.put(m2x_), a.put(m2y_);
+  }
+  void load(Archive& a) {
+    a.get(n_), a.get(mx_), a.get(my_), a.get(cxy_), a.get(m2x_), a.get(m2y_);
+  }
+
+ private:
+  std::uint64_t n_ = 0;
+  double mx_ = 0.0, my_ = 0.0, cxy_ = 0.0, m2x_ = 0.0, m2y_ = 0.0;
+};
+
 /// Empirical distribution of a sample, for quantiles. Exact up to kExactLimit non-zero values
 /// (zeros are only counted: most replications of a reliable design have no downtime); past
 /// that it switches to bins of 12 mantissa bits (relative error below 2.5e-4) so memory stays

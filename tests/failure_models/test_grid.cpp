@@ -2,10 +2,16 @@
 // curtailment calls and portfolios, against exact answers.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "experiments/portfolio.hpp"
 #include "tests/support/run.hpp"
+#include "topology/portfolio.hpp"
 
 using ridethrough::testing::check_within_ci;
 using ridethrough::testing::run_yaml;
@@ -169,4 +175,142 @@ TEST_CASE("curtailment calls: a limit below the critical load pays a penalty on 
   CHECK(num(c["revenue"]["mean"]) == Approx(300 * num(c["mwh_shed"]["mean"])).epsilon(1e-12));
   CHECK(num(s["facility"]["outages"]["mean"]) == 0.0);
   CHECK(num(c["calls"]) > 0);
+}
+
+namespace {
+/// Writes files into a fresh temporary directory for a portfolio test.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/ridethrough-portfolio-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path + "/" + name) << text;
+    return path + "/" + name;
+  }
+};
+
+nlohmann::json run_portfolio_file(const std::string& file, std::uint64_t n, std::uint64_t seed) {
+  const auto loaded = ridethrough::topology::load_portfolio_file(file);
+  if (!loaded.portfolio) {
+    std::string all;
+    for (const auto& e : loaded.errors)
+      all += ridethrough::topology::format_diagnostic(e.path, e.diagnostic) + "\n";
+    FAIL("portfolio did not load:\n" << all);
+  }
+  ridethrough::experiments::RunOptions o;
+  o.replications = n;
+  o.seed = seed;
+  o.threads = 2;
+  return ridethrough::experiments::run_portfolio(*loaded.portfolio, o);
+}
+
+const char* kQuietSite = R"(version: 1
+warmup: 200h
+components:
+  utility: {kind: source}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+)";
+}  // namespace
+
+TEST_CASE("portfolio: a shared regional event takes both sites down together",
+          "[grid][portfolio][exact]") {
+  TempDir dir;
+  dir.write("a.yaml", kQuietSite);
+  dir.write("b.yaml", kQuietSite);
+  const auto file = dir.write("p.yaml", R"(version: 1
+sites: {a: a.yaml, b: b.yaml}
+regional_events:
+  - {name: storm, rate: 4/y, duration: {dist: fixed, value: 30h}, hits: [a.utility, b.utility]}
+)");
+  const auto r = run_portfolio_file(file, 3000, 2);
+  const auto& pf = r["portfolio"];
+  // Both are down exactly when one is: the shares are equal, replication by replication.
+  CHECK(num(pf["share_of_time_two_or_more_down"]["mean"]) ==
+        Approx(num(pf["share_of_time_any_down"]["mean"])).epsilon(1e-12));
+  // And the share is that of an M/D/infinity queue being busy: 1 - exp(-rate x duration).
+  check_within_ci(pf["share_of_time_any_down"], 1 - std::exp(-4.0 / 8760 * 30));
+  check_within_ci(r["sites"]["a"]["facility"]["availability"], std::exp(-4.0 / 8760 * 30));
+  bool named = false;
+  for (const auto& c : r["sites"]["a"]["facility"]["top_causes"])
+    named = named || c["components"] == nlohmann::json::array({"utility:storm"});
+  CHECK(named);
+}
+
+TEST_CASE("portfolio: independent sites are both down a share U squared of the time",
+          "[grid][portfolio][exact]") {
+  TempDir dir;
+  const std::string site = R"(version: 1
+warmup: 200h
+components:
+  utility: {kind: source, events: [{rate: 20/y, duration: {dist: fixed, value: 40h}}]}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+)";
+  dir.write("a.yaml", site);
+  dir.write("b.yaml", site);
+  const auto file = dir.write("p.yaml", "version: 1\nsites: {a: a.yaml, b: b.yaml}\n");
+  const auto r = run_portfolio_file(file, 4000, 3);
+  const double u = 1 - std::exp(-20.0 / 8760 * 40);
+  check_within_ci(r["portfolio"]["share_of_time_two_or_more_down"], u * u);
+  check_within_ci(r["portfolio"]["share_of_time_any_down"], 1 - (1 - u) * (1 - u));
+  // The sites have the same component ids, but each runs with a seed of its own: their
+  // downtimes are independent (correlation within sampling error of 0).
+  const auto& s = r["sites"];
+  CHECK(s["a"]["seed"] != s["b"]["seed"]);
+  CHECK(num(s["a"]["facility"]["downtime_hours"]["mean"]) !=
+        num(s["b"]["facility"]["downtime_hours"]["mean"]));
+}
+
+TEST_CASE("portfolio: a portfolio of one site is that site's run, bit for bit",
+          "[grid][portfolio]") {
+  TempDir dir;
+  const std::string site = R"(version: 1
+components:
+  utility: {kind: source, events: [{rate: 3/y, duration: {dist: lognormal, median: 2h, sigma: 1}}]}
+  gen: {kind: generator, start: {fail_prob: 0.1}, repair: {dist: exponential, mean: 10h}}
+  ats: {kind: switch, inputs: [utility, gen]}
+loads:
+  hall: {demand: 1MW, power: [ats], tenant: t}
+tenants:
+  t: {workload: {kind: training, checkpoint_interval: 1h, restart_time: 10min, cost_per_hour: 100}}
+)";
+  dir.write("a.yaml", site);
+  const auto r =
+      run_portfolio_file(dir.write("p.yaml", "version: 1\nsites: {a: a.yaml}\n"), 500, 9);
+  auto alone = run_yaml(site, 500, 9);
+  auto in_portfolio = r["sites"]["a"];
+  for (auto* s : {&alone, &in_portfolio}) {
+    s->erase("performance");
+    s->erase("design");
+  }
+  CHECK(alone.dump() == in_portfolio.dump());
+  CHECK(num(r["portfolio"]["total_cost"]["mean"]) == num(alone["tenants"]["t"]["cost"]["mean"]));
+}
+
+TEST_CASE("portfolio files: every problem at its file, line and column",
+          "[grid][portfolio][loader]") {
+  TempDir dir;
+  dir.write("a.yaml", kQuietSite);
+  dir.write("bad.yaml",
+            "version: 1\ncomponents:\n  u: {kind: sorce}\nloads:\n  l: {demand: 1, power: [u]}\n");
+  const auto file = dir.write("p.yaml", R"(version: 1
+sites: {a: a.yaml, b: bad.yaml, c: missing.yaml}
+regional_events:
+  - {name: storm, rate: 1/y, duration: {dist: fixed, value: 1h}, hits: [a.utilty, z.utility]}
+)");
+  const auto loaded = ridethrough::topology::load_portfolio_file(file);
+  REQUIRE_FALSE(loaded.portfolio);
+  std::string all;
+  for (const auto& e : loaded.errors)
+    all += ridethrough::topology::format_diagnostic(e.path, e.diagnostic) + "\n";
+  INFO(all);
+  CHECK(all.find(dir.path + "/bad.yaml:3:13: error: ") != std::string::npos);
+  CHECK(all.find(file + ":2:36: error: site 'c': cannot open") != std::string::npos);
+  CHECK(all.find(file + ":4:73: error: regional event hits 'a.utilty': site 'a' has no component "
+                        "'utilty' (did you mean 'utility'?)") != std::string::npos);
+  CHECK(all.find(file + ":4:83: error: regional event hits 'z.utility'") != std::string::npos);
 }

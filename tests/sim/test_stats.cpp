@@ -87,3 +87,21 @@ TEST_CASE("merging moments equals adding the values one by one", "[stats]") {
   CHECK(merged.variance() == Approx(all.variance()).epsilon(1e-12));
   CHECK(merged.ci95_half_width() == Approx(all.ci95_half_width()).epsilon(1e-12));
 }
+
+TEST_CASE("co-moments: correlation of hand-computed pairs, and merging", "[stats]") {
+  // x = 1..5, y = 2, 4, 5, 4, 5: cov = 1.5 (n-1), sd_x = sqrt(2.5), sd_y = sqrt(1.5).
+  CoMoments all, a, b;
+  const double xs[] = {1, 2, 3, 4, 5}, ys[] = {2, 4, 5, 4, 5};
+  for (int i = 0; i < 5; ++i) {
+    all.add(xs[i], ys[i]);
+    (i < 2 ? a : b).add(xs[i], ys[i]);
+  }
+  const double r = 1.5 / std::sqrt(2.5 * 1.5);
+  CHECK(*all.correlation() == Approx(r).epsilon(1e-14));
+  a.merge(b);
+  CHECK(*a.correlation() == Approx(r).epsilon(1e-14));
+  CoMoments flat;
+  flat.add(1, 3);
+  flat.add(2, 3);
+  CHECK_FALSE(flat.correlation().has_value());
+}

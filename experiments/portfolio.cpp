@@ -1,0 +1,363 @@
+#include "experiments/portfolio.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "experiments/full_results.hpp"
+#include "experiments/summary.hpp"
+#include "experiments/text.hpp"
+#include "failure_models/facility.hpp"
+#include "failure_models/laws.hpp"
+#include "failure_models/season.hpp"
+#include "sim/mpi.hpp"
+#include "sim/rng.hpp"
+#include "sim/runner.hpp"
+
+namespace ridethrough::experiments {
+
+using nlohmann::json;
+
+namespace {
+
+/// The portfolio's own figures over a block of replications.
+struct PortfolioStats {
+  sim::Moments total_cost, two_or_more_hours, any_hours;
+  sim::Sample total_cost_sample;
+  std::uint64_t two_or_more_replications = 0;
+  std::vector<sim::CoMoments> pairs;  ///< site costs, pair by pair (i < j, row by row)
+  std::vector<sim::Moments> regional_count;
+
+  void resize(std::size_t sites, std::size_t classes) {
+    pairs.resize(sites * (sites - 1) / 2);
+    regional_count.resize(classes);
+  }
+  void merge(const PortfolioStats& o) {
+    total_cost.merge(o.total_cost);
+    two_or_more_hours.merge(o.two_or_more_hours);
+    any_hours.merge(o.any_hours);
+    total_cost_sample.merge(o.total_cost_sample);
+    two_or_more_replications += o.two_or_more_replications;
+    for (std::size_t k = 0; k < pairs.size(); ++k) pairs[k].merge(o.pairs[k]);
+    for (std::size_t k = 0; k < regional_count.size(); ++k)
+      regional_count[k].merge(o.regional_count[k]);
+  }
+  void save(sim::Archive& a) const {
+    for (const auto* m : {&total_cost, &two_or_more_hours, &any_hours}) m->save(a);
+    total_cost_sample.save(a);
+    a.put(two_or_more_replications);
+    for (const auto& p : pairs) p.save(a);
+    for (const auto& c : regional_count) c.save(a);
+  }
+  void load(sim::Archive& a) {
+    for (auto* m : {&total_cost, &two_or_more_hours, &any_hours}) m->load(a);
+    total_cost_sample.load(a);
+    a.get(two_or_more_replications);
+    for (auto& p : pairs) p.load(a);
+    for (auto& c : regional_count) c.load(a);
+  }
+};
+
+struct PortfolioBlock : sim::BlockResult {
+  std::vector<std::unique_ptr<Accumulator>> sites;
+  PortfolioStats stats;
+  std::vector<std::vector<double>> rows;  ///< HDF5 columns, when asked for
+};
+
+/// Hours within [0, horizon] during which at least `k` of the sites' facilities are down.
+double hours_at_least(const std::vector<const std::vector<failure_models::Interval>*>& sites,
+                      double horizon, int k) {
+  std::vector<std::pair<double, int>> edges;
+  for (const auto* s : sites)
+    for (const auto& iv : *s) {
+      const double a = std::max(iv.start, 0.0), b = std::min(iv.end, horizon);
+      if (b > a) edges.emplace_back(a, +1), edges.emplace_back(b, -1);
+    }
+  std::sort(edges.begin(), edges.end());  // at a tie an end (-1) comes before a start
+  double hours = 0.0, last = 0.0;
+  int down = 0;
+  for (const auto& [t, d] : edges) {
+    if (down >= k) hours += t - last;
+    down += d;
+    last = t;
+  }
+  return hours;
+}
+
+}  // namespace
+
+json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t n_sites = p.sites.size(), n_classes = p.regional.size();
+  // Each site's model, with the regional classes that hit it as causes of its own.
+  std::vector<topology::Model> models;
+  for (const auto& s : p.sites) models.push_back(*s.model);
+  std::vector<std::vector<int>> hit_cause(n_classes);  // [class][hit]: the cause in its site
+  for (std::size_t k = 0; k < n_classes; ++k)
+    for (const auto& h : p.regional[k].hits) {
+      auto& m = models[h.site];
+      hit_cause[k].push_back(static_cast<int>(m.cause_names.size()));
+      m.cause_names.push_back(m.ids[h.component] + ":" + p.regional[k].name);
+      m.cause_owner.push_back(h.component);
+    }
+  // Site 1 runs with the master seed, as `run` would; every other site with a seed derived from
+  // the master seed and its id, so that sites with the same component ids do not share random
+  // numbers. Each site's summary shows its seed: `run --seed` reproduces it alone.
+  std::vector<std::uint64_t> seeds;
+  for (std::size_t s = 0; s < n_sites; ++s)
+    seeds.push_back(s == 0
+                        ? options.seed
+                        : sim::stream_key(options.seed, 0,
+                                          topology::name_hash("portfolio site:" + p.sites[s].id)));
+  const double horizon = models[0].horizon, warmup = models[0].warmup;
+  const double limit = warmup + horizon + std::max(10.0 * horizon, 1e5);
+  const bool full = !options.out.empty();
+
+  auto fresh = [&]() {
+    auto b = std::make_unique<PortfolioBlock>();
+    for (const auto& m : models) b->sites.push_back(std::make_unique<Accumulator>(m));
+    b->stats.resize(n_sites, n_classes);
+    if (full) b->rows.assign(3 + 2 * n_sites, {});
+    return b;
+  };
+  auto total = fresh();
+
+  std::unique_ptr<TableWriter> writer;
+  if (full && sim::mpi_ranks().root()) {
+    std::vector<std::pair<std::string, std::string>> cols = {
+        {"replication", "replication index"},
+        {"total_cost", "every site's tenant costs plus curtailment net, summed"},
+        {"two_or_more_down_hours", "hours within the horizon with two or more sites down"}};
+    for (const auto& s : p.sites) {
+      cols.push_back({s.id + ".facility_downtime_hours", "site facility downtime in the horizon"});
+      cols.push_back({s.id + ".cost", "site tenant costs plus curtailment net"});
+    }
+    writer = std::make_unique<TableWriter>(
+        options.out,
+        std::vector<std::pair<std::string, std::string>>{
+            {"portfolio_path", p.path},
+            {"options",
+             json({{"seed", options.seed}, {"replications", options.replications}}).dump()}},
+        cols);
+  }
+
+  auto make_work = [&]() -> sim::BlockWork {
+    struct Worker {
+      std::vector<std::unique_ptr<failure_models::FacilitySim>> sims;
+      std::vector<failure_models::ReplicationResult> results;
+      std::vector<std::vector<failure_models::ExternalOutage>> external;
+    };
+    auto w = std::make_shared<Worker>();
+    for (const auto& m : models)
+      w->sims.push_back(std::make_unique<failure_models::FacilitySim>(m));
+    w->results.resize(n_sites);
+    w->external.resize(n_sites);
+    return [w, &p, &models, &options, &fresh, &hit_cause, &seeds, n_sites, n_classes, horizon,
+            limit, full](std::uint64_t first, std::uint64_t last) {
+      auto block = fresh();
+      std::vector<double> cost(n_sites);
+      for (std::uint64_t i = first; i < last; ++i) {
+        // Regional events of this replication, from streams of their own.
+        for (auto& e : w->external) e.clear();
+        for (std::size_t k = 0; k < n_classes; ++k) {
+          const auto& ev = p.regional[k];
+          sim::Rng rng(
+              sim::stream_key(options.seed, i, topology::name_hash("portfolio:" + ev.name)));
+          const double peak_rate = ev.rate * (1.0 + ev.amplitude);
+          std::uint32_t count = 0;
+          for (double t = rng.exponential() / peak_rate; t < limit;
+               t += rng.exponential() / peak_rate) {
+            if (ev.amplitude > 0.0 &&
+                rng.uniform() >= failure_models::season_keep(t, ev.peak, ev.amplitude))
+              continue;
+            const double d = failure_models::sample(ev.duration, rng);
+            const double t0 = models[0].warmup;
+            if (t >= t0 && t < t0 + horizon) ++count;
+            for (std::size_t h = 0; h < ev.hits.size(); ++h)
+              w->external[ev.hits[h].site].push_back(
+                  {ev.hits[h].component, t, t + d, hit_cause[k][h]});
+          }
+          block->stats.regional_count[k].add(count);
+        }
+        std::vector<const std::vector<failure_models::Interval>*> downs;
+        for (std::size_t s = 0; s < n_sites; ++s) {
+          w->sims[s]->run(seeds[s], i, w->results[s], w->external[s]);
+          block->sites[s]->add(w->results[s], models[s]);
+          cost[s] = block->sites[s]->last_cost;
+          downs.push_back(&w->results[s].facility_down);
+        }
+        double total_cost = 0.0;
+        for (double c : cost) total_cost += c;
+        const double two = hours_at_least(downs, horizon, 2),
+                     any = hours_at_least(downs, horizon, 1);
+        auto& st = block->stats;
+        st.total_cost.add(total_cost);
+        st.total_cost_sample.add(total_cost);
+        st.two_or_more_hours.add(two);
+        st.any_hours.add(any);
+        st.two_or_more_replications += two > 0.0;
+        std::size_t pair = 0;
+        for (std::size_t a = 0; a < n_sites; ++a)
+          for (std::size_t b = a + 1; b < n_sites; ++b) st.pairs[pair++].add(cost[a], cost[b]);
+        if (full) {
+          block->rows[0].push_back(static_cast<double>(i));
+          block->rows[1].push_back(total_cost);
+          block->rows[2].push_back(two);
+          for (std::size_t s = 0; s < n_sites; ++s) {
+            double down = 0.0;
+            for (const auto& iv : w->results[s].facility_down)
+              down += std::max(0.0, std::min(iv.end, horizon) - std::max(iv.start, 0.0));
+            block->rows[3 + 2 * s].push_back(down);
+            block->rows[4 + 2 * s].push_back(cost[s]);
+          }
+        }
+      }
+      return std::unique_ptr<sim::BlockResult>(std::move(block));
+    };
+  };
+  sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
+                          const auto& b = static_cast<const PortfolioBlock&>(r);
+                          for (const auto& s : b.sites) s->save(a);
+                          b.stats.save(a);
+                          a.put(b.rows);
+                        },
+                        [&](sim::Archive& a) {
+                          auto b = fresh();
+                          for (auto& s : b->sites) s->load(a);
+                          b->stats.load(a);
+                          a.get(b->rows);
+                          return std::unique_ptr<sim::BlockResult>(std::move(b));
+                        }};
+  auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    const auto& b = static_cast<const PortfolioBlock&>(*r);
+    for (std::size_t s = 0; s < n_sites; ++s) total->sites[s]->merge(*b.sites[s]);
+    total->stats.merge(b.stats);
+    if (writer) writer->append(b.rows);
+    return true;
+  };
+  const unsigned threads = options.threads ? options.threads : sim::default_threads();
+  sim::run_blocks_distributed(sim::BlockPlan{options.replications, 64}, threads, make_work, merge,
+                              codec);
+  Performance perf;
+  perf.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  perf.threads = threads;
+  perf.ranks = sim::mpi_ranks().size;
+
+  json sites = json::object();
+  std::uint64_t events = 0;
+  for (std::size_t s = 0; s < n_sites; ++s) {
+    auto& acc = *total->sites[s];
+    events += acc.events;
+    sites[p.sites[s].id] =
+        summarize(acc, models[s], p.sites[s].id, seeds[s], options.replications, perf);
+  }
+  auto& st = total->stats;
+  st.total_cost_sample.finalize();
+  const auto& c = st.total_cost_sample;
+  auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  const double hw = st.total_cost.ci95_half_width();
+  json corr = json::object();
+  std::size_t pair = 0;
+  for (std::size_t a = 0; a < n_sites; ++a)
+    for (std::size_t b = a + 1; b < n_sites; ++b) {
+      const auto r = st.pairs[pair++].correlation();
+      corr[p.sites[a].id][p.sites[b].id] = opt(r);
+      corr[p.sites[b].id][p.sites[a].id] = opt(r);
+    }
+  json regional = json::object();
+  for (std::size_t k = 0; k < n_classes; ++k)
+    regional[p.regional[k].name] = {{"count", st.regional_count[k].mean()}};
+  json ids = json::array();
+  for (const auto& s : p.sites) ids.push_back(s.id);
+  const double wall = std::max(perf.wall_seconds, 1e-9);
+  json out = {
+      {"version", RIDETHROUGH_VERSION},
+      {"design", p.name.empty() ? p.path : p.name},
+      {"seed", options.seed},
+      {"replications", options.replications},
+      {"horizon_hours", horizon},
+      {"portfolio",
+       {{"sites", ids},
+        {"total_cost",
+         {{"mean", st.total_cost.mean()},
+          {"ci95", {st.total_cost.mean() - hw, st.total_cost.mean() + hw}},
+          {"std", st.total_cost.stddev()},
+          {"p50", opt(c.quantile(50, 100))},
+          {"p90", opt(c.quantile(90, 100))},
+          {"p99", opt(c.quantile(99, 100))},
+          {"cvar99", opt(c.cvar(1, 100))},
+          {"max", opt(c.max())}}},
+        {"probability_two_or_more_down",
+         static_cast<double>(st.two_or_more_replications) /
+             static_cast<double>(std::max<std::uint64_t>(1, st.total_cost.count()))},
+        {"share_of_time_two_or_more_down",
+         {{"mean", st.two_or_more_hours.mean() / horizon},
+          {"ci95",
+           {(st.two_or_more_hours.mean() - st.two_or_more_hours.ci95_half_width()) / horizon,
+            (st.two_or_more_hours.mean() + st.two_or_more_hours.ci95_half_width()) / horizon}}}},
+        {"share_of_time_any_down",
+         {{"mean", st.any_hours.mean() / horizon},
+          {"ci95",
+           {(st.any_hours.mean() - st.any_hours.ci95_half_width()) / horizon,
+            (st.any_hours.mean() + st.any_hours.ci95_half_width()) / horizon}}}},
+        {"cost_correlation", corr},
+        {"regional_events", regional}}},
+      {"sites", sites},
+      {"performance",
+       {{"events", events},
+        {"wall_seconds", perf.wall_seconds},
+        {"replications_per_second", static_cast<double>(options.replications) / wall},
+        {"events_per_second", static_cast<double>(events) / wall},
+        {"threads", perf.threads},
+        {"mpi_ranks", perf.ranks}}}};
+  if (writer) writer->finish(out);
+  return out;
+}
+
+void print_portfolio(std::ostream& os, const json& r) {
+  const auto& pf = r["portfolio"];
+  os << "portfolio: " << r["design"].get<std::string>() << "  (" << r["replications"]
+     << " replications of " << fmt("%g", r["horizon_hours"].get<double>()) << " h, seed "
+     << r["seed"] << ")\n\n";
+  os << pad("site", 16) << pad("availability", 16) << pad("outages/y", 12) << pad("downtime h", 12)
+     << pad("cost mean", 14) << "cost p99\n";
+  for (const auto& id : pf["sites"]) {
+    const auto& s = r["sites"][id.get<std::string>()];
+    double mean = 0.0;
+    for (const auto& [t, v] : s["tenants"].items()) mean += v["cost"]["mean"].get<double>();
+    if (s.contains("curtailment"))
+      mean += s["curtailment"]["penalty"]["mean"].get<double>() -
+              s["curtailment"]["revenue"]["mean"].get<double>();
+    os << pad("  " + id.get<std::string>(), 16)
+       << pad(fmt("%.5f%%", 100 * s["facility"]["availability"]["mean"].get<double>()), 16)
+       << pad(fmt("%.4g", s["facility"]["outages"]["mean"].get<double>()), 12)
+       << pad(fmt("%.4g", s["facility"]["downtime_hours"]["mean"].get<double>()), 12)
+       << pad(money(mean), 14) << "\n";
+  }
+  const auto& t = pf["total_cost"];
+  os << "\ntotal cost per replication: mean " << money(t["mean"].get<double>()) << ", p99 "
+     << (t["p99"].is_null() ? "-" : money(t["p99"].get<double>())) << ", CVaR99 "
+     << (t["cvar99"].is_null() ? "-" : money(t["cvar99"].get<double>())) << "\n";
+  os << "two or more sites down at once: in "
+     << fmt("%.3g%%", 100 * pf["probability_two_or_more_down"].get<double>())
+     << " of replications, "
+     << fmt("%.3g", pf["share_of_time_two_or_more_down"]["mean"].get<double>())
+     << " of the time (any site: "
+     << fmt("%.3g", pf["share_of_time_any_down"]["mean"].get<double>()) << ")\n";
+  if (pf["sites"].size() > 1) {
+    os << "correlation of site costs:\n";
+    for (const auto& a : pf["sites"])
+      for (const auto& b : pf["sites"])
+        if (a.get<std::string>() < b.get<std::string>()) {
+          const auto& v = pf["cost_correlation"][a.get<std::string>()][b.get<std::string>()];
+          os << "  " << a.get<std::string>() << " / " << b.get<std::string>() << ": "
+             << (v.is_null() ? std::string("-") : fmt("%.3f", v.get<double>())) << "\n";
+        }
+  }
+  for (const auto& [name, e] : pf["regional_events"].items())
+    os << "regional events '" << name << "': " << fmt("%.4g", e["count"].get<double>())
+       << " per replication\n";
+}
+
+}  // namespace ridethrough::experiments

@@ -1,0 +1,180 @@
+#include "topology/portfolio.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "topology/reader.hpp"
+#include "topology/static_eval.hpp"
+
+namespace ridethrough::topology {
+
+using namespace reading;
+
+namespace {
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+}  // namespace
+
+PortfolioLoad load_portfolio_file(const std::string& path) {
+  PortfolioLoad result;
+  std::vector<Diagnostic> errors;
+  Reader r(errors);
+  auto finish = [&]() {
+    std::vector<FileDiagnostic> own;
+    for (auto& d : errors) own.push_back({path, d});
+    result.errors.insert(result.errors.begin(), own.begin(), own.end());
+    if (!result.errors.empty()) result.portfolio.reset();
+    return std::move(result);
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back({{1, 1}, "cannot open portfolio file"});
+    return finish();
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::Exception& e) {
+    errors.push_back({{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg});
+    return finish();
+  }
+  if (!root.IsMap()) {
+    errors.push_back({{1, 1},
+                      "a portfolio file must be a mapping with version, sites and "
+                      "regional_events"});
+    return finish();
+  }
+  Portfolio p;
+  p.path = path;
+  try {
+    r.check_keys(root, {"version", "name", "sites", "regional_events"}, "the portfolio");
+    if (auto v = root["version"]) {
+      auto s = r.scalar(v, "version");
+      if (s && *s != "1") r.error(v, "unsupported version '" + *s + "': this ridethrough reads 1");
+    } else {
+      r.error(Loc{1, 1}, "missing 'version: 1'");
+    }
+    if (auto v = root["name"]) p.name = r.scalar(v, "name").value_or("");
+    std::map<std::string, int> site_index;
+    if (auto sites = root["sites"]; sites && r.expect_map(sites, "sites")) {
+      r.check_ids(sites, "sites");
+      for (auto it = sites.begin(); it != sites.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        Portfolio::Site site;
+        site.id = it->first.Scalar();
+        site.loc = loc_of(it->first);
+        auto file = r.scalar(it->second, "site '" + site.id + "'");
+        if (!file) continue;
+        site.path = (!file->empty() && (*file)[0] == '/') ? *file : directory_of(path) + *file;
+        auto loaded = load_design_file(site.path);
+        if (!loaded.design) {
+          if (loaded.errors.size() == 1 && loaded.errors[0].message == "cannot open design file")
+            r.error(it->second, "site '" + site.id + "': cannot open '" + site.path + "'");
+          else
+            for (const auto& d : loaded.errors) result.errors.push_back({site.path, d});
+          continue;
+        }
+        site.design = std::make_unique<Design>(std::move(*loaded.design));
+        site.model = std::make_unique<Model>(compile(*site.design));
+        for (const auto& d : unservable_loads(*site.design, *site.model))
+          result.errors.push_back({site.path, d});
+        site_index[site.id] = static_cast<int>(p.sites.size());
+        p.sites.push_back(std::move(site));
+      }
+      if (sites.size() == 0) r.error(sites, "a portfolio needs at least one site");
+    } else if (!root["sites"]) {
+      r.error(Loc{1, 1}, "missing 'sites' (site id: design file)");
+    }
+    // One horizon and one warmup for all: a replication is the same span of time everywhere.
+    for (const auto& s : p.sites) {
+      const auto& first = p.sites[0];
+      if (s.model->horizon != first.model->horizon || s.model->warmup != first.model->warmup)
+        r.error(s.loc, "site '" + s.id + "' has another horizon or warmup than site '" + first.id +
+                           "': a portfolio's sites share one span of time");
+    }
+    if (auto ev = root["regional_events"]) {
+      if (!ev.IsSequence()) {
+        r.error(ev, "regional_events must be a list of {name, rate, duration, hits, season}");
+      } else {
+        for (const auto& e : ev) {
+          const std::string what = "regional event";
+          if (!r.expect_map(e, what)) continue;
+          r.check_keys(e, {"name", "rate", "duration", "hits", "season"}, what);
+          RegionalEvent g;
+          g.loc = loc_of(e);
+          if (auto v = e["name"])
+            g.name = r.id_ref(v, what + " name").value_or("regional");
+          else
+            r.error(e, what + " needs 'name'");
+          if (auto v = e["rate"])
+            g.rate = r.convert(v, what + " rate", parse_rate).value_or(1.0 / 8760);
+          else
+            r.error(e, what + " needs 'rate' (such as 0.05/y)");
+          if (auto v = e["duration"]) {
+            g.duration = r.law(v, what + " duration");
+            if (!g.duration.can_fail()) r.error(v, what + " duration cannot be 'never'");
+          } else {
+            r.error(e, what + " needs 'duration' (a law)");
+          }
+          if (auto s = e["season"]; s && r.expect_map(s, what + " season")) {
+            r.check_keys(s, {"peak", "amplitude"}, what + " season");
+            const double month =
+                s["peak"] ? r.convert(s["peak"], what + " season peak", parse_month).value_or(1)
+                          : 1;
+            g.peak = (month - 0.5) * kHoursPerMonth;
+            if (s["amplitude"])
+              g.amplitude = r.share(s["amplitude"], what + " season amplitude").value_or(0);
+          }
+          if (auto h = e["hits"]; h && h.IsSequence()) {
+            for (const auto& x : h) {
+              auto s = r.scalar(x, what + " hits");
+              if (!s) continue;
+              const auto dot = s->find('.');
+              const std::string site = s->substr(0, dot);
+              auto it = site_index.find(site);
+              if (dot == std::string::npos || it == site_index.end()) {
+                std::vector<std::string> ids;
+                for (const auto& [id, k] : site_index) ids.push_back(id);
+                r.error(x, what + " hits '" + *s +
+                               "': expected SITE.SOURCE with a site of the "
+                               "portfolio" +
+                               did_you_mean(site, ids));
+                continue;
+              }
+              const auto& m = *p.sites[it->second].model;
+              const std::string comp = s->substr(dot + 1);
+              const auto c = std::find(m.ids.begin(), m.ids.end(), comp);
+              if (c == m.ids.end()) {
+                r.error(x, what + " hits '" + *s + "': site '" + site + "' has no component '" +
+                               comp + "'" + did_you_mean(comp, m.ids));
+                continue;
+              }
+              const int ci = static_cast<int>(c - m.ids.begin());
+              if (m.kind[ci] != Kind::Source)
+                r.error(x, what + " hits '" + *s +
+                               "': a regional event takes down sources "
+                               "(utility feeds)");
+              g.hits.push_back({it->second, ci});
+            }
+          } else {
+            r.error(e, what + " needs 'hits' (a list of SITE.SOURCE)");
+          }
+          p.regional.push_back(std::move(g));
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    errors.push_back({{e.mark.line + 1, e.mark.column + 1}, std::string("malformed: ") + e.msg});
+  }
+  result.portfolio = std::move(p);
+  return finish();
+}
+
+}  // namespace ridethrough::topology
