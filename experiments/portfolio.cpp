@@ -321,7 +321,7 @@ void print_portfolio(std::ostream& os, const json& r) {
      << " replications of " << fmt("%g", r["horizon_hours"].get<double>()) << " h, seed "
      << r["seed"] << ")\n\n";
   os << pad("site", 16) << pad("availability", 16) << pad("outages/y", 12) << pad("downtime h", 12)
-     << pad("cost mean", 14) << "cost p99\n";
+     << "cost mean (tenants + curtailment net)\n";
   for (const auto& id : pf["sites"]) {
     const auto& s = r["sites"][id.get<std::string>()];
     double mean = 0.0;
@@ -332,8 +332,8 @@ void print_portfolio(std::ostream& os, const json& r) {
     os << pad("  " + id.get<std::string>(), 16)
        << pad(fmt("%.5f%%", 100 * s["facility"]["availability"]["mean"].get<double>()), 16)
        << pad(fmt("%.4g", s["facility"]["outages"]["mean"].get<double>()), 12)
-       << pad(fmt("%.4g", s["facility"]["downtime_hours"]["mean"].get<double>()), 12)
-       << pad(money(mean), 14) << "\n";
+       << pad(fmt("%.4g", s["facility"]["downtime_hours"]["mean"].get<double>()), 12) << money(mean)
+       << "\n";
   }
   const auto& t = pf["total_cost"];
   os << "\ntotal cost per replication: mean " << money(t["mean"].get<double>()) << ", p99 "

@@ -106,6 +106,32 @@ void print_run_table(std::ostream& os, const json& s) {
     }
   }
 
+  // Loads that received only part of their energy (divisible, curtailed).
+  std::string partial;
+  for (const auto& [name, b] : s["loads"].items())
+    if (b.contains("energy_delivered_share") && b["energy_delivered_share"].get<double>() < 1.0)
+      partial += (partial.empty() ? "" : ", ") + name + " " +
+                 fmt("%.3f%%", 100 * b["energy_delivered_share"].get<double>());
+  if (!partial.empty()) os << "energy delivered (share of demand):    " << partial << "\n";
+  if (s.contains("curtailment")) {
+    const auto& c = s["curtailment"];
+    os << "curtailment calls: " << fmt("%.3g", c["calls"].get<double>()) << per << ", "
+       << fmt("%.4g", c["mwh_shed"]["mean"].get<double>()) << " MWh given up" << per << ", revenue "
+       << money_or_dash(c["revenue"]["mean"]) << per << " (p99 "
+       << money_or_dash(c["revenue"]["p99"]) << "), penalty " << money_or_dash(c["penalty"]["mean"])
+       << per << "\n";
+  }
+  for (const auto& [id, comp] : s["components"].items())
+    if (comp.contains("events"))
+      for (const auto& [name, e] : comp["events"].items())
+        os << "grid events " << id << ":" << name << ": " << fmt("%.3g", e["count"].get<double>())
+           << per << ", " << fmt("%.3g", e["hours"].get<double>()) << " h" << per
+           << (e["outage_share"].is_null()
+                   ? std::string()
+                   : ", at the start of " + fmt("%.1f%%", 100 * e["outage_share"].get<double>()) +
+                         " of facility outages")
+           << "\n";
+
   if (!s["tenants"].empty()) {
     os << "\n"
        << pad("tenant cost" + per, 22) << pad("mean", 14) << pad("p99", 14) << pad("cvar99", 14)
@@ -125,7 +151,11 @@ void print_run_table(std::ostream& os, const json& s) {
     const auto& e = s["economics"];
     os << "\neconomics: capex " << money_or_dash(e["capex"]) << " + " << num(e["years"], "%g")
        << " years x (opex " << money_or_dash(e["annual_opex"]) << " + tenant cost "
-       << money_or_dash(e["expected_yearly_tenant_cost"]) << ")"
+       << money_or_dash(e["expected_yearly_tenant_cost"])
+       << (e.contains("expected_yearly_curtailment_net")
+               ? " + curtailment net " + money_or_dash(e["expected_yearly_curtailment_net"])
+               : std::string())
+       << ")"
        << (e.value("discount_rate", 0.0) > 0
                ? " discounted at " + fmt("%g%%", 100.0 * e["discount_rate"].get<double>())
                : std::string())

@@ -593,9 +593,9 @@ void validate(Reader& r, Design& d) {
   std::map<std::string, int> group_of;
   for (std::size_t g = 0; g < d.common_cause.size(); ++g) {
     const auto& grp = d.common_cause[g];
-    if (grp.members.size() < 2 && !d.counted.empty())
-      r.error(grp.loc, "a common_cause group needs at least two members (count leaves it " +
-                           std::to_string(grp.members.size()) + ")");
+    if (grp.members.size() < 2)
+      r.error(grp.loc, "a common_cause group needs at least two members" +
+                           std::string(d.counted.empty() ? "" : " (counting every copy)"));
     for (std::size_t k = 0; k < grp.members.size(); ++k) {
       const auto& m = grp.members[k];
       if (!known(m, grp.member_locs[k], "common_cause group")) continue;
@@ -830,8 +830,6 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
           } else {
             r.error(g, "common_cause entry needs 'beta'");
           }
-          if (grp.members.size() == 1)
-            r.error(g, "a common_cause group needs at least two members");
           d.common_cause.push_back(std::move(grp));
         }
       }

@@ -20,6 +20,8 @@ def summary(cmd):
     out = json.loads(r.stdout)
     for s in out if isinstance(out, list) else [out]:
         s.pop("performance")
+        for site in s.get("sites", {}).values():  # a portfolio's sites
+            site.pop("performance")
     return out
 
 
@@ -44,6 +46,12 @@ with tempfile.TemporaryDirectory() as tmp:
                     if not (len(x) == len(y) and all(np.atleast_1d(x == y))):
                         print(f"  {group}/{k} differs")
                         failures += 1
+    pf = os.path.join(ROOT, "experiments/designs/portfolio_ercot.yaml")
+    pf_one = summary([BIN, "portfolio", pf, "-n", "300", "--json", "-"])
+    pf_two = summary([MPIEXEC, "-np", "2", BIN, "portfolio", pf, "-n", "300", "--threads", "1", "--json", "-"])
+    same = json.dumps(pf_one, sort_keys=True) == json.dumps(pf_two, sort_keys=True)
+    print(f"portfolio: identical under mpirun -np 2: {same}")
+    failures += not same
     cmp_one = summary([BIN, "compare", os.path.join(ROOT, "experiments/designs/hall_1mw_n.yaml"),
                        os.path.join(ROOT, "experiments/designs/hall_1mw_2n.yaml"), "-n", "1000", "--json", "-"])
     cmp_two = summary([MPIEXEC, "-np", "2", BIN, "compare", os.path.join(ROOT, "experiments/designs/hall_1mw_n.yaml"),

@@ -90,6 +90,12 @@ loads:
   const double july = r * (730 + 8760 / kPi * std::sin(kPi / 12));
   check_poisson_mean(num(s["components"]["utility"]["events"]["event1"]["count"]), july, n);
   CHECK(july / (12.0) == Approx(1.0 / 12 + std::sin(kPi / 12) / kPi));  // the share of a year's
+  // And January, the trough, holds r (730 - 8760/pi sin(pi/12)): almost nothing.
+  std::string winter = seasonal;
+  winter.replace(winter.find("warmup: 4380h"), 13, "warmup: 0h");
+  const auto w = run_yaml(winter, n, 7);
+  check_poisson_mean(num(w["components"]["utility"]["events"]["event1"]["count"]),
+                     r * (730 - 8760 / kPi * std::sin(kPi / 12)), n);
 }
 
 namespace {
