@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "experiments/analysis.hpp"
+#include "experiments/cluster/worker.hpp"
 #include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
 #include "experiments/optimize.hpp"
@@ -220,6 +221,9 @@ int run_cli(int argc, char** argv);
 
 /// Under mpirun every rank runs the same command; rank 0 alone reads out and writes results.
 int main(int argc, char** argv) {
+  // A SimGrid worker started by a cluster evaluation: no MPI, no CLI (experiments/cluster).
+  if (argc == 2 && std::string(argv[1]) == experiments::cluster::kWorkerCommand)
+    return experiments::cluster::worker_main();
   const sim::Ranks ranks = sim::mpi_start(&argc, &argv);
   experiments::remove_temp_files_on_signal();
   if (!ranks.root()) {

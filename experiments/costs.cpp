@@ -100,6 +100,7 @@ TenantCost tenant_cost(const topology::Tenant& t,
       c.workload = t.revenue_per_mwh * mwh;
       break;
     }
+    case topology::WorkloadKind::Cluster:  // priced by the cluster model (experiments/cluster)
     case topology::WorkloadKind::None:
       break;
   }

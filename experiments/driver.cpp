@@ -57,9 +57,14 @@ Performance measured(std::chrono::steady_clock::time_point start, unsigned threa
 }
 
 struct Worker {
-  Worker(const topology::Model& m, bool full) : sim(m) { sim.set_record_load_blame(full); }
+  Worker(const topology::Model& m, const cluster::ClusterModel& cm, bool full)
+      : sim(m), clusters(cm) {
+    sim.set_record_load_blame(full);
+  }
   failure_models::FacilitySim sim;
   failure_models::ReplicationResult result;
+  cluster::ClusterEvaluator clusters;
+  cluster::ClusterOutcome outcome;
 };
 
 }  // namespace
@@ -180,6 +185,9 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   const std::size_t k = designs.size();
   std::vector<FigureSet> figures;
   for (const auto& d : designs) figures.push_back(figure_set(*d.model));
+  // Cluster tenants: placed and calibrated once per design, before any replication.
+  std::vector<cluster::ClusterModel> clusters;
+  for (const auto& d : designs) clusters.push_back(cluster::build_cluster_model(*d.model));
   // The paired differences asked for (second minus first), figure by figure.
   std::vector<PairedDifferences> pairs;
   for (const auto& [a, b] : which) pairs.emplace_back(figures[a], figures[b]);
@@ -224,8 +232,9 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   // draw the same random numbers in each (common random numbers), so differences are paired.
   auto make_work = [&]() -> sim::BlockWork {
     auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
-    for (const auto& d : designs)
-      workers->push_back(std::make_unique<Worker>(*d.model, !d.out.empty()));
+    for (std::size_t d = 0; d < k; ++d)
+      workers->push_back(
+          std::make_unique<Worker>(*designs[d].model, clusters[d], !designs[d].out.empty()));
     return [workers, &designs, &options, &fresh, &which, &trace_at, paired, k](std::uint64_t first,
                                                                                std::uint64_t last) {
       auto block = fresh();
@@ -234,7 +243,12 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
         for (std::size_t d = 0; d < k; ++d) {
           auto& w = *(*workers)[d];
           w.sim.run(options.seed, i, w.result);
-          block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr);
+          const cluster::ClusterOutcome* co = nullptr;
+          if (!w.clusters.empty()) {
+            w.clusters.evaluate(*designs[d].model, w.result, w.outcome);
+            co = &w.outcome;
+          }
+          block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr, co);
         }
         for (std::size_t p = 0; p < which.size(); ++p)
           block->diff[p].add(fig[which[p].first], fig[which[p].second]);
@@ -282,7 +296,7 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   for (std::size_t d = 0; d < k; ++d) {
     auto& acc = *total->acc[d];
     auto summary = summarize(acc, *designs[d].model, design_label(*designs[d].design), options.seed,
-                             acc.facility.downtime.count(), perf);
+                             acc.facility.downtime.count(), perf, &clusters[d]);
     if (writers[d]) writers[d]->finish(summary);
     out.summaries.push_back(std::move(summary));
   }

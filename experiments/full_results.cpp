@@ -22,6 +22,8 @@ void FullRows::save(sim::Archive& a) const {
   a.put(load_downtime), a.put(load_outages);
   a.put(tenant_cost), a.put(tenant_sla), a.put(tenant_workload);
   a.put(o_replication), a.put(o_load), a.put(o_start), a.put(o_duration), a.put(o_components);
+  a.put(r_replication), a.put(r_tenant), a.put(r_completed), a.put(r_job), a.put(r_start);
+  a.put(r_read);
 }
 
 void FullRows::load(sim::Archive& a) {
@@ -29,11 +31,13 @@ void FullRows::load(sim::Archive& a) {
   a.get(load_downtime), a.get(load_outages);
   a.get(tenant_cost), a.get(tenant_sla), a.get(tenant_workload);
   a.get(o_replication), a.get(o_load), a.get(o_start), a.get(o_duration), a.get(o_components);
+  a.get(r_replication), a.get(r_tenant), a.get(r_completed), a.get(r_job), a.get(r_start);
+  a.get(r_read);
 }
 
 void FullRows::add(const failure_models::ReplicationResult& r, const topology::Model& m,
                    double facility_downtime_row, const std::vector<double>& load_downtime_row,
-                   const std::vector<TenantCost>& costs) {
+                   const std::vector<TenantCost>& costs, const cluster::ClusterOutcome* clusters) {
   replication.push_back(r.index);
   events.push_back(r.events);
   // One row per outage started within the horizon; returns how many.
@@ -63,6 +67,22 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
     tenant_cost[t].push_back(costs[t].total());
     tenant_sla[t].push_back(costs[t].sla);
     tenant_workload[t].push_back(costs[t].workload);
+  }
+  if (!clusters) return;
+  std::size_t slot = 0;
+  for (std::size_t t = 0; t < m.tenants.size(); ++t) {
+    if (m.tenants[t].workload != topology::WorkloadKind::Cluster) continue;
+    const auto& jobs = m.tenants[t].cluster.jobs;
+    const auto& tallies = clusters->jobs[slot++];
+    for (std::size_t j = 0; j < tallies.size(); ++j)
+      for (const auto& row : tallies[j].restarts) {
+        r_replication.push_back(r.index);
+        r_tenant.push_back(static_cast<std::int32_t>(t));
+        r_job.push_back(jobs[j].name);
+        r_start.push_back(row.start);
+        r_read.push_back(row.read_hours);
+        r_completed.push_back(row.completed ? 1 : 0);
+      }
   }
 }
 
@@ -127,6 +147,7 @@ struct Hdf5Writer::Impl {
   H5::H5File file;
   std::vector<std::unique_ptr<Column>> rep_cols;  // fixed order, see open()
   std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components;
+  std::unique_ptr<Column> r_rep, r_tenant, r_tenant_id, r_job, r_start, r_read, r_completed;
   const topology::Model& m;
   bool done = false;
   explicit Impl(const topology::Model& model) : m(model) {}
@@ -149,7 +170,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
     string_attr(I.file, "options", options.dump());
     string_attr(I.file, "layout",
                 "replications/: one row per replication; outages/: one row per outage "
-                "(load -1 is the facility); ids/: names for the indices");
+                "(load -1 is the facility); restarts/: one row per job restart of a "
+                "cluster tenant (if any); ids/: names for the indices");
     H5::Group ids = I.file.createGroup("/ids");
     id_dataset(ids, "loads", m.load_ids);
     id_dataset(ids, "components", m.ids);
@@ -188,6 +210,22 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
     I.o_duration = col(outs, "duration_hours", f64, "full length (followed past the horizon)");
     I.o_components =
         col(outs, "components_down", str, "components down when it began, space-separated");
+    bool clusters = false;
+    for (const auto& t : m.tenants)
+      clusters = clusters || t.workload == topology::WorkloadKind::Cluster;
+    if (clusters) {
+      H5::Group rs = I.file.createGroup("/restarts");
+      I.r_rep = col(rs, "replication", u64, "replication index");
+      I.r_tenant = col(rs, "tenant", i32, "tenant index into ids/tenants");
+      I.r_tenant_id = col(rs, "tenant_id", str, "tenant id");
+      I.r_job = col(rs, "job", str, "job name");
+      I.r_start = col(rs, "start_hours", f64,
+                      "when the job's hosts were all back, hours from the end of the warmup");
+      I.r_read = col(rs, "read_hours", f64,
+                     "time to read the checkpoint back; NaN if a stop cut the read");
+      I.r_completed = col(rs, "completed", i32,
+                          "1 if the restart ran to its end, 0 if a stop cut it (it starts over)");
+    }
   } catch (const H5::Exception& e) {
     std::remove(I.tmp.c_str());
     throw std::runtime_error("cannot write HDF5 file '" + path + "': " + e.getDetailMsg());
@@ -232,6 +270,18 @@ void Hdf5Writer::append(const FullRows& r) {
     I.o_start->append(r.o_start.data(), no);
     I.o_duration->append(r.o_duration.data(), no);
     I.o_components->append_strings(r.o_components);
+    if (I.r_rep) {
+      const std::size_t nr = r.r_replication.size();
+      I.r_rep->append(r.r_replication.data(), nr);
+      I.r_tenant->append(r.r_tenant.data(), nr);
+      std::vector<std::string> ids;
+      for (int t : r.r_tenant) ids.push_back(I.m.tenants[t].id);
+      I.r_tenant_id->append_strings(ids);
+      I.r_job->append_strings(r.r_job);
+      I.r_start->append(r.r_start.data(), nr);
+      I.r_read->append(r.r_read.data(), nr);
+      I.r_completed->append(r.r_completed.data(), nr);
+    }
   } catch (const H5::Exception& e) {
     throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
   }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/cluster/evaluator.hpp"
 #include "experiments/costs.hpp"
 #include "failure_models/replication.hpp"
 #include "sim/archive.hpp"
@@ -27,13 +28,18 @@ struct FullRows {
   std::vector<std::int32_t> o_load;
   std::vector<double> o_start, o_duration;
   std::vector<std::string> o_components;
+  // One row per job restart of a cluster tenant.
+  std::vector<std::uint64_t> r_replication;
+  std::vector<std::int32_t> r_tenant, r_completed;
+  std::vector<std::string> r_job;
+  std::vector<double> r_start, r_read;
 
   explicit FullRows(const topology::Model& m);
   void save(sim::Archive& a) const;
   void load(sim::Archive& a);
   void add(const failure_models::ReplicationResult& r, const topology::Model& m,
            double facility_downtime_row, const std::vector<double>& load_downtime_row,
-           const std::vector<TenantCost>& costs);
+           const std::vector<TenantCost>& costs, const cluster::ClusterOutcome* clusters = nullptr);
 };
 
 /// Streams full results into an HDF5 file: written to `path.tmp.PID` and renamed by finish(),

@@ -112,6 +112,8 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
   const double horizon = models[0].horizon, warmup = models[0].warmup;
   const double limit = warmup + horizon + std::max(10.0 * horizon, 1e5);
   const bool full = !options.out.empty();
+  std::vector<cluster::ClusterModel> clusters;
+  for (const auto& m : models) clusters.push_back(cluster::build_cluster_model(m));
 
   auto fresh = [&]() {
     auto b = std::make_unique<PortfolioBlock>();
@@ -146,10 +148,14 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
       std::vector<std::unique_ptr<failure_models::FacilitySim>> sims;
       std::vector<failure_models::ReplicationResult> results;
       std::vector<std::vector<failure_models::ExternalOutage>> external;
+      std::vector<std::unique_ptr<cluster::ClusterEvaluator>> clusters;
+      cluster::ClusterOutcome outcome;
     };
     auto w = std::make_shared<Worker>();
-    for (const auto& m : models)
-      w->sims.push_back(std::make_unique<failure_models::FacilitySim>(m));
+    for (std::size_t s = 0; s < n_sites; ++s) {
+      w->sims.push_back(std::make_unique<failure_models::FacilitySim>(models[s]));
+      w->clusters.push_back(std::make_unique<cluster::ClusterEvaluator>(clusters[s]));
+    }
     w->results.resize(n_sites);
     w->external.resize(n_sites);
     return [w, &p, &models, &options, &fresh, &hit_cause, &seeds, n_sites, n_classes, horizon,
@@ -182,7 +188,12 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
         std::vector<const std::vector<failure_models::Interval>*> downs;
         for (std::size_t s = 0; s < n_sites; ++s) {
           w->sims[s]->run(seeds[s], i, w->results[s], w->external[s]);
-          block->sites[s]->add(w->results[s], models[s]);
+          const cluster::ClusterOutcome* co = nullptr;
+          if (!w->clusters[s]->empty()) {
+            w->clusters[s]->evaluate(models[s], w->results[s], w->outcome);
+            co = &w->outcome;
+          }
+          block->sites[s]->add(w->results[s], models[s], nullptr, co);
           cost[s] = block->sites[s]->last_cost;
           downs.push_back(&w->results[s].facility_down);
         }
@@ -249,8 +260,8 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
   for (std::size_t s = 0; s < n_sites; ++s) {
     auto& acc = *total->sites[s];
     events += acc.events;
-    sites[p.sites[s].id] =
-        summarize(acc, models[s], p.sites[s].id, seeds[s], options.replications, perf);
+    sites[p.sites[s].id] = summarize(acc, models[s], p.sites[s].id, seeds[s], options.replications,
+                                     perf, &clusters[s]);
   }
   auto& st = total->stats;
   st.total_cost_sample.finalize();

@@ -147,6 +147,43 @@ void print_run_table(std::ostream& os, const json& s) {
          << "\n";
     }
   }
+  // Cluster tenants: what the facility's outages cost their training jobs.
+  bool cluster_header = false;
+  for (const auto& [name, t] : s["tenants"].items()) {
+    if (!t.contains("jobs")) continue;
+    if (!cluster_header) {
+      os << "\n"
+         << pad("cluster jobs" + per, 26) << pad("GPUs", 7) << pad("lost GPU-h", 12)
+         << pad("p99", 10) << pad("restart h", 11) << pad("p99", 9) << pad("stops", 8)
+         << pad("ckpt share", 12) << "goodput\n";
+      cluster_header = true;
+    }
+    auto row = [&](const std::string& label, const json& j, const std::string& gpus) {
+      os << pad(label, 26) << pad(gpus, 7)
+         << pad(fmt("%.4g", j["lost_gpu_hours"]["mean"].get<double>()), 12)
+         << pad(num(j["lost_gpu_hours"]["p99"], "%.4g"), 10)
+         << pad(fmt("%.3g", j["restart_hours"]["mean"].get<double>()), 11)
+         << pad(num(j["restart_hours"]["p99"], "%.3g"), 9)
+         << pad(fmt("%.3g", j["interruptions"]["mean"].get<double>()), 8)
+         << pad(fmt("%.3f%%", 100 * j["checkpoint_overhead_share"]["mean"].get<double>()), 12)
+         << fmt("%.3f%%", 100 * j["goodput"]["mean"].get<double>()) << "\n";
+    };
+    int gpus = 0;
+    for (const auto& [job, j] : t["jobs"].items()) {
+      row("  " + name + "/" + job, j, std::to_string(j["gpus"].get<int>()));
+      gpus += j["gpus"].get<int>();
+    }
+    if (t["jobs"].size() > 1) row("  " + name + " (all jobs)", t, std::to_string(gpus));
+    if (t.contains("simgrid") && t["simgrid"]["contention"].get<bool>()) {
+      os << "  checkpoint writes contend for storage: steady write time";
+      for (const auto& [job, j] : t["jobs"].items())
+        os << " " << job << " "
+           << fmt("%.3g", 3600 * j["checkpoint_write_hours"]["steady"].get<double>())
+           << " s (alone " << fmt("%.3g", 3600 * j["checkpoint_write_hours"]["alone"].get<double>())
+           << " s)";
+      os << "\n";
+    }
+  }
   if (s.contains("economics")) {
     const auto& e = s["economics"];
     os << "\neconomics: capex " << money_or_dash(e["capex"]) << " + " << num(e["years"], "%g")
@@ -316,8 +353,10 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
     const auto& t = s["facility"]["top_causes"];
     if (t.empty()) return std::string("-");
     std::string ids;
-    for (const auto& id : t[0]["components"])
-      ids += (ids.empty() ? "" : "+") + id.get<std::string>();
+    for (const auto& id : t[0]["components"]) {
+      if (!ids.empty()) ids += '+';
+      ids += id.get<std::string>();
+    }
     return (ids.empty() ? std::string("(dynamic)") : ids) + " " +
            fmt("%.0f%%", 100.0 * t[0]["share"].get<double>());
   });

@@ -140,6 +140,8 @@ void Accumulator::save(sim::Archive& a) const {
   a.put(facility_outages);
   a.put(causes);
   for (const auto& t : tenants) t.save(a);
+  for (const auto& c : clusters) c.save(a);
+  a.put(simgrid_runs), a.put(simgrid_seconds);
   a.put(events);
   a.put<std::uint8_t>(rows ? 1 : 0);
   if (rows) rows->save(a);
@@ -164,6 +166,8 @@ void Accumulator::load(sim::Archive& a) {
   a.get(facility_outages);
   a.get(causes);
   for (auto& t : tenants) t.load(a);
+  for (auto& c : clusters) c.load(a);
+  a.get(simgrid_runs), a.get(simgrid_seconds);
   a.get(events);
   std::uint8_t has_rows = 0;
   a.get(has_rows);
@@ -185,6 +189,14 @@ Accumulator::Accumulator(const topology::Model& m, bool keep_rows)
       tenants(m.tenants.size()),
       cost_model_of_design(cost_model(m)) {
   if (keep_rows) rows = std::make_unique<FullRows>(m);
+  for (const auto& t : m.tenants) {
+    if (t.workload != topology::WorkloadKind::Cluster) {
+      cluster_slot.push_back(-1);
+      continue;
+    }
+    cluster_slot.push_back(static_cast<int>(clusters.size()));
+    clusters.emplace_back(t.cluster.jobs.size());
+  }
 }
 
 FigureSet figure_set(const topology::Model& m) {
@@ -202,6 +214,17 @@ FigureSet figure_set(const topology::Model& m) {
   for (const auto& t : m.tenants) {
     f.paths.push_back("tenants." + t.id + ".cost");
     f.better.push_back(-1);
+  }
+  for (const auto& t : m.tenants) {
+    if (t.workload != topology::WorkloadKind::Cluster) continue;
+    auto figures = [&](const std::string& prefix) {
+      for (const auto& [name, better] : cluster::compared_figures()) {
+        f.paths.push_back(prefix + name);
+        f.better.push_back(better);
+      }
+    };
+    figures("tenants." + t.id + ".");
+    for (const auto& j : t.cluster.jobs) figures("tenants." + t.id + ".jobs." + j.name + ".");
   }
   if (m.economics.present) {
     f.paths.push_back("economics.expected_total_cost");
@@ -258,7 +281,8 @@ json PairedDifferences::to_json(const std::string& against) const {
 }
 
 void Accumulator::add(const failure_models::ReplicationResult& r, const topology::Model& m,
-                      std::vector<double>* figures) {
+                      std::vector<double>* figures,
+                      const cluster::ClusterOutcome* cluster_outcome) {
   const double facility_downtime = facility.add(r.facility_down, m.horizon);
   std::vector<double> load_downtime(m.n_loads);
   for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
@@ -303,6 +327,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     ++causes[down];
   }
   std::vector<TenantCost> costs(m.tenants.size());
+  std::vector<cluster::JobFigures> cluster_figures, job_figures;
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     std::vector<const std::vector<failure_models::Interval>*> down;
     std::vector<double> demand, shortfall;
@@ -312,7 +337,18 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
       demand.push_back(m.demand[l]);
       shortfall.push_back(r.load_shortfall_kwh[l]);
     }
-    const TenantCost c = costs[t] = tenant_cost(m.tenants[t], down, demand, m.horizon, shortfall);
+    TenantCost c = tenant_cost(m.tenants[t], down, demand, m.horizon, shortfall);
+    if (const int slot = cluster_slot[t]; slot >= 0) {
+      if (!cluster_outcome)
+        throw std::logic_error("a cluster tenant's replication came without its jobs");
+      // The jobs' figures come from the cluster model, fed the same down intervals.
+      const auto f = clusters[slot].add(cluster_outcome->jobs[slot], m.tenants[t].cluster,
+                                        m.horizon, figures ? &job_figures : nullptr);
+      c.workload = m.tenants[t].cluster.cost_per_gpu_hour * f.lost_gpu_hours;
+      cluster_figures.push_back(f);
+      cluster_figures.insert(cluster_figures.end(), job_figures.begin(), job_figures.end());
+    }
+    costs[t] = c;
     tenants[t].cost.add(c.total());
     tenants[t].sla.add(c.sla);
     tenants[t].workload.add(c.workload);
@@ -320,7 +356,11 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     tenants[t].months += static_cast<std::uint64_t>(c.months);
     tenants[t].breach_months += static_cast<std::uint64_t>(c.breach_months);
   }
-  if (rows) rows->add(r, m, facility_downtime, load_downtime, costs);
+  if (cluster_outcome) {
+    simgrid_runs += cluster_outcome->simulated;
+    simgrid_seconds += cluster_outcome->simgrid_seconds;
+  }
+  if (rows) rows->add(r, m, facility_downtime, load_downtime, costs, cluster_outcome);
   events += r.events;
   last_cost = 0.0;
   for (const auto& c : costs) last_cost += c.total();
@@ -348,6 +388,8 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     f.push_back(c.total());
     all += c.total();
   }
+  for (const auto& cf : cluster_figures)
+    for (double v : cluster::compared_values(cf)) f.push_back(v);
   if (m.call_rate > 0.0)
     all += (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
   if (m.economics.present) f.push_back(cost_model_of_design.total(all));
@@ -383,11 +425,15 @@ void Accumulator::merge(const Accumulator& o) {
   facility_outages += o.facility_outages;
   for (const auto& [k, v] : o.causes) causes[k] += v;
   for (std::size_t t = 0; t < tenants.size(); ++t) tenants[t].merge(o.tenants[t]);
+  for (std::size_t c = 0; c < clusters.size(); ++c) clusters[c].merge(o.clusters[c]);
+  simgrid_runs += o.simgrid_runs;
+  simgrid_seconds += o.simgrid_seconds;
   events += o.events;
 }
 
 json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
-               std::uint64_t seed, std::uint64_t replications, const Performance& perf) {
+               std::uint64_t seed, std::uint64_t replications, const Performance& perf,
+               const cluster::ClusterModel* clusters) {
   json s;
   s["version"] = RIDETHROUGH_VERSION;
   s["design"] = design;
@@ -530,6 +576,33 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                                 {"sla_cost", {{"mean", ts.sla.mean()}}},
                                 {"workload_cost", {{"mean", ts.workload.mean()}}},
                                 {"sla_breach_probability", breach}};
+    if (const int slot = acc.cluster_slot[t]; slot >= 0) {
+      auto& cs = acc.clusters[slot];
+      auto& out = tenants[m.tenants[t].id];
+      out.update(cs.tenant.to_json());
+      const auto& spec = m.tenants[t].cluster;
+      const cluster::TenantCluster* tc = clusters ? &clusters->tenants[slot] : nullptr;
+      if (tc)
+        out["simgrid"] = {{"contention", tc->contention},
+                          {"calibration_hours", tc->calibration_hours},
+                          {"window_before_hours", tc->window_before},
+                          {"window_after_hours", tc->window_after}};
+      json jobs = json::object();
+      for (std::size_t j = 0; j < spec.jobs.size(); ++j) {
+        json job = cs.jobs[j].to_json();
+        job["hosts"] = spec.jobs[j].hosts;
+        job["gpus"] = spec.jobs[j].hosts * spec.gpus_per_host;
+        if (tc) {
+          json loads = json::array();
+          for (int l : tc->job_loads[j]) loads.push_back(m.load_ids[l]);
+          job["loads"] = loads;
+          job["checkpoint_write_hours"] = {{"alone", tc->alone_write_hours[j]},
+                                           {"steady", tc->jobs[j].analytic_write}};
+        }
+        jobs[spec.jobs[j].name] = job;
+      }
+      out["jobs"] = jobs;
+    }
     yearly_cost += ts.cost.mean() * per_year;
   }
   s["tenants"] = tenants;
@@ -561,6 +634,12 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                       {"replications_per_second", static_cast<double>(replications) / wall},
                       {"threads", perf.threads},
                       {"mpi_ranks", perf.ranks}};
+  if (!acc.clusters.empty()) {
+    // What SimGrid added: the tenant-replications it simulated and their wall time (summed
+    // over threads, so it can exceed wall_seconds).
+    s["performance"]["simgrid_replications"] = acc.simgrid_runs;
+    s["performance"]["simgrid_seconds"] = acc.simgrid_seconds;
+  }
   return s;
 }
 

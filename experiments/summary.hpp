@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/cluster/stats.hpp"
 #include "experiments/economics.hpp"
 #include "experiments/full_results.hpp"
 #include "failure_models/importance.hpp"
@@ -89,6 +90,12 @@ struct Accumulator : sim::BlockResult {
   std::uint64_t facility_outages = 0;
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start
   std::vector<TenantStats> tenants;
+  /// Cluster tenants (in tenant order): per job and per tenant; cluster_slot maps a tenant to
+  /// its entry (-1: not a cluster).
+  std::vector<cluster::ClusterTenantStats> clusters;
+  std::vector<int> cluster_slot;
+  std::uint64_t simgrid_runs = 0;  ///< tenant-replications simulated by SimGrid
+  double simgrid_seconds = 0.0;    ///< their wall time, summed over threads
   std::uint64_t events = 0;
   /// The last replication added: its tenants' costs plus what curtailment calls cost net.
   double last_cost = 0.0;
@@ -97,8 +104,10 @@ struct Accumulator : sim::BlockResult {
 
   Accumulator(const topology::Model& m, bool keep_rows = false);
   /// Adds one replication; with `figures`, also returns its figures (in figure_set order).
+  /// `clusters`: what the cluster tenants' jobs did in it (needed if there are any).
   void add(const failure_models::ReplicationResult& r, const topology::Model& m,
-           std::vector<double>* figures = nullptr);
+           std::vector<double>* figures = nullptr,
+           const cluster::ClusterOutcome* clusters = nullptr);
   void merge(const Accumulator& o);
   /// For MPI: a block's partial result travels to rank 0 as bytes.
   void save(sim::Archive& a) const;
@@ -119,7 +128,10 @@ nlohmann::json summarize_importance(const failure_models::CycleStats& st, const 
                                     const Performance& perf);
 
 /// The summary of SPEC section 4 as JSON: the one representation every reporter reads.
+/// `clusters`: the design's cluster model, for what the summary says of the jobs' placement
+/// and write times.
 nlohmann::json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
-                         std::uint64_t seed, std::uint64_t replications, const Performance& perf);
+                         std::uint64_t seed, std::uint64_t replications, const Performance& perf,
+                         const cluster::ClusterModel* clusters = nullptr);
 
 }  // namespace ridethrough::experiments

@@ -18,7 +18,7 @@ struct Loc {
 enum class Kind { Source, Generator, Node, Switch, Ups, CoolingSource };
 enum class LawKind { Never, Exponential, Weibull, Lognormal, Fixed };
 enum class Priority { Critical, Flexible };
-enum class WorkloadKind { None, Training, Mining };
+enum class WorkloadKind { None, Training, Mining, Cluster };
 
 /// A failure or repair law. All durations are in hours.
 struct Law {
@@ -104,6 +104,30 @@ struct Load {
   std::string tenant;
   Loc tenant_loc;
   int steps = -1;  ///< flexible: -1 all or nothing; 0 divisible (any share); N equal blocks
+  int hosts = -1;  ///< cluster hosts it powers (`hosts: N`); -1: not said
+  Loc hosts_loc;
+};
+
+/// A synchronous training job of a cluster tenant: it holds `hosts` hosts for the whole run.
+struct ClusterJob {
+  std::string name;
+  Loc loc;
+  int hosts = 0;
+  double checkpoint_interval = 1.0;  ///< hours of running work between checkpoints
+  double checkpoint_size = 0.0;      ///< bytes, split evenly over the job's hosts
+  double restart_overhead = 0.0;     ///< hours after the checkpoint is read back
+};
+
+/// `workload: {kind: cluster}`: GPU hosts on loads, shared storage, and the jobs on them.
+struct Cluster {
+  double cost_per_gpu_hour = 0.0;
+  std::vector<std::pair<std::string, int>> hosts;  ///< load id -> hosts it powers, file order
+  std::vector<Loc> host_locs;
+  int gpus_per_host = 1;
+  double host_bandwidth = 0.0;     ///< bytes/s, each host's link to storage
+  double storage_bandwidth = 0.0;  ///< bytes/s, shared by every transfer at once
+  bool spread = false;             ///< placement: packed (false) or spread (true)
+  std::vector<ClusterJob> jobs;
 };
 
 struct CreditBand {
@@ -122,6 +146,7 @@ struct Tenant {
   WorkloadKind workload = WorkloadKind::None;
   double checkpoint_interval = 0.0, restart_time = 0.0, cost_per_hour = 0.0;  // training
   double revenue_per_mwh = 0.0;                                               // mining
+  Cluster cluster;                                                            // cluster
 };
 
 struct Economics {

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "topology/cluster_loader.hpp"
 #include "topology/reader.hpp"
 #include "topology/units.hpp"
 
@@ -289,7 +290,7 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
   if (!r.expect_map(n, what)) return;
   r.check_keys(n,
                {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant",
-                "divisible", "steps"},
+                "divisible", "steps", "hosts"},
                what);
   if (auto v = n["demand"])
     l.demand = r.power(v, what + " demand", Reader::Sign::Positive).value_or(1);
@@ -327,6 +328,10 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
   if (auto v = n["steps"]) {
     l.steps = r.count(v, what + " steps", 1).value_or(1);
     if (n["divisible"]) r.error(v, what + " has both 'divisible' and 'steps': give one");
+  }
+  if (auto v = n["hosts"]) {
+    l.hosts = r.count(v, what + " hosts", 0).value_or(0);
+    l.hosts_loc = loc_of(v);
   }
   if (l.steps >= 0) {
     const YAML::Node where = n["divisible"] ? n["divisible"] : n["steps"];
@@ -413,8 +418,12 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
           t.revenue_per_mwh = r.number(v, what + " revenue_per_mwh", nonneg).value_or(0);
         else
           r.error(w, what + " mining workload needs 'revenue_per_mwh'");
+      } else if (k == "cluster") {
+        parse_cluster_workload(r, w, what, t);
       } else {
-        r.error(kind ? kind : w, what + " workload needs 'kind: training' or 'kind: mining'");
+        r.error(kind ? kind : w, what +
+                                     " workload needs 'kind: training', 'kind: mining' or "
+                                     "'kind: cluster'");
       }
     }
   }
@@ -614,6 +623,7 @@ void validate(Reader& r, Design& d) {
   }
 
   if (d.loads.empty()) r.error(Loc{1, 1}, "the design has no loads");
+  validate_clusters(r, d);
 
   bool any_sla = false;
   for (const auto& t : d.tenants) any_sla = any_sla || t.has_sla;
@@ -626,10 +636,46 @@ void validate(Reader& r, Design& d) {
   }
 }
 
+int set_at(YAML::Node cur, const std::vector<std::string>& parts, std::size_t i,
+           const YAML::Node& value);
+
+/// In a list, a part picks entries by position (`0`, `1`, ...) or by their `name` key (a glob
+/// over names like a glob over keys): `tenants.lab.workload.jobs.pretrain.checkpoint_interval`.
+int set_in_list(YAML::Node list, const std::vector<std::string>& parts, std::size_t i,
+                const YAML::Node& value) {
+  const std::string& part = parts[i];
+  const bool last = i + 1 == parts.size();
+  std::vector<std::size_t> picked;
+  const bool digits =
+      !part.empty() && part.find_first_not_of("0123456789") == std::string::npos && part.size() < 9;
+  if (digits) {
+    const std::size_t k = std::stoul(part);
+    if (k < list.size()) picked.push_back(k);
+  } else {
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const YAML::Node item = list[k];
+      if (item.IsMap() && item["name"] && item["name"].IsScalar() &&
+          ::fnmatch(part.c_str(), item["name"].Scalar().c_str(), 0) == 0)
+        picked.push_back(k);
+    }
+  }
+  int n = 0;
+  for (std::size_t k : picked) {
+    if (last) {
+      list[k] = YAML::Clone(value);
+      ++n;
+    } else {
+      n += set_at(list[k], parts, i + 1, value);
+    }
+  }
+  return n;
+}
+
 /// Sets `value` at parts[i..] below `cur`. A part with * or ? is a glob over the keys of the
 /// mapping it applies to, and sets every match. Returns the number of places set.
 int set_at(YAML::Node cur, const std::vector<std::string>& parts, std::size_t i,
            const YAML::Node& value) {
+  if (cur.IsSequence()) return set_in_list(cur, parts, i, value);
   if (!cur.IsMap()) return 0;
   const std::string& part = parts[i];
   const bool glob = part.find_first_of("*?[") != std::string::npos;
@@ -677,10 +723,11 @@ bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>&
   }
   // The path must lead through existing mappings (only its last key may be new).
   if (set_at(root, parts, 0, value) == 0) {
-    errors.push_back({{1, 1},
-                      "override: path '" + o.path +
-                          "' matches nothing in the design (each part but the last must "
-                          "name an existing mapping; * and ? match keys)"});
+    errors.push_back(
+        {{1, 1},
+         "override: path '" + o.path +
+             "' matches nothing in the design (each part but the last must "
+             "name an existing mapping, or a list entry by position or name; * and ? match keys)"});
     return false;
   }
   return true;

@@ -182,6 +182,14 @@ class Reader {
     auto v = convert(n, what, parse_energy);
     return check_sign(n, what, v, sign, "energy");
   }
+  std::optional<double> size(const YAML::Node& n, const std::string& what) {
+    auto v = convert(n, what, parse_size);
+    return check_sign(n, what, v, Sign::NonNegative, "size");
+  }
+  std::optional<double> bandwidth(const YAML::Node& n, const std::string& what) {
+    auto v = convert(n, what, parse_bandwidth);
+    return check_sign(n, what, v, Sign::Positive, "bandwidth");
+  }
   std::optional<int> count(const YAML::Node& n, const std::string& what, int min) {
     auto v = convert(n, what, parse_number);
     if (!v) return std::nullopt;

@@ -118,6 +118,31 @@ Parsed parse_energy(std::string_view text) {
                 "an energy such as 400kWh or 1.2MWh (a bare number means kWh)");
 }
 
+Parsed parse_size(std::string_view text) {
+  Parsed p = scaled(
+      text,
+      {{"", 1.0}, {"B", 1.0}, {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}},
+      "a size such as 300GB or 8TB (decimal: 1 GB = 1e9 bytes)");
+  // A bare number would leave the unit to a guess; only zero needs none.
+  double v = 0;
+  std::string_view suffix;
+  if (p.value && *p.value != 0.0 && split_number(trim(text), v, suffix) && suffix.empty())
+    return {std::nullopt,
+            "expected a size with its unit such as 300GB or 8TB, got '" + std::string(text) + "'"};
+  return p;
+}
+
+Parsed parse_bandwidth(std::string_view text) {
+  return scaled(text,
+                {{"MB/s", 1e6},
+                 {"GB/s", 1e9},
+                 {"TB/s", 1e12},
+                 {"Mb/s", 1e6 / 8},
+                 {"Gb/s", 1e9 / 8},
+                 {"Tb/s", 1e12 / 8}},
+                "a bandwidth such as 50GB/s, 400Gb/s or 1.2TB/s (B: bytes, b: bits)");
+}
+
 Parsed parse_share(std::string_view text) {
   double v = 0;
   std::string_view suffix;

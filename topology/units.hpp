@@ -21,6 +21,12 @@ Parsed parse_energy(std::string_view text);
 /// A rate: `<number>/y`, `/month`, `/w`, `/d` or `/h`, returned per hour; a bare number means
 /// per year.
 Parsed parse_rate(std::string_view text);
+/// A data size: `<number>` followed by B, kB, MB, GB, TB or PB (decimal: 1 GB = 1e9 bytes),
+/// returned in bytes. A bare number is accepted only for 0.
+Parsed parse_size(std::string_view text);
+/// A bandwidth: bytes per second (MB/s, GB/s, TB/s) or bits per second (Mb/s, Gb/s, Tb/s),
+/// decimal, returned in bytes per second. No bare numbers.
+Parsed parse_bandwidth(std::string_view text);
 /// A month of the year, `7m` or a bare number, from 1 up to (not including) 13.
 Parsed parse_month(std::string_view text);
 /// `<number>%` or a bare fraction.

@@ -4,7 +4,14 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <string>
+
+#include "experiments/cluster/worker.hpp"
+
 int main(int argc, char* argv[]) {
+  // Tests that run cluster tenants start SimGrid workers from this same executable.
+  if (argc == 2 && std::string(argv[1]) == ridethrough::experiments::cluster::kWorkerCommand)
+    return ridethrough::experiments::cluster::worker_main();
   Catch::Session session;
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   auto& config = session.configData();

@@ -267,3 +267,115 @@ loads:
   CHECK(
       has(e, "7:30", "component 'bus' inputs is left empty: every component it names has count 0"));
 }
+
+namespace {
+const std::string kCluster = R"(version: 1
+components:
+  u: {kind: source}
+loads:
+  hall_a: {demand: 1MW, power: [u]}
+  hall_b: {demand: 1MW, power: [u]}
+tenants:
+  lab:
+    workload:
+      kind: cluster
+      cost_per_gpu_hour: 2.5
+      hosts: {hall_a: 64, hall_b: 64}
+      gpus_per_host: 8
+      host_bandwidth: 50GB/s
+      storage_bandwidth: 400GB/s
+      placement: packed
+      jobs:
+        - {name: pretrain, hosts: 96, checkpoint_interval: 1h, checkpoint_size: 8TB, restart_overhead: 5min}
+        - {name: finetune, hosts: 16, checkpoint_interval: 20min, checkpoint_size: 300GB, restart_overhead: 2min}
+)";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("a cluster tenant loads in bytes, bytes per second and hours", "[loader][cluster]") {
+  auto r = load_design_text(kCluster, "d.yaml");
+  REQUIRE(r.errors.empty());
+  const auto& t = r.design->tenants[0];
+  REQUIRE(t.workload == WorkloadKind::Cluster);
+  const auto& c = t.cluster;
+  CHECK(c.cost_per_gpu_hour == 2.5);
+  REQUIRE(c.hosts.size() == 2);
+  CHECK(c.hosts[0] == std::pair<std::string, int>{"hall_a", 64});
+  CHECK(c.gpus_per_host == 8);
+  CHECK(c.host_bandwidth == 50e9);
+  CHECK(c.storage_bandwidth == 400e9);
+  CHECK_FALSE(c.spread);
+  REQUIRE(c.jobs.size() == 2);
+  CHECK(c.jobs[0].checkpoint_size == 8e12);
+  CHECK(c.jobs[1].checkpoint_interval == Approx(1.0 / 3.0));
+  CHECK(c.jobs[1].restart_overhead == Approx(2.0 / 60.0));
+}
+
+TEST_CASE("cluster errors: unknown loads, jobs that do not fit, shared loads, units",
+          "[loader][cluster]") {
+  auto e = errors_of(replace(kCluster, "hall_b: 64}", "hall_c: 64}"));
+  CHECK(has(e, "12:27", "unknown load 'hall_c' (did you mean 'hall_a'?)"));
+  e = errors_of(replace(kCluster, "hosts: 96", "hosts: 200"));
+  CHECK(e.size() == 1);
+  CHECK(has(e, "18:11", "job 'pretrain' needs 200 hosts, but the tenant has 128"));
+  e = errors_of(replace(kCluster, "hosts: 16", "hosts: 40"));
+  CHECK(has(e, "19:11", "jobs need 136 hosts up to job 'finetune', more than the 128"));
+  e = errors_of(replace(kCluster, "300GB", "300"));
+  CHECK(has(e, "19:84",
+            "tenant 'lab' job 'finetune' checkpoint_size: expected a size with its unit"));
+  e = errors_of(replace(kCluster, "50GB/s", "50GB"));
+  CHECK(has(e, "14:23", "a bandwidth such as 50GB/s"));
+  e = errors_of(replace(kCluster, "placement: packed", "placement: scattered"));
+  CHECK(has(e, "16:18", "unknown placement 'scattered'"));
+  e = errors_of(replace(kCluster, "name: finetune", "name: pretrain"));
+  CHECK(has(e, "19:18", "tenant 'lab' has two jobs named 'pretrain'"));
+  e = errors_of(replace(kCluster, "      gpus_per_host: 8\n", ""));
+  CHECK(has(e, "10:7", "needs 'gpus_per_host'"));
+  e = errors_of(replace(kCluster, "kind: cluster", "kind: clusters"));
+  CHECK(has(e, "10:13", "'kind: cluster'"));
+
+  // Two cluster tenants on one load: only within the hosts the load says it powers.
+  const std::string second = R"(
+  lab2:
+    workload: {kind: cluster, cost_per_gpu_hour: 1, hosts: {hall_a: 16}, gpus_per_host: 8,
+               host_bandwidth: 50GB/s, storage_bandwidth: 400GB/s,
+               jobs: [{name: small, hosts: 16, checkpoint_interval: 1h, checkpoint_size: 1TB}]}
+)";
+  e = errors_of(kCluster + second);
+  CHECK(has(e, "5:3", "load 'hall_a' is used by cluster tenants 'lab' (64), 'lab2' (16)"));
+  const std::string declared = replace(kCluster, "hall_a: {demand: 1MW, power: [u]}",
+                                       "hall_a: {demand: 1MW, power: [u], hosts: 72}");
+  e = errors_of(declared + second);
+  CHECK(has(e, "5:44",
+            "load 'hall_a' powers 72 hosts, but cluster tenants 'lab' (64), 'lab2' "
+            "(16) use 80"));
+  const std::string enough = replace(kCluster, "hall_a: {demand: 1MW, power: [u]}",
+                                     "hall_a: {demand: 1MW, power: [u], hosts: 80}");
+  e = errors_of(enough + second);
+  CHECK(e.empty());
+}
+
+TEST_CASE("overrides reach list entries by position or by name", "[loader][cluster]") {
+  auto by_name = load_design_text(
+      kCluster, "d.yaml", {{"tenants.lab.workload.jobs.finetune.checkpoint_interval", "3h"}});
+  REQUIRE(by_name.design);
+  CHECK(by_name.design->tenants[0].cluster.jobs[1].checkpoint_interval == 3.0);
+  CHECK(by_name.design->tenants[0].cluster.jobs[0].checkpoint_interval == 1.0);
+  auto by_index = load_design_text(kCluster, "d.yaml",
+                                   {{"tenants.lab.workload.jobs.0.checkpoint_interval", "2h"}});
+  REQUIRE(by_index.design);
+  CHECK(by_index.design->tenants[0].cluster.jobs[0].checkpoint_interval == 2.0);
+  auto glob = load_design_text(kCluster, "d.yaml",
+                               {{"tenants.lab.workload.jobs.*.restart_overhead", "1min"}});
+  REQUIRE(glob.design);
+  for (const auto& j : glob.design->tenants[0].cluster.jobs)
+    CHECK(j.restart_overhead == Approx(1.0 / 60.0));
+  auto missing = load_design_text(kCluster, "d.yaml",
+                                  {{"tenants.lab.workload.jobs.7.checkpoint_interval", "2h"}});
+  CHECK_FALSE(missing.design);
+}

@@ -35,3 +35,21 @@ TEST_CASE("shares as percentages or fractions", "[units]") {
   CHECK_FALSE(parse_share("50 %").value);
   CHECK_FALSE(parse_share("half").value);
 }
+
+TEST_CASE("sizes and bandwidths are decimal, bytes or bits", "[units]") {
+  CHECK(*parse_size("8TB").value == 8e12);
+  CHECK(*parse_size("300GB").value == 3e11);
+  CHECK(*parse_size("1.6TB").value == Approx(1.6e12).epsilon(1e-15));
+  CHECK(*parse_size("0").value == 0.0);
+  CHECK(*parse_size("0GB").value == 0.0);
+  CHECK_FALSE(parse_size("300").value);  // a bare number other than 0 has no unit
+  CHECK_FALSE(parse_size("300Gb").value);
+  CHECK_FALSE(parse_size("8 TiB").value);
+  CHECK(*parse_bandwidth("50GB/s").value == 5e10);
+  CHECK(*parse_bandwidth("1.2TB/s").value == Approx(1.2e12).epsilon(1e-15));
+  CHECK(*parse_bandwidth("400Gb/s").value == 5e10);  // bits: 400 Gb/s = 50 GB/s
+  CHECK(*parse_bandwidth("800Mb/s").value == 1e8);
+  CHECK_FALSE(parse_bandwidth("50").value);
+  CHECK_FALSE(parse_bandwidth("50GB").value);
+  CHECK(parse_bandwidth("fast").error.find("50GB/s") != std::string::npos);
+}
