@@ -174,15 +174,20 @@ void print_run_table(std::ostream& os, const json& s) {
       gpus += j["gpus"].get<int>();
     }
     if (t["jobs"].size() > 1) row("  " + name + " (all jobs)", t, std::to_string(gpus));
-    if (t.contains("simgrid") && t["simgrid"]["contention"].get<bool>()) {
-      os << "  checkpoint writes contend for storage: steady write time";
-      for (const auto& [job, j] : t["jobs"].items())
-        os << " " << job << " "
-           << fmt("%.3g", 3600 * j["checkpoint_write_hours"]["steady"].get<double>())
-           << " s (alone " << fmt("%.3g", 3600 * j["checkpoint_write_hours"]["alone"].get<double>())
-           << " s)";
-      os << "\n";
+    // What sharing the storage costs: reads after stops (restart storms) and steady writes,
+    // against the same transfer alone.
+    std::string reads, writes;
+    for (const auto& [job, j] : t["jobs"].items()) {
+      const double alone = 3600 * j["checkpoint_write_hours"]["alone"].get<double>();
+      if (!j["read_hours_per_restart"].is_null())
+        reads += " " + job + " " + fmt("%.3g", 3600 * j["read_hours_per_restart"].get<double>()) +
+                 " s (" + fmt("%.3g", alone) + " s)";
+      writes += " " + job + " " +
+                fmt("%.3g", 3600 * j["checkpoint_write_hours"]["steady"].get<double>()) + " s (" +
+                fmt("%.3g", alone) + " s)";
     }
+    if (!reads.empty()) os << "  checkpoint read after a stop, mean (alone):" << reads << "\n";
+    os << "  checkpoint write, steady state (alone):" << writes << "\n";
   }
   if (s.contains("economics")) {
     const auto& e = s["economics"];

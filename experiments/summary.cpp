@@ -598,6 +598,7 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
           job["loads"] = loads;
           job["checkpoint_write_hours"] = {{"alone", tc->alone_write_hours[j]},
                                            {"steady", tc->jobs[j].analytic_write}};
+          job["read_hours_alone"] = tc->alone_write_hours[j];
         }
         jobs[spec.jobs[j].name] = job;
       }

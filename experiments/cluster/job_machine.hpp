@@ -67,6 +67,7 @@ class JobMachine {
   /// `until` (completed = false).
   void transferred(double t, bool completed);
   double now() const { return now_; }
+  bool done() const { return phase_ == Phase::Done; }
   const JobTally& tally() const { return tally_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <simgrid/s4u.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace ridethrough::experiments::cluster {
@@ -84,6 +85,16 @@ void drive(JobMachine& m, const JobSpec& j, const std::vector<sg4::Host*>& hosts
 
 std::vector<JobTally> SimgridCluster::run(const std::vector<JobSpec>& jobs, const Request& r) {
   auto& I = *impl_;
+  // The clock runs in seconds of facility time, up to a year and more. SimGrid's default
+  // precision on times (1e-9 s) is finer than a double can resolve at 3e7 s, and its engine then
+  // stalls on actions that can no longer progress; use a few units in the last place of the
+  // latest time the run can reach instead.
+  double latest = r.horizon;
+  for (const auto& stops : r.stops)
+    if (!stops.empty()) latest = std::max(latest, stops.back().end);
+  for (const auto& j : jobs) latest += j.overhead + j.interval;
+  const double ulp = std::nextafter(latest * 3600.0, kNever) - latest * 3600.0;
+  sg4::Engine::set_config("surf/precision", std::max(1e-9, 16.0 * ulp));
   std::vector<std::unique_ptr<JobMachine>> machines;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const JobTimeline tl{jobs[j].interval, jobs[j].overhead, jobs[j].analytic_write, r.horizon,
@@ -96,7 +107,13 @@ std::vector<JobTally> SimgridCluster::run(const std::vector<JobSpec>& jobs, cons
   }
   I.engine->run();
   std::vector<JobTally> out;
-  for (const auto& m : machines) out.push_back(m->tally());
+  for (std::size_t j = 0; j < machines.size(); ++j) {
+    // A job that did not reach its end would give a truncated tally: never report one.
+    if (!machines[j]->done())
+      throw std::runtime_error("SimGrid stopped with job " + std::to_string(j) + " unfinished at " +
+                               std::to_string(machines[j]->now()) + " h");
+    out.push_back(machines[j]->tally());
+  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "experiments/cluster/stats.hpp"
 
+#include <cmath>
+
 namespace ridethrough::experiments::cluster {
 
 using nlohmann::json;
@@ -13,6 +15,8 @@ JobFigures job_figures(const JobTally& t, double gpus, double horizon) {
   f.goodput = (t.work_in_horizon - t.lost_work) / horizon;
   f.interruptions = t.interruptions;
   f.restarts = static_cast<double>(t.restarts.size());
+  for (const auto& r : t.restarts)
+    if (!std::isnan(r.read_hours)) f.read_hours += r.read_hours, f.reads += 1;
   return f;
 }
 
@@ -26,6 +30,8 @@ void JobStats::add(const JobFigures& f) {
   restarts.add(f.restarts);
   lost_sample.add(f.lost_gpu_hours);
   restart_sample.add(f.restart_hours);
+  read_hours += f.read_hours;
+  reads += static_cast<std::uint64_t>(f.reads);
 }
 
 void JobStats::merge(const JobStats& o) {
@@ -38,6 +44,8 @@ void JobStats::merge(const JobStats& o) {
   restarts.merge(o.restarts);
   lost_sample.merge(o.lost_sample);
   restart_sample.merge(o.restart_sample);
+  read_hours += o.read_hours;
+  reads += o.reads;
 }
 
 void JobStats::save(sim::Archive& a) const {
@@ -45,6 +53,7 @@ void JobStats::save(sim::Archive& a) const {
       goodput.save(a);
   interruptions.save(a), restarts.save(a);
   lost_sample.save(a), restart_sample.save(a);
+  a.put(read_hours), a.put(reads);
 }
 
 void JobStats::load(sim::Archive& a) {
@@ -52,6 +61,7 @@ void JobStats::load(sim::Archive& a) {
       goodput.load(a);
   interruptions.load(a), restarts.load(a);
   lost_sample.load(a), restart_sample.load(a);
+  a.get(read_hours), a.get(reads);
 }
 
 namespace {
@@ -82,7 +92,11 @@ json JobStats::to_json() {
           {"checkpoint_overhead_share", interval(overhead_share)},
           {"goodput", interval(goodput)},
           {"interruptions", interval(interruptions)},
-          {"restarts", interval(restarts)}};
+          {"restarts", interval(restarts)},
+          // Mean time to read the checkpoint back, over every completed read of every
+          // replication: against the lone read time, what restart storms cost.
+          {"read_hours_per_restart",
+           reads ? json(read_hours / static_cast<double>(reads)) : json(nullptr)}};
 }
 
 JobFigures ClusterTenantStats::add(const std::vector<JobTally>& tallies, const topology::Cluster& c,
@@ -102,6 +116,8 @@ JobFigures ClusterTenantStats::add(const std::vector<JobTally>& tallies, const t
     sum.goodput += gpus * f.goodput;
     sum.interruptions += f.interruptions;
     sum.restarts += f.restarts;
+    sum.read_hours += f.read_hours;
+    sum.reads += f.reads;
     gpus_total += gpus;
   }
   // Shares of the tenant are GPU-weighted: the share of its GPU-time spent so.

@@ -23,6 +23,8 @@ struct JobFigures {
   double checkpoint_overhead_share = 0.0;  ///< writing time / horizon
   double goodput = 0.0;                    ///< surviving work / horizon
   double interruptions = 0.0, restarts = 0.0;
+  double read_hours = 0.0;  ///< summed over the checkpoint reads that completed
+  double reads = 0.0;       ///< how many completed
 };
 
 JobFigures job_figures(const JobTally& t, double gpus, double horizon);
@@ -31,6 +33,8 @@ struct JobStats {
   sim::Moments lost_gpu_hours, wasted_gpu_hours, restart_hours, overhead_share, goodput,
       interruptions, restarts;
   sim::Sample lost_sample, restart_sample;
+  double read_hours = 0.0;  ///< over all replications: completed reads and their time
+  std::uint64_t reads = 0;
   void add(const JobFigures& f);
   void merge(const JobStats& o);
   void save(sim::Archive& a) const;

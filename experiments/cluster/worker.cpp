@@ -79,7 +79,15 @@ std::vector<char> serve(SimgridCluster& cluster, const std::vector<JobSpec>& job
   if (child == 0) {
     ::close(p[0]);
     sim::Archive a;
-    save(a, cluster.run(jobs, r));
+    try {
+      auto tallies = cluster.run(jobs, r);
+      a.put<std::uint8_t>(0);
+      save(a, tallies);
+    } catch (const std::exception& e) {
+      a = sim::Archive();
+      a.put<std::uint8_t>(1);
+      a.put(std::string(e.what()));
+    }
     const bool ok = send_message(p[1], a.bytes());
     ::_exit(ok ? 0 : 3);
   }
@@ -97,10 +105,7 @@ std::vector<char> serve(SimgridCluster& cluster, const std::vector<JobSpec>& job
     answer.put("the SimGrid simulation failed (" + why + ")");
     return answer.bytes();
   }
-  answer.put<std::uint8_t>(0);
-  std::vector<char> out = answer.bytes();
-  out.insert(out.end(), bytes.begin(), bytes.end());
-  return out;
+  return bytes;  // the child's own status and payload
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ nlohmann::json run(const Loaded& l, std::uint64_t n) {
 }  // namespace
 
 TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[designs]") {
-  for (const char* name :
-       {"ref_tier3_n1_cm.yaml", "ref_tier4_2n.yaml", "ref_dr_4make3.yaml", "hall_1mw_2n.yaml"}) {
+  for (const char* name : {"ref_tier3_n1_cm.yaml", "ref_tier4_2n.yaml", "ref_dr_4make3.yaml",
+                           "hall_1mw_2n.yaml", "ref_ai_cluster.yaml"}) {
     INFO(name);
     const auto l = load(name);
     const auto check = experiments::check_design(l.model);

@@ -408,3 +408,30 @@ tenants:
   // both stops at either hall's outages (the overlap of two rare outages is negligible).
   CHECK(ls / lp == Approx(2.0).epsilon(0.15));
 }
+
+TEST_CASE("bundled ref_ai_cluster.yaml: packed pods, a storm at every facility outage",
+          "[cluster][designs]") {
+  const auto l = testing::load_bundled("ref_ai_cluster.yaml");
+  const ClusterModel cm = build_cluster_model(l.model);
+  REQUIRE(cm.tenants.size() == 1);
+  const auto& tc = cm.tenants[0];
+  CHECK(tc.platform.hosts == 1000);
+  // Packed in file order: pretrain fills pods 1-3 and 18 hosts of pod 4; the rest is in pod 4.
+  CHECK(tc.job_loads[0] == std::vector<int>{0, 1, 2, 3});
+  CHECK(tc.job_loads[1] == std::vector<int>{3});
+  experiments::RunOptions o;
+  o.replications = 300;
+  o.threads = 2;
+  const auto s = experiments::run_design(l.design, l.model, o);
+  const auto& t = s["tenants"]["ai_cloud"];
+  double lost = 0.0;
+  for (const auto& [name, j] : t["jobs"].items()) lost += j["lost_gpu_hours"]["mean"].get<double>();
+  CHECK(t["lost_gpu_hours"]["mean"].get<double>() == Approx(lost));
+  CHECK(t["workload_cost"]["mean"].get<double>() == Approx(2.5 * lost));
+  // Every job stops with pod 4; reads after a stop are slower than alone (they share the
+  // storage), by up to the whole checkpoint volume over the storage bandwidth.
+  const auto& ft = t["jobs"]["finetune_a"];
+  CHECK(ft["read_hours_per_restart"].get<double>() > ft["read_hours_alone"].get<double>());
+  CHECK(ft["read_hours_per_restart"].get<double>() * 3600 <=
+        (6.5e12 + 2 * 1.6e12 + 0.3e12) / 200e9 + 1e-6);
+}
