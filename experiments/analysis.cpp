@@ -192,6 +192,16 @@ void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
     tenants.push_back(t);
     os << pad(t + " cost", 16);
   }
+  // Cluster jobs: lost GPU-hours (the cost basis) and wasted GPU-hours (lost plus checkpoint
+  // writing, what the checkpoint interval trades off), per job.
+  std::vector<std::pair<std::string, std::string>> jobs;
+  for (const auto& t : tenants)
+    if (points[0]["tenants"][t].contains("jobs"))
+      for (const auto& [j, v] : points[0]["tenants"][t]["jobs"].items()) {
+        jobs.emplace_back(t, j);
+        os << pad(j + " lost GPU-h", std::max<std::size_t>(16, j.size() + 14))
+           << pad(j + " wasted GPU-h", std::max<std::size_t>(16, j.size() + 15));
+      }
   const bool econ = points[0].contains("economics");
   if (econ) os << "expected total";
   os << "\n";
@@ -204,6 +214,13 @@ void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
        << pad(fmt("%.4g", p["facility"]["outages"]["mean"].get<double>()), 11);
     for (const auto& t : tenants)
       os << pad(fmt("%.6g", p["tenants"][t]["cost"]["mean"].get<double>()), 16);
+    for (const auto& [t, j] : jobs) {
+      const auto& b = p["tenants"][t]["jobs"][j];
+      os << pad(fmt("%.6g", b["lost_gpu_hours"]["mean"].get<double>()),
+                std::max<std::size_t>(16, j.size() + 14))
+         << pad(fmt("%.6g", b["wasted_gpu_hours"]["mean"].get<double>()),
+                std::max<std::size_t>(16, j.size() + 15));
+    }
     if (econ && p.contains("economics"))
       os << fmt("%.6g", p["economics"]["expected_total_cost"].get<double>());
     os << "\n";

@@ -365,6 +365,84 @@ loads:
         # The miners are shed whenever the site runs on its 1 MW generator.
         self.assertGreater(s["loads"]["miners"]["outages"]["mean"], s["loads"]["ai_hall"]["outages"]["mean"])
 
+    CLUSTER = """version: 1
+horizon: 400h
+components:
+  grid: {kind: source, failure: {dist: exponential, mean: 60h}, repair: {dist: fixed, value: 1h}}
+  pa: {kind: node, inputs: [grid], failure: {dist: exponential, mean: 150h}, repair: {dist: fixed, value: 2h}}
+  pb: {kind: node, inputs: [grid]}
+loads:
+  a: {demand: 100kW, power: [pa], tenant: lab}
+  b: {demand: 100kW, power: [pb], tenant: lab}
+tenants:
+  lab:
+    workload:
+      kind: cluster
+      cost_per_gpu_hour: 2
+      hosts: {a: 8, b: 8}
+      gpus_per_host: 8
+      host_bandwidth: 10GB/s
+      storage_bandwidth: 50GB/s
+      jobs:
+        - {name: big, hosts: 12, checkpoint_interval: 1h, checkpoint_size: 1.2TB, restart_overhead: 5min}
+        - {name: small, hosts: 4, checkpoint_interval: 20min, checkpoint_size: 200GB, restart_overhead: 2min}
+"""
+
+    def test_cluster_run_table_json_and_restart_rows(self):
+        import h5py
+        design = self.write("cluster.yaml", self.CLUSTER)
+        out = os.path.join(self.tmp.name, "c.h5")
+        r = run("run", design, "-n", "40", "--out", out, "--json", os.path.join(self.tmp.name, "c.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cluster jobs", r.stdout)
+        self.assertIn("lab/big", r.stdout)
+        self.assertIn("checkpoint read after a stop", r.stdout)
+        with open(os.path.join(self.tmp.name, "c.json")) as f:
+            s = json.load(f)
+        jobs = s["tenants"]["lab"]["jobs"]
+        for key in ("lost_gpu_hours", "restart_hours"):
+            self.assertEqual({"mean", "ci95", "std", "p50", "p90", "p99", "max"}, set(jobs["big"][key]))
+        for key in ("checkpoint_overhead_share", "goodput"):
+            self.assertIn("mean", jobs["small"][key])
+        self.assertGreater(s["performance"]["simgrid_replications"], 0)
+        with h5py.File(out) as f:
+            rows = f["restarts"]
+            n = len(rows["replication"])
+            self.assertGreater(n, 0)
+            names = {x.decode() if isinstance(x, bytes) else x for x in rows["job"][:]}
+            self.assertEqual(names, {"big", "small"})
+            # One row per restart, as many as the summary counts.
+            restarts = sum(j["restarts"]["mean"] for j in jobs.values()) * 40
+            self.assertAlmostEqual(n, restarts, delta=1e-6)
+            done = rows["read_hours"][:][rows["completed"][:] == 1]
+            self.assertTrue(all(x > 0 for x in done))
+
+    def test_cluster_errors_exit_2_with_locations(self):
+        design = self.write("bad.yaml", self.CLUSTER.replace("hosts: 12", "hosts: 20").replace("50GB/s", "50"))
+        r = run("run", design, "-n", "10")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.yaml:18:26: error: tenant 'lab' workload storage_bandwidth", r.stderr)
+        self.assertIn("bad.yaml:20:11: error: tenant 'lab' job 'big' needs 20 hosts, but the tenant has 16",
+                      r.stderr)
+
+    def test_cluster_sweep_by_job_name_and_report(self):
+        design = self.write("cluster.yaml", self.CLUSTER)
+        out = os.path.join(self.tmp.name, "sweep.json")
+        r = run("sweep", design, "--vary", "tenants.lab.workload.jobs.small.checkpoint_interval=10min,40min",
+                "-n", "20", "--json", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("small wasted GPU-h", r.stdout)
+        with open(out) as f:
+            points = json.load(f)
+        lost = [p["tenants"]["lab"]["jobs"]["small"]["lost_gpu_hours"]["mean"] for p in points]
+        self.assertLess(lost[0], lost[1])  # more work lost per stop with rarer checkpoints
+        page = os.path.join(self.tmp.name, "sweep.html")
+        r = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "report"), out, "-o", page],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(page) as f:
+            self.assertGreaterEqual(f.read().count("data:image/png;base64,"), 4)
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")
