@@ -328,6 +328,21 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
       }
     }
   }
+  // Cluster jobs present in any design: lost GPU-hours and their paired difference.
+  std::vector<std::pair<std::string, std::string>> jobs;
+  for (const auto& s : all)
+    for (const auto& [name, t] : s["tenants"].items())
+      if (t.contains("jobs"))
+        for (const auto& [job, j] : t["jobs"].items())
+          if (std::find(jobs.begin(), jobs.end(), std::pair(name, job)) == jobs.end())
+            jobs.emplace_back(name, job);
+  for (const auto& [name, job] : jobs) {
+    line(name + "/" + job + " lost GPU-h" + per, [&](const json& s, std::size_t) {
+      const json::json_pointer p("/tenants/" + name + "/jobs/" + job + "/lost_gpu_hours/mean");
+      return s.contains(p) ? num(s[p]) : std::string("-");
+    });
+    diff_line("  difference", "tenants." + name + ".jobs." + job + ".lost_gpu_hours", "%+.3g");
+  }
   bool any_econ = false;
   for (const auto& s : all) any_econ = any_econ || s.contains("economics");
   if (any_econ) {

@@ -44,9 +44,10 @@ TEST_CASE("bundled designs: concurrent maintainability as their tier says", "[de
 }
 
 TEST_CASE("bundled designs: every one runs and the tiers come out in order", "[designs]") {
-  for (const char* name : {"ref_mining.yaml", "ref_mixed_ai_mining.yaml", "ref_dr_4make3.yaml",
-                           "hall_1mw_n.yaml", "ref_mining_conversion.yaml", "hall_1mw_options.yaml",
-                           "portfolio/site_tx2.yaml", "portfolio/site_tx3.yaml"}) {
+  for (const char* name :
+       {"ref_mining.yaml", "ref_mixed_ai_mining.yaml", "ref_dr_4make3.yaml", "hall_1mw_n.yaml",
+        "ref_mining_conversion.yaml", "hall_1mw_options.yaml", "portfolio/site_tx2.yaml",
+        "portfolio/site_tx3.yaml", "cluster_young_daly.yaml", "cluster_placement.yaml"}) {
     INFO(name);
     const auto s = run(load(name), 200);
     CHECK(s["replications"] == 200);
