@@ -148,4 +148,41 @@ MUTANTS = [
     {"name": "the energy short of a partly served load is not counted",
      "file": "failure_models/grid.cpp",
      "edits": [("    for (int l : divisible_loads_) out_->load_shortfall_kwh[l] += shortfall_kw_[l] * dt;\n", "")]},
+    # The cluster workload
+    {"name": "cluster: a stop during a write keeps the checkpoint",
+     "file": "experiments/cluster/job_machine.cpp",
+     "edits": [("""    case Pending::WriteCut:
+      write_to(t);
+      enter_stop();""", """    case Pending::WriteCut:
+      write_to(t);
+      work_ = 0.0;
+      enter_stop();""")]},
+    {"name": "cluster: a restart cut by a stop is not charged",
+     "file": "experiments/cluster/job_machine.cpp",
+     "edits": [("""    case Pending::RestartCut:
+      tally_.restart += t - restart_began_;""", """    case Pending::RestartCut:""")]},
+    {"name": "cluster: nothing lost at a stop",
+     "file": "experiments/cluster/job_machine.cpp",
+     "edits": [("  tally_.lost_work += work_;\n", "")]},
+    {"name": "cluster: jobs never contend (no SimGrid)",
+     "file": "experiments/cluster/evaluator.cpp",
+     "edits": [("force_simgrid || (tc.jobs.size() > 1", "force_simgrid || (tc.jobs.size() > 100")]},
+    {"name": "cluster: a lone job gets the whole storage per host",
+     "file": "experiments/cluster/spec.cpp",
+     "edits": [("std::min(p.host_bandwidth, p.storage_bandwidth / n)", "std::min(p.host_bandwidth, p.storage_bandwidth)")]},
+    {"name": "cluster: checkpoint writing counted as lost",
+     "file": "experiments/cluster/stats.cpp",
+     "edits": [("gpus * (t.lost_work + t.stopped + t.restart);", "gpus * (t.lost_work + t.stopped + t.restart + t.write_in_horizon);")]},
+    {"name": "cluster: spread placement packs",
+     "file": "experiments/cluster/evaluator.cpp",
+     "edits": [("      if (c.spread) cursor = (cursor + 1) % loads;\n", "")]},
+    {"name": "cluster: steady-state write time not calibrated",
+     "file": "experiments/cluster/evaluator.cpp",
+     "edits": [("    if (n > 0) tc.jobs[j].analytic_write = sum / n;\n", "")]},
+    {"name": "units: Gb/s read as GB/s",
+     "file": "topology/units.cpp",
+     "edits": [('{"Gb/s", 1e9 / 8}', '{"Gb/s", 1e9}')]},
+    {"name": "loader: two cluster tenants share an undeclared load",
+     "file": "topology/cluster_loader.cpp",
+     "edits": [("l.hosts < 0 && list.size() > 1", "l.hosts < 0 && list.size() > 2")]},
 ]

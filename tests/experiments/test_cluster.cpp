@@ -435,3 +435,31 @@ TEST_CASE("bundled ref_ai_cluster.yaml: packed pods, a storm at every facility o
   CHECK(ft["read_hours_per_restart"].get<double>() * 3600 <=
         (6.5e12 + 2 * 1.6e12 + 0.3e12) / 200e9 + 1e-6);
 }
+
+TEST_CASE("cluster end to end: fixed outages give the hand timeline exactly", "[cluster][exact]") {
+  // The feed fails after every 10 h up, for 1 h. Checkpoints every 4 h, restart 0.5 h, nothing
+  // to move. Down at 10 (2 h lost since the checkpoint at 8), back 11, running 11.5; down at 21
+  // (1.5 h lost since 19.5), back 22, running 22.5; the next failure (32) is past the horizon.
+  const auto s = run_yaml(R"(version: 1
+horizon: 30h
+components:
+  u: {kind: source, failure: {dist: fixed, value: 10h}, repair: {dist: fixed, value: 1h}}
+loads:
+  a: {demand: 100kW, power: [u], tenant: lab}
+tenants:
+  lab:
+    workload: {kind: cluster, cost_per_gpu_hour: 3, hosts: {a: 2}, gpus_per_host: 8,
+               host_bandwidth: 1TB/s, storage_bandwidth: 1000TB/s,
+               jobs: [{name: j, hosts: 2, checkpoint_interval: 4h, checkpoint_size: 0,
+                       restart_overhead: 30min}]}
+)",
+                          3);
+  const auto& j = s["tenants"]["lab"]["jobs"]["j"];
+  CHECK(j["lost_gpu_hours"]["mean"].get<double>() == Approx(16 * 6.5).epsilon(1e-12));
+  CHECK(j["lost_gpu_hours"]["std"].get<double>() == 0.0);
+  CHECK(j["restart_hours"]["mean"].get<double>() == Approx(1.0).epsilon(1e-12));
+  CHECK(j["interruptions"]["mean"].get<double>() == 2.0);
+  // Surviving work: 8 + 8 (11.5 to 19.5) + 7.5 (22.5 to 30) hours of the 30.
+  CHECK(j["goodput"]["mean"].get<double>() == Approx(23.5 / 30.0).epsilon(1e-12));
+  CHECK(s["tenants"]["lab"]["cost"]["mean"].get<double>() == Approx(3 * 16 * 6.5).epsilon(1e-12));
+}
