@@ -221,6 +221,26 @@ tenants:
   CHECK(j["lost_gpu_hours"]["mean"].get<double>() == 0.0);
   CHECK(s["tenants"]["lab"]["cost"]["mean"].get<double>() == 0.0);
   CHECK(j["checkpoint_write_hours"]["alone"].get<double>() == Approx(w));
+
+  // Twelve hosts: 120 GB/s of links against 100 GB/s of storage, so the storage limits:
+  // b = min(B, n h) = 100 GB/s and a write takes 3.6 s.
+  const double w12 = 3.6 / 3600.0;
+  auto s12 = run_yaml(R"(version: 1
+horizon: 100.1h
+components:
+  u: {kind: source}
+loads:
+  a: {demand: 100kW, power: [u], tenant: lab}
+tenants:
+  lab:
+    workload: {kind: cluster, cost_per_gpu_hour: 1, hosts: {a: 12}, gpus_per_host: 8,
+               host_bandwidth: 10GB/s, storage_bandwidth: 100GB/s,
+               jobs: [{name: j, hosts: 12, checkpoint_interval: 1h, checkpoint_size: 360GB}]}
+)",
+                      2);
+  const auto& j12 = s12["tenants"]["lab"]["jobs"]["j"];
+  CHECK(j12["checkpoint_write_hours"]["alone"].get<double>() == Approx(w12));
+  CHECK(j12["checkpoint_overhead_share"]["mean"].get<double>() == Approx(w12 / (1.0 + w12)));
 }
 
 TEST_CASE("checkpoint overhead with contention: three synchronized jobs share the storage",
