@@ -119,12 +119,18 @@ nlohmann::json run_importance(const topology::Design& design, const topology::Mo
                           block->stats.load(a);
                           return std::unique_ptr<sim::BlockResult>(std::move(block));
                         }};
+  bool interrupted = false;
   auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    if (options.interrupted && options.interrupted()) {
+      interrupted = true;
+      return false;
+    }
     total.merge(static_cast<const CycleBlock&>(*r).stats);
     return !reached_target(total.down[0], total.length, options.target_rel_error);
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
                               [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  if (interrupted) throw Interrupted();
   const Performance perf = measured(start, threads);
   return summarize_importance(total, model, design_label(design), options.seed, options.bias, perf);
 }
@@ -187,7 +193,8 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   for (const auto& d : designs) figures.push_back(figure_set(*d.model));
   // Cluster tenants: placed and calibrated once per design, before any replication.
   std::vector<cluster::ClusterModel> clusters;
-  for (const auto& d : designs) clusters.push_back(cluster::build_cluster_model(*d.model));
+  for (const auto& d : designs)
+    clusters.push_back(cluster::build_cluster_model(*d.model, {options.worker_executable}));
   // The paired differences asked for (second minus first), figure by figure.
   std::vector<PairedDifferences> pairs;
   for (const auto& [a, b] : which) pairs.emplace_back(figures[a], figures[b]);
@@ -272,7 +279,12 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
                           for (auto& t : b->trace) a.get(t);
                           return std::unique_ptr<sim::BlockResult>(std::move(b));
                         }};
+  bool interrupted = false;
   auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    if (options.interrupted && options.interrupted()) {
+      interrupted = true;
+      return false;
+    }
     const auto& b = static_cast<const MultiBlock&>(*r);
     bool reached = options.target_rel_error > 0;
     for (std::size_t d = 0; d < k; ++d) {
@@ -291,6 +303,7 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
                               [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  if (interrupted) throw Interrupted();  // the writers remove their temporary files
   const Performance perf = measured(start, threads);
   JointResult out;
   for (std::size_t d = 0; d < k; ++d) {

@@ -1,5 +1,7 @@
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,16 @@ struct RunOptions {
   bool importance_sampling = false;  ///< regenerative cycles with balanced failure biasing
   double bias = 0.5;            ///< share of failures among the next events while something is down
   nlohmann::json command_line;  ///< recorded in the HDF5 attributes
+  /// Cluster tenants' SimGrid workers: see cluster::ClusterOptions.
+  std::string worker_executable = "/proc/self/exe";
+  /// Asked between blocks; true stops the run, which then throws Interrupted (nothing is
+  /// written). For embedders (the Python module's Ctrl-C); the CLI handles SIGINT itself.
+  std::function<bool()> interrupted;
+};
+
+/// Thrown by a run that `interrupted` stopped.
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 /// Runs every replication of one design and returns its summary (SPEC section 4).

@@ -113,7 +113,8 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
   const double limit = warmup + horizon + std::max(10.0 * horizon, 1e5);
   const bool full = !options.out.empty();
   std::vector<cluster::ClusterModel> clusters;
-  for (const auto& m : models) clusters.push_back(cluster::build_cluster_model(m));
+  for (const auto& m : models)
+    clusters.push_back(cluster::build_cluster_model(m, {options.worker_executable}));
 
   auto fresh = [&]() {
     auto b = std::make_unique<PortfolioBlock>();

@@ -65,7 +65,7 @@ void place(const topology::Model& m, const topology::Cluster& c, TenantCluster& 
 /// Steady-state write times where jobs contend: every job starts at time 0 with nothing
 /// written (as after a facility-wide restart) and runs without stops; a job's write time is
 /// the mean over the writes begun in the second half of the period.
-void calibrate(TenantCluster& tc) {
+void calibrate(TenantCluster& tc, const std::string& worker_path) {
   double longest = 0.0, writes_per_hour = 0.0;
   for (std::size_t j = 0; j < tc.jobs.size(); ++j) {
     longest = std::max(longest, tc.jobs[j].interval + tc.window_before);
@@ -79,7 +79,7 @@ void calibrate(TenantCluster& tc) {
   r.windows = {{0.0, kNever}};
   r.stops.assign(tc.jobs.size(), {});
   r.record_writes = true;
-  WorkerClient worker(tc.platform, tc.jobs);
+  WorkerClient worker(tc.platform, tc.jobs, worker_path);
   const auto tallies = worker.run(r);
   for (std::size_t j = 0; j < tc.jobs.size(); ++j) {
     double sum = 0.0;
@@ -92,8 +92,9 @@ void calibrate(TenantCluster& tc) {
 
 }  // namespace
 
-ClusterModel build_cluster_model(const topology::Model& m, bool force_simgrid) {
+ClusterModel build_cluster_model(const topology::Model& m, const ClusterOptions& options) {
   ClusterModel cm;
+  cm.worker = options.worker;
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     const auto& tenant = m.tenants[t];
     if (tenant.workload != topology::WorkloadKind::Cluster) continue;
@@ -113,9 +114,9 @@ ClusterModel build_cluster_model(const topology::Model& m, bool force_simgrid) {
     const double bound = largest / slowest / 3600.0 * (1.0 + 1e-9);
     tc.window_before = bound;
     tc.window_after = bound + overhead;
-    tc.contention =
-        force_simgrid || (tc.jobs.size() > 1 && used * p.host_bandwidth > p.storage_bandwidth);
-    if (tc.contention && tc.jobs.size() > 1) calibrate(tc);
+    tc.contention = options.force_simgrid ||
+                    (tc.jobs.size() > 1 && used * p.host_bandwidth > p.storage_bandwidth);
+    if (tc.contention && tc.jobs.size() > 1) calibrate(tc, options.worker);
     cm.tenants.push_back(std::move(tc));
   }
   return cm;
@@ -157,7 +158,8 @@ void ClusterEvaluator::evaluate(const topology::Model& m,
     }
     req.windows = merge_spans(std::move(around));
     const auto start = std::chrono::steady_clock::now();
-    if (!workers_[k]) workers_[k] = std::make_unique<WorkerClient>(tc.platform, tc.jobs);
+    if (!workers_[k])
+      workers_[k] = std::make_unique<WorkerClient>(tc.platform, tc.jobs, cm_.worker);
     out.jobs[k] = workers_[k]->run(req);
     ++out.simulated;
     out.simgrid_seconds +=

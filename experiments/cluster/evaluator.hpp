@@ -29,13 +29,22 @@ struct TenantCluster {
 
 struct ClusterModel {
   std::vector<TenantCluster> tenants;
+  std::string worker;  ///< the executable started as a SimGrid worker
   bool empty() const { return tenants.empty(); }
 };
 
+struct ClusterOptions {
+  /// An executable whose main() hands `__simgrid-worker` to worker_main(): this process's own
+  /// (the CLI, the tests) unless embedded elsewhere (the Python module names the CLI's).
+  std::string worker = "/proc/self/exe";
+  /// Send every replication with a stop to SimGrid even where the closed form is exact (for
+  /// tests that compare the two).
+  bool force_simgrid = false;
+};
+
 /// Places the jobs on hosts and finds, with SimGrid where the jobs contend, how long their
-/// checkpoint writes take in steady state. `force_simgrid` sends every replication with a stop
-/// to SimGrid even where the closed form is exact (for tests that compare the two).
-ClusterModel build_cluster_model(const topology::Model& m, bool force_simgrid = false);
+/// checkpoint writes take in steady state.
+ClusterModel build_cluster_model(const topology::Model& m, const ClusterOptions& options = {});
 
 /// Per cluster tenant (in ClusterModel order), per job.
 struct ClusterOutcome {

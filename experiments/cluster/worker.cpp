@@ -111,6 +111,9 @@ std::vector<char> serve(SimgridCluster& cluster, const std::vector<JobSpec>& job
 }  // namespace
 
 int worker_main() {
+  // The process that started the worker decides what Ctrl-C means; the worker ends when its
+  // input closes, and a child finishes the replication it is simulating.
+  ::signal(SIGINT, SIG_IGN);
   // The requests come on the socket at fd 0; anything SimGrid might print must not land in it.
   const int io = ::dup(0);
   ::dup2(2, 1);
@@ -130,7 +133,8 @@ int worker_main() {
   return 0;
 }
 
-WorkerClient::WorkerClient(const Platform& p, const std::vector<JobSpec>& jobs) {
+WorkerClient::WorkerClient(const Platform& p, const std::vector<JobSpec>& jobs,
+                           const std::string& executable) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::runtime_error(std::string("cannot start a SimGrid worker: ") + std::strerror(errno));
@@ -141,12 +145,13 @@ WorkerClient::WorkerClient(const Platform& p, const std::vector<JobSpec>& jobs) 
   char arg0[] = "ridethrough", arg1[64];
   std::snprintf(arg1, sizeof arg1, "%s", kWorkerCommand);
   char* argv[] = {arg0, arg1, nullptr};
-  const int rc = ::posix_spawn(&pid_, "/proc/self/exe", &actions, nullptr, argv, environ);
+  const int rc = ::posix_spawn(&pid_, executable.c_str(), &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(sv[1]);
   if (rc != 0) {
     ::close(sv[0]);
-    throw std::runtime_error(std::string("cannot start a SimGrid worker: ") + std::strerror(rc));
+    throw std::runtime_error("cannot start a SimGrid worker (" + executable +
+                             "): " + std::strerror(rc));
   }
   fd_ = sv[0];
   sim::Archive a;

@@ -7,6 +7,7 @@
 // and exits; nothing carries over from one replication to the next.
 #include <sys/types.h>
 
+#include <string>
 #include <vector>
 
 #include "experiments/cluster/spec.hpp"
@@ -23,8 +24,9 @@ int worker_main();
 /// The side of a thread that needs SimGrid: one worker process for one cluster.
 class WorkerClient {
  public:
-  /// Starts the worker (this executable, /proc/self/exe) and sends it the cluster.
-  WorkerClient(const Platform& p, const std::vector<JobSpec>& jobs);
+  /// Starts the worker (`executable`, by default this one) and sends it the cluster.
+  WorkerClient(const Platform& p, const std::vector<JobSpec>& jobs,
+               const std::string& executable = "/proc/self/exe");
   ~WorkerClient();
   WorkerClient(const WorkerClient&) = delete;
   WorkerClient& operator=(const WorkerClient&) = delete;

@@ -1,0 +1,125 @@
+// The Python face of ridethrough (`import ridethrough`): the C++ side, kept thin. It loads
+// designs, runs them with the GIL released and hands back the same JSON the CLI writes; the
+// package (ridethrough/__init__.py) builds the Python API on it.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "experiments/analysis.hpp"
+#include "experiments/driver.hpp"
+#include "topology/loader.hpp"
+#include "topology/model.hpp"
+
+namespace py = pybind11;
+using namespace ridethrough;
+
+namespace {
+
+/// A validated, compiled design.
+struct Loaded {
+  topology::Design design;
+  topology::Model model;
+};
+
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+/// (design, []) or (None, error lines "FILE:LINE:COL: error: ..."), as the CLI reports them.
+py::tuple load_text(const std::string& text, const std::string& path, const Overrides& overrides) {
+  std::vector<topology::Override> ov;
+  for (const auto& [p, v] : overrides) ov.push_back({p, v});
+  std::string with;
+  for (const auto& o : ov) with += (with.empty() ? " (with " : ", ") + o.path + "=" + o.value;
+  if (!with.empty()) with += ")";
+  std::vector<std::string> errors;
+  auto r = topology::load_design_text(text, path, ov);
+  if (!r.design) {
+    for (const auto& d : r.errors) errors.push_back(topology::format_diagnostic(path, d) + with);
+    return py::make_tuple(py::none(), errors);
+  }
+  auto l = std::make_shared<Loaded>();
+  l->design = std::move(*r.design);
+  l->model = topology::compile(l->design);
+  for (const auto& d : topology::unservable_loads(l->design, l->model))
+    errors.push_back(topology::format_diagnostic(path, d) + with);
+  if (!errors.empty()) return py::make_tuple(py::none(), errors);
+  return py::make_tuple(l, errors);
+}
+
+/// Runs the designs over the same replications (common random numbers, as `compare`); one
+/// JSON summary per design. Ctrl-C (checked between blocks) raises KeyboardInterrupt and
+/// writes nothing.
+std::vector<std::string> run(const std::vector<std::shared_ptr<Loaded>>& designs,
+                             std::uint64_t replications, std::uint64_t seed, unsigned threads,
+                             bool progress, const std::vector<std::string>& outs,
+                             bool importance_sampling, double bias, double target_rel_error,
+                             const std::string& worker) {
+  experiments::RunOptions o;
+  o.replications = replications;
+  o.seed = seed;
+  o.threads = threads;
+  o.progress = progress;
+  o.importance_sampling = importance_sampling;
+  o.bias = bias;
+  o.target_rel_error = target_rel_error;
+  o.worker_executable = worker;
+  o.command_line = nlohmann::json::array({"python", "ridethrough.run"});
+  o.interrupted = [] {
+    py::gil_scoped_acquire gil;
+    return PyErr_CheckSignals() != 0;  // sets KeyboardInterrupt
+  };
+  std::vector<nlohmann::json> summaries;
+  bool interrupted = false;
+  {
+    py::gil_scoped_release release;
+    try {
+      if (importance_sampling) {
+        for (std::size_t i = 0; i < designs.size(); ++i) {
+          o.out = outs[i];
+          summaries.push_back(experiments::run_design(designs[i]->design, designs[i]->model, o));
+        }
+      } else {
+        std::vector<experiments::DesignRun> runs;
+        for (std::size_t i = 0; i < designs.size(); ++i)
+          runs.push_back({&designs[i]->design, &designs[i]->model, outs[i]});
+        summaries = experiments::run_designs(runs, o);
+      }
+    } catch (const experiments::Interrupted&) {
+      interrupted = true;
+    }
+  }
+  if (interrupted) {
+    if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+  std::vector<std::string> out;
+  for (const auto& s : summaries) out.push_back(s.dump());
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "ridethrough's engine; use the ridethrough package, not this module";
+  py::class_<Loaded, std::shared_ptr<Loaded>>(m, "Design")
+      .def_property_readonly("name", [](const Loaded& l) { return l.design.name; })
+      .def_property_readonly("path", [](const Loaded& l) { return l.design.path; })
+      .def_property_readonly("text", [](const Loaded& l) { return l.design.text; })
+      .def_property_readonly("horizon_hours", [](const Loaded& l) { return l.model.horizon; })
+      .def_property_readonly("label",
+                             [](const Loaded& l) { return experiments::design_label(l.design); });
+  m.def("load_text", &load_text, py::arg("text"), py::arg("path"), py::arg("overrides"));
+  m.def("run", &run, py::arg("designs"), py::arg("replications"), py::arg("seed"),
+        py::arg("threads"), py::arg("progress"), py::arg("outs"), py::arg("importance_sampling"),
+        py::arg("bias"), py::arg("target_rel_error"), py::arg("worker"));
+  m.def("check", [](const Loaded& l) { return experiments::check_design(l.model).dump(); });
+  m.def("exact", [](const Loaded& l) {
+    py::gil_scoped_release release;
+    return experiments::exact_design(l.design, l.model).dump();
+  });
+  m.attr("version") = RIDETHROUGH_VERSION;
+}
