@@ -23,11 +23,11 @@ std::string join(const json& ids, const char* sep = ", ") {
 
 }  // namespace
 
-json check_design(const topology::Model& m) {
+json check_design(const topology::Model& m, int order) {
   json loads = json::object();
   topology::StaticEvaluator eval(m);
   std::vector<char> down(m.n, 0);
-  for (const auto& c : topology::minimal_cut_sets(m)) {
+  for (const auto& c : topology::minimal_cut_sets(m, order)) {
     json singles = json::array(), cuts = json::array(), drops = json::array();
     json reasons = json::object();
     for (int a : c.singles) {
@@ -38,6 +38,8 @@ json check_design(const topology::Model& m) {
       down[a] = 0;
     }
     for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
+    for (const auto& t : c.triples)
+      cuts.push_back(json::array({m.ids[t[0]], m.ids[t[1]], m.ids[t[2]]}));
     for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
     // Fault tolerance during maintenance: with any one scheduled component in maintenance, no
     // further single failure may drop the load, so no cut set of order 2 may hold one.
@@ -56,7 +58,9 @@ json check_design(const topology::Model& m) {
          c.served_all_up && c.singles.empty() && during.empty()},
         {"maintenance_and_failure_cut_sets", during}};
   }
-  return {{"loads", loads}};
+  json out = {{"loads", loads}};
+  if (order != 2) out["order"] = order;
+  return out;
 }
 
 void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
@@ -111,6 +115,15 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
       if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
     if (pairs == 0) os << " none";
     os << "\n";
+    if (check.value("order", 2) >= 3) {
+      os << "  cut sets of order 3:";
+      int triples = 0;
+      for (const auto& cut : l["cut_sets"])
+        if (cut.size() == 3)
+          os << (triples++ % 3 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+      if (triples == 0) os << " none";
+      os << "\n";
+    }
     if (l["concurrently_maintainable"].get<bool>()) {
       os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
     } else {

@@ -10,7 +10,8 @@ namespace ridethrough::experiments {
 
 /// `check`: single points of failure, order-2 cut sets and concurrent maintainability of every
 /// critical load, as JSON (SPEC section 4) plus a readable report with the topology.
-nlohmann::json check_design(const topology::Model& m);
+/// `order`: the largest cut sets listed (2, or 3 on request).
+nlohmann::json check_design(const topology::Model& m, int order = 2);
 void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
                  const nlohmann::json& check);
 

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -341,6 +342,16 @@ int run_cli(int argc, char** argv) {
   check->add_option("design", check_design_path, "design file (YAML)")->required();
   check->add_option("--json", check_json, "write the result as JSON; '-' means stdout");
   check->add_option("--set", check_set, set_help);
+  int check_order = 2;
+  check->add_option("--order", check_order, "largest cut sets to list: 2, or 3")
+      ->check(CLI::Range(1, 3));
+
+  std::string expand_design_path;
+  std::vector<std::string> expand_set;
+  auto* expand = app.add_subcommand(
+      "expand", "print the design with its templates expanded: flat YAML, one entry per line");
+  expand->add_option("design", expand_design_path, "design file (YAML)")->required();
+  expand->add_option("--set", expand_set, set_help);
 
   std::string exact_design_path, exact_json;
   std::vector<std::string> exact_set;
@@ -419,8 +430,23 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(o)) return rc;
       auto l = load(check_design_path, sets);
       if (!l) return 2;
-      const auto result = experiments::check_design(l->model);
+      const auto result = experiments::check_design(l->model, check_order);
       if (!emit_json(o, result)) experiments::print_check(std::cout, l->design, l->model, result);
+      return 0;
+    }
+    if (*expand) {
+      std::vector<topology::Override> sets;
+      if (!parse_sets(expand_set, sets)) return 2;
+      if (!load(expand_design_path, sets)) return 2;  // every problem, at its line
+      std::ifstream in(expand_design_path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::vector<topology::Diagnostic> errors;
+      const auto flat = topology::expand_design_text(text.str(), sets, errors);
+      for (const auto& d : errors)
+        std::cerr << topology::format_diagnostic(expand_design_path, d) << "\n";
+      if (!flat) return 2;
+      std::cout << *flat;
       return 0;
     }
     if (*exact) {

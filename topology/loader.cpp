@@ -14,6 +14,7 @@
 
 #include "topology/cluster_loader.hpp"
 #include "topology/reader.hpp"
+#include "topology/templates.hpp"
 #include "topology/units.hpp"
 
 namespace ridethrough::topology {
@@ -807,8 +808,32 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     r.error(Loc{1, 1}, "a design file must be a YAML mapping with version, components and loads");
     return result;
   }
-  for (const auto& o : overrides)
-    if (!apply_override(root, o, errors)) return result;
+  const bool templated = has_templates(root);
+  std::vector<Override> later;  // overrides of entries that only templates make
+  for (const auto& o : overrides) {
+    std::vector<Diagnostic> miss;
+    if (apply_override(root, o, miss)) continue;
+    if (!templated) {
+      errors.insert(errors.end(), miss.begin(), miss.end());
+      return result;
+    }
+    later.push_back(o);
+  }
+  if (templated) {
+    // Expand, read the flat design, and point every message back at the file.
+    auto ex = expand_templates(root, errors);
+    if (!ex) return result;
+    LoadResult inner = load_design_text(ex->text, path, later);
+    for (auto& d : inner.errors) {
+      const std::size_t i = d.loc.line >= 1 ? static_cast<std::size_t>(d.loc.line - 1) : 0;
+      if (i < ex->origin.size()) {
+        d.message += ex->context[i];
+        d.loc = ex->origin[i];
+      }
+    }
+    if (inner.design) inner.design->text = text;
+    return inner;
+  }
 
   Design d;
   d.path = path;
@@ -1004,6 +1029,36 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   });
   if (errors.empty()) result.design = std::move(d);
   return result;
+}
+
+std::optional<std::string> expand_design_text(const std::string& text,
+                                              const std::vector<Override>& overrides,
+                                              std::vector<Diagnostic>& errors) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    errors.push_back({Loc{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg});
+    return std::nullopt;
+  }
+  std::vector<Override> later;
+  for (const auto& o : overrides) {
+    std::vector<Diagnostic> miss;
+    if (!apply_override(root, o, miss)) later.push_back(o);
+  }
+  if (!has_templates(root)) {
+    if (!later.empty()) {
+      apply_override(root, later[0], errors);  // says what it does not match
+      return std::nullopt;
+    }
+    YAML::Emitter out;
+    out << root;
+    return std::string(out.c_str()) + "\n";
+  }
+  auto ex = expand_templates(root, errors);
+  if (!ex) return std::nullopt;
+  if (later.empty()) return ex->text;
+  return rewrite_design_text(ex->text, later, {}, errors);
 }
 
 std::optional<std::string> rewrite_design_text(const std::string& text,

@@ -30,6 +30,13 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
                             const std::vector<Override>& overrides = {});
 LoadResult load_design_file(const std::string& path, const std::vector<Override>& overrides = {});
 
+/// The design with its templates expanded (`ridethrough expand`): flat YAML, one entry per
+/// line; a design without templates comes back as it parses. nullopt with errors if the text,
+/// a template or an override is bad (the flat design itself is not validated here).
+std::optional<std::string> expand_design_text(const std::string& text,
+                                              const std::vector<Override>& overrides,
+                                              std::vector<Diagnostic>& errors);
+
 /// The design text with overrides applied and top-level keys dropped, as YAML (comments and
 /// layout are not kept); nullopt with errors if the text or an override is bad.
 std::optional<std::string> rewrite_design_text(const std::string& text,

@@ -27,14 +27,41 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
   live_.assign(n, 0);
   mode_.assign(n, Mode::Dead);
   follow_.assign(n, 0);
+  all_dirty_ = true;
+  settle(down, m_.topo);
+  serve(served);
+}
+
+void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>& served,
+                               const std::vector<int>& scope) {
+  const int n = m_.n;
+  if (all_dirty_ || static_cast<int>(live_.size()) != n) {
+    draw_ok_.assign(n, 1);
+    live_.assign(n, 0);
+    mode_.assign(n, Mode::Dead);
+    follow_.assign(n, 0);
+    all_dirty_ = false;
+  }
+  settle(down, scope);
+  serve(served);
+  // Leave everything dead again, so the next scope starts clean.
+  for (int c : scope) {
+    draw_ok_[c] = 1;
+    live_[c] = 0;
+    mode_[c] = Mode::Dead;
+    follow_[c] = 0;
+  }
+}
+
+void StaticEvaluator::settle(const std::vector<char>& down, const std::vector<int>& order) {
   // Only equipment that is up asks for its draw.
   power_cand_.assign(m_.power.items.size(), 1);
-  for (int c = 0; c < n; ++c)
+  for (int c : order)
     if (m_.power.draw_item[c] >= 0 && down[c]) power_cand_[m_.power.draw_item[c]] = 0;
   // Draws that cannot be admitted unpower their equipment, which can change what else is live:
   // repeat until the draws settle (at most once per draw).
   for (std::size_t round = 0; round <= m_.power.items.size(); ++round) {
-    for (int c : m_.topo) {
+    for (int c : order) {
       bool powered = true;
       if (m_.powered_by.size(c) > 0) {
         bool any = false;
@@ -92,6 +119,9 @@ void StaticEvaluator::evaluate(const std::vector<char>& down, std::vector<char>&
     }
     if (!changed) break;
   }
+}
+
+void StaticEvaluator::serve(std::vector<char>& served) {
   served.assign(m_.n_loads, 0);
   std::vector<char> has_power(m_.n_loads, 0);
   for (std::size_t i = 0; i < m_.power.items.size(); ++i)

@@ -16,6 +16,11 @@ class StaticEvaluator {
   explicit StaticEvaluator(const Model& m);
   /// `down` and `served` are indexed by component and load.
   void evaluate(const std::vector<char>& down, std::vector<char>& served);
+  /// The same, with only the components of `scope` (in topological order, closed upstream)
+  /// able to be live: what it says of the loads whose paths and capacity competitors lie in the
+  /// scope is exact, the rest is meaningless. Costs O(scope + items), not O(components).
+  void evaluate(const std::vector<char>& down, std::vector<char>& served,
+                const std::vector<int>& scope);
   /// The most power that can reach load `l` on its own with `down` down (ignoring every other
   /// load and draw), for explaining why it is not served.
   double deliverable(int l, const std::vector<char>& down);
@@ -28,7 +33,10 @@ class StaticEvaluator {
  private:
   const Model& m_;
   Admission power_, cooling_;
+  void settle(const std::vector<char>& down, const std::vector<int>& order);
+  void serve(std::vector<char>& served);
   std::vector<char> live_, draw_ok_;
+  bool all_dirty_ = false;  ///< a full evaluation left states outside any scope
   std::vector<Mode> mode_;
   std::vector<int> follow_;
   std::vector<std::uint8_t> power_cand_, power_adm_, cool_cand_, cool_adm_;

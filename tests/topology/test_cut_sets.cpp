@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "topology/cut_sets.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
@@ -95,4 +98,109 @@ loads:
   REQUIRE(c[0].pairs.size() == 1);
   CHECK(m.ids[c[0].pairs[0].first] == "utility");
   CHECK(m.ids[c[0].pairs[0].second] == "gen");
+}
+
+TEST_CASE("cut sets: the fast search equals brute force on every bundled design",
+          "[cutsets][designs]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(RIDETHROUGH_SOURCE_DIR) / "experiments" / "designs";
+  int compared = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() != ".yaml") continue;
+    // The benchmarks are out of brute force's reach (minutes); a small campus stands in below.
+    if (e.path().parent_path().filename() == "bench") continue;
+    auto r = load_design_file(e.path().string());
+    if (!r.design) continue;  // a portfolio file, not a design
+    INFO(e.path().string());
+    const Model m = compile(*r.design);
+    const auto fast = minimal_cut_sets(m), slow = minimal_cut_sets_exhaustive(m);
+    REQUIRE(fast.size() == slow.size());
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      CHECK(fast[i].served_all_up == slow[i].served_all_up);
+      CHECK(fast[i].singles == slow[i].singles);
+      CHECK(fast[i].pairs == slow[i].pairs);
+      CHECK(fast[i].maintenance_drops == slow[i].maintenance_drops);
+    }
+    ++compared;
+  }
+  CHECK(compared >= 20);
+}
+
+TEST_CASE("cut sets: the fast search equals brute force on a small templated campus", "[cutsets]") {
+  // The bundled campus cut down to 3 halls of 4 racks: shared feeds, per-hall UPSs, per-rack PDUs.
+  auto r = load_design_file(
+      std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/bench/campus_2000.yaml",
+      {{"instances.0.count", "3"}, {"templates.hall.instances.0.count", "4"}});
+  REQUIRE(r.design);
+  REQUIRE(r.design->loads.size() == 12);
+  const Model m = compile(*r.design);
+  const auto fast = minimal_cut_sets(m), slow = minimal_cut_sets_exhaustive(m);
+  REQUIRE(fast.size() == slow.size());
+  for (std::size_t i = 0; i < fast.size(); ++i) {
+    CHECK(fast[i].singles == slow[i].singles);
+    CHECK(fast[i].pairs == slow[i].pairs);
+    CHECK(fast[i].maintenance_drops == slow[i].maintenance_drops);
+  }
+  // Every rack: one of its A-side chain (PDU, busway, UPS, feed) with one of its B side: 4 x 4.
+  CHECK(fast[0].pairs.size() == 16);
+}
+
+TEST_CASE("cut sets: a load competing for a capacity with another load's feeds", "[cutsets]") {
+  // Loads m and l share the 1 MW bus s; m also has its own feed x. With x down, m draws on s
+  // and, admitted first, leaves l short: x is relevant to l although it is not upstream of it.
+  auto r = load_design_text(R"(version: 1
+components:
+  g: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+  s: {kind: node, inputs: [g], capacity: 1MW, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+  x: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+  y: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+  t: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+loads:
+  m: {demand: 800kW, power: [x, s]}
+  l: {demand: 500kW, power: [s, t]}
+  k: {demand: 100kW, power: [y]}
+)",
+                            "d.yaml");
+  REQUIRE(r.design);
+  const Model mo = compile(*r.design);
+  const auto fast = minimal_cut_sets(mo), slow = minimal_cut_sets_exhaustive(mo);
+  REQUIRE(fast.size() == 3);
+  for (std::size_t i = 0; i < fast.size(); ++i) {
+    CHECK(fast[i].singles == slow[i].singles);
+    CHECK(fast[i].pairs == slow[i].pairs);
+  }
+  // {x, t} drops l: m moves onto s, l loses t and s has 200 kW left for it.
+  const auto& l = fast[1];
+  const auto x = 2, t = 4;
+  CHECK(std::find(l.pairs.begin(), l.pairs.end(), std::pair<int, int>{x, t}) != l.pairs.end());
+}
+
+TEST_CASE("cut sets of order 3 on request", "[cutsets]") {
+  auto r = load_design_text(R"(version: 1
+components:
+  a: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  b: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  c: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  bus: {kind: node, inputs: [a, b, c], failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  v: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}
+  w: {kind: node, inputs: [u, v], capacity: 1MW}
+loads:
+  l: {demand: 1MW, power: [bus]}
+  p: {demand: 1MW, power: [w]}
+)",
+                            "d.yaml");
+  REQUIRE(r.design);
+  const Model m = compile(*r.design);
+  const auto cuts = minimal_cut_sets(m, 3);
+  REQUIRE(cuts.size() == 2);
+  CHECK(cuts[0].singles == std::vector<int>{3});  // the bus
+  CHECK(cuts[0].pairs.empty());
+  REQUIRE(cuts[0].triples.size() == 1);
+  CHECK(cuts[0].triples[0] == std::array<int, 3>{0, 1, 2});
+  // u and v in parallel: a pair, so no triple may contain both.
+  CHECK(cuts[1].pairs == std::vector<std::pair<int, int>>{{4, 5}});
+  CHECK(cuts[1].triples.empty());
+  // Without asking, no triples.
+  CHECK(minimal_cut_sets(m)[0].triples.empty());
 }

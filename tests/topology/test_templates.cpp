@@ -1,0 +1,151 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "topology/loader.hpp"
+#include "topology/model.hpp"
+
+using namespace ridethrough::topology;
+
+namespace {
+std::vector<std::string> errors_of(const std::string& yaml) {
+  auto r = load_design_text(yaml, "d.yaml");
+  std::vector<std::string> out;
+  for (const auto& d : r.errors) out.push_back(format_diagnostic("d.yaml", d));
+  CHECK(r.design.has_value() == out.empty());
+  return out;
+}
+std::string dump(const std::vector<std::string>& errs) {
+  std::string s;
+  for (const auto& e : errs) s += e + "\n";
+  return s;
+}
+bool has(const std::vector<std::string>& errs, const std::string& where, const std::string& what) {
+  for (const auto& e : errs)
+    if (e.rfind("d.yaml:" + where + ": error: ", 0) == 0 && e.find(what) != std::string::npos)
+      return true;
+  return false;
+}
+const Component* find(const Design& d, const std::string& id) {
+  for (const auto& c : d.components)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+const std::string kRow = R"(version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+templates:
+  rack:
+    params: {row: 0, demand: 10kW}
+    components:
+      pdu_${row}_${i}: {kind: node, inputs: [u], failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 2h}}
+    loads:
+      rack_${row}_${i}: {demand: $demand, power: [pdu_$row_$i]}
+  row:
+    instances:
+      - {template: rack, count: 3, with: {row: $i}, each: {2: {demand: 20kW}}}
+instances:
+  - {template: row, count: 2, first: 5}
+)";
+}  // namespace
+
+TEST_CASE("templates: nested instances stamp ids, parameters and per-instance overrides",
+          "[templates]") {
+  auto r = load_design_text(kRow, "d.yaml");
+  INFO(dump(errors_of(kRow)));
+  REQUIRE(r.design);
+  const auto& d = *r.design;
+  CHECK(d.components.size() == 1 + 2 * 3);
+  REQUIRE(d.loads.size() == 6);
+  // Rows 5 and 6 (first: 5), racks 1..3; rack 2 of every row draws 20 kW.
+  for (int row : {5, 6})
+    for (int i : {1, 2, 3}) {
+      const std::string id = "rack_" + std::to_string(row) + "_" + std::to_string(i);
+      const Load* l = nullptr;
+      for (const auto& x : d.loads)
+        if (x.id == id) l = &x;
+      REQUIRE(l);
+      CHECK(l->demand == (i == 2 ? 20.0 : 10.0));
+      REQUIRE(find(d, "pdu_" + std::to_string(row) + "_" + std::to_string(i)));
+    }
+  CHECK_FALSE(find(d, "pdu_0_1"));
+}
+
+TEST_CASE("templates: the expanded text is a flat design that loads to the same thing",
+          "[templates]") {
+  std::vector<Diagnostic> errs;
+  const auto flat = expand_design_text(kRow, {}, errs);
+  REQUIRE(flat);
+  CHECK(flat->find("templates") == std::string::npos);
+  CHECK(flat->find("instances") == std::string::npos);
+  auto a = load_design_text(kRow, "d.yaml");
+  auto b = load_design_text(*flat, "flat.yaml");
+  REQUIRE(a.design);
+  REQUIRE(b.design);
+  REQUIRE(a.design->components.size() == b.design->components.size());
+  for (std::size_t k = 0; k < a.design->components.size(); ++k)
+    CHECK(a.design->components[k].id == b.design->components[k].id);
+  REQUIRE(a.design->loads.size() == b.design->loads.size());
+  for (std::size_t k = 0; k < a.design->loads.size(); ++k) {
+    CHECK(a.design->loads[k].id == b.design->loads[k].id);
+    CHECK(a.design->loads[k].demand == b.design->loads[k].demand);
+  }
+}
+
+TEST_CASE("templates: an error inside an instance names the template line and the instance",
+          "[templates]") {
+  std::string bad = kRow;
+  // A typo in the rack template's load (line 10) shows up once per stamped rack.
+  bad.replace(bad.find("power: [pdu_"), 12, "power: [pdx_");
+  const auto e = errors_of(bad);
+  INFO(dump(e));
+  CHECK(has(e, "10:7", "in instance 2 of template 'rack', instances at line 13"));
+  CHECK(has(e, "10:7", "in instance 6 of template 'row', instances at line 15"));
+}
+
+TEST_CASE("templates: unknown templates, unknown parameters and self-stamping are errors",
+          "[templates]") {
+  const std::string head = R"(version: 1
+components:
+  u: {kind: source, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+)";
+  auto e = errors_of(head + R"(templates:
+  rack:
+    loads:
+      r$i: {demand: $power, power: [u]}
+instances:
+  - {template: rak, count: 2}
+  - {template: rack, count: 2}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "9:16", "unknown template 'rak'"));
+  CHECK(has(e, "7:21", "unknown parameter '$power'"));
+  e = errors_of(head + R"(templates:
+  loop:
+    instances:
+      - {template: loop}
+instances:
+  - {template: loop}
+)");
+  INFO(dump(e));
+  CHECK(has(e, "7:7", "templates nest more than 16 deep"));
+}
+
+TEST_CASE("templates: the bundled 2,000-rack campus is short and loads in full", "[templates]") {
+  const std::string path =
+      std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/bench/campus_2000.yaml";
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  CHECK(std::count(text.begin(), text.end(), '\n') < 60);
+  auto r = load_design_text(text, path);
+  REQUIRE(r.design);
+  CHECK(r.design->loads.size() == 2000);
+  CHECK(r.design->components.size() == 2 + 20 * (4 + 2 * 100));
+}

@@ -1,0 +1,317 @@
+#include "topology/templates.hpp"
+
+#include <cctype>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "topology/reader.hpp"
+
+namespace ridethrough::topology {
+
+using reading::loc_of;
+using reading::Reader;
+
+namespace {
+
+/// Blocks a template can stamp: mappings of named entries, and lists.
+const std::vector<std::string> kMapBlocks = {"spares", "components", "loads", "tenants"};
+const std::vector<std::string> kListBlocks = {"common_cause"};
+constexpr int kMaxDepth = 16;
+constexpr std::size_t kMaxEntries = 2'000'000;
+
+using Params = std::map<std::string, std::string>;
+
+/// One stamped entry and where it came from.
+struct Entry {
+  std::string key;  ///< empty for a list item
+  YAML::Node value;
+  Loc origin;
+  std::string context;
+};
+
+class Expander {
+ public:
+  Expander(const YAML::Node& root, std::vector<Diagnostic>& errors)
+      : root_(root), r_(errors), errors_(errors) {}
+
+  std::optional<ExpandedDesign> run();
+
+ private:
+  std::string substitute(const std::string& s, const Params& p, Loc where,
+                         const std::string& context);
+  YAML::Node copy(const YAML::Node& n, const Params& p, const std::string& context);
+  void stamp(const std::string& name, const Params& p, const std::string& context, int depth);
+  void instances(const YAML::Node& list, const Params& outer, const std::string& context,
+                 int depth);
+
+  const YAML::Node& root_;
+  Reader r_;
+  std::vector<Diagnostic>& errors_;
+  std::map<std::string, std::vector<Entry>> added_;  ///< per block, in stamping order
+  std::size_t count_ = 0;
+  bool too_many_ = false;
+};
+
+std::string Expander::substitute(const std::string& s, const Params& p, Loc where,
+                                 const std::string& context) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    // `$name` (letters and digits): braces would open a mapping inside a flow list.
+    if (s[i] == '$' && i + 1 < s.size() && std::isalpha(static_cast<unsigned char>(s[i + 1]))) {
+      std::size_t end = i + 1;
+      while (end < s.size() && std::isalnum(static_cast<unsigned char>(s[end]))) ++end;
+      const std::string name = s.substr(i + 1, end - i - 1);
+      const auto it = p.find(name);
+      if (it == p.end()) {
+        std::string known;
+        for (const auto& [k, v] : p) known += (known.empty() ? "" : ", ") + k;
+        r_.error(where,
+                 "unknown parameter '$" + name + "' (this template knows " + known + ")" + context);
+        out += s.substr(i, end - i);
+      } else {
+        out += it->second;
+      }
+      i = end;
+      continue;
+    }
+    if (s.compare(i, 2, "${") != 0) {
+      out += s[i++];
+      continue;
+    }
+    const auto close = s.find('}', i + 2);
+    if (close == std::string::npos) {
+      r_.error(where, "unclosed '${' in '" + s + "'" + context);
+      return out + s.substr(i);
+    }
+    const std::string name = s.substr(i + 2, close - i - 2);
+    const auto it = p.find(name);
+    if (it == p.end()) {
+      std::string known;
+      for (const auto& [k, v] : p) known += (known.empty() ? "" : ", ") + k;
+      r_.error(where,
+               "unknown parameter '${" + name + "}' (this template knows " + known + ")" + context);
+      out += s.substr(i, close + 1 - i);
+    } else {
+      out += it->second;
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+YAML::Node Expander::copy(const YAML::Node& n, const Params& p, const std::string& context) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      return YAML::Node(substitute(n.Scalar(), p, loc_of(n), context));
+    case YAML::NodeType::Sequence: {
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (const auto& x : n) out.push_back(copy(x, p, context));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      YAML::Node out(YAML::NodeType::Map);
+      for (auto it = n.begin(); it != n.end(); ++it)
+        out[copy(it->first, p, context)] = copy(it->second, p, context);
+      return out;
+    }
+    default:
+      return YAML::Node(n.Type());
+  }
+}
+
+void Expander::stamp(const std::string& name, const Params& p, const std::string& context,
+                     int depth) {
+  const YAML::Node t = root_["templates"][name];
+  const std::string what = "template '" + name + "'";
+  for (const auto& block : kMapBlocks) {
+    const YAML::Node b = t[block];
+    if (!b) continue;
+    if (!b.IsMap()) {
+      r_.error(b, what + " " + block + " must be a mapping of named entries");
+      continue;
+    }
+    for (auto it = b.begin(); it != b.end(); ++it) {
+      if (++count_ > kMaxEntries) {
+        if (!too_many_)
+          r_.error(it->first, "templates stamp more than 2,000,000 entries" + context);
+        too_many_ = true;
+        return;
+      }
+      const std::string key =
+          it->first.IsScalar() ? substitute(it->first.Scalar(), p, loc_of(it->first), context) : "";
+      added_[block].push_back({key, copy(it->second, p, context), loc_of(it->first), context});
+    }
+  }
+  for (const auto& block : kListBlocks) {
+    const YAML::Node b = t[block];
+    if (!b) continue;
+    if (!b.IsSequence()) {
+      r_.error(b, what + " " + block + " must be a list");
+      continue;
+    }
+    for (const auto& x : b) added_[block].push_back({"", copy(x, p, context), loc_of(x), context});
+  }
+  if (const YAML::Node inner = t["instances"]) instances(inner, p, context, depth + 1);
+}
+
+void Expander::instances(const YAML::Node& list, const Params& outer, const std::string& context,
+                         int depth) {
+  if (!list.IsSequence()) {
+    r_.error(list, "instances must be a list of {template, count, first, with, each}");
+    return;
+  }
+  if (depth > kMaxDepth) {
+    r_.error(list, "templates nest more than 16 deep (does a template stamp itself?)" + context);
+    return;
+  }
+  const YAML::Node templates = root_["templates"];
+  std::vector<std::string> names;
+  if (templates && templates.IsMap())
+    for (auto it = templates.begin(); it != templates.end(); ++it)
+      if (it->first.IsScalar()) names.push_back(it->first.Scalar());
+  for (const auto& inst : list) {
+    if (!r_.expect_map(inst, "an instances entry")) continue;
+    r_.check_keys(inst, {"template", "count", "first", "with", "each"}, "an instances entry");
+    const YAML::Node tn = inst["template"];
+    if (!tn || !tn.IsScalar()) {
+      r_.error(inst, "an instances entry needs 'template: NAME'" + context);
+      continue;
+    }
+    const std::string name = tn.Scalar();
+    if (!templates || !templates[name]) {
+      r_.error(tn,
+               "unknown template '" + name + "'" + reading::did_you_mean(name, names) + context);
+      continue;
+    }
+    const YAML::Node t = templates[name];
+    if (!r_.expect_map(t, "template '" + name + "'")) continue;
+    r_.check_keys(
+        t, {"params", "spares", "components", "loads", "tenants", "common_cause", "instances"},
+        "template '" + name + "'");
+    const int count = inst["count"] ? r_.count(inst["count"], "instances count", 0).value_or(0) : 1;
+    const int first = inst["first"] ? r_.count(inst["first"], "instances first", 0).value_or(1) : 1;
+    // Parameters: the template's defaults, then `with` (evaluated with the outer parameters),
+    // then `each` for one instance.
+    Params base;
+    if (const YAML::Node d = t["params"]) {
+      if (r_.expect_map(d, "template '" + name + "' params"))
+        for (auto it = d.begin(); it != d.end(); ++it)
+          if (it->first.IsScalar() && it->second.IsScalar())
+            base[it->first.Scalar()] = it->second.Scalar();
+    }
+    auto bind = [&](const YAML::Node& m, Params& into, const Params& scope,
+                    const std::string& ctx) {
+      if (!m || !r_.expect_map(m, "instances with/each")) return;
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        if (!it->first.IsScalar() || !it->second.IsScalar()) {
+          r_.error(it->first, "a template parameter must be a name and a single value");
+          continue;
+        }
+        into[it->first.Scalar()] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
+      }
+    };
+    for (int k = 0; k < count; ++k) {
+      const int i = first + k;
+      const std::string ctx = " (in instance " + std::to_string(i) + " of template '" + name +
+                              "', instances at line " + std::to_string(loc_of(inst).line) + ")" +
+                              context;
+      Params p = base;
+      Params scope = outer;
+      scope["i"] = std::to_string(i);
+      bind(inst["with"], p, outer, context);
+      if (const YAML::Node each = inst["each"]) {
+        if (r_.expect_map(each, "instances each"))
+          if (const YAML::Node one = each[std::to_string(i)]) bind(one, p, scope, ctx);
+      }
+      p["i"] = std::to_string(i);
+      stamp(name, p, ctx, depth);
+      if (too_many_) return;
+    }
+  }
+}
+
+/// One flow-style line for a node.
+std::string flow(const YAML::Node& n) {
+  YAML::Emitter e;
+  e.SetMapFormat(YAML::Flow);
+  e.SetSeqFormat(YAML::Flow);
+  e << n;
+  std::string s = e.c_str();
+  for (char& c : s)
+    if (c == '\n') c = ' ';
+  return s;
+}
+
+std::string key_text(const std::string& k) {
+  YAML::Emitter e;
+  e << k;
+  return e.c_str();
+}
+
+std::optional<ExpandedDesign> Expander::run() {
+  const std::size_t before = errors_.size();
+  if (const YAML::Node t = root_["templates"]) {
+    if (r_.expect_map(t, "templates")) r_.check_ids(t, "templates");
+  }
+  if (const YAML::Node list = root_["instances"]) instances(list, Params{}, "", 1);
+  if (errors_.size() > before) return std::nullopt;
+
+  ExpandedDesign out;
+  std::ostringstream text;
+  auto line = [&](const std::string& s, Loc origin, const std::string& context) {
+    text << s << "\n";
+    out.origin.push_back(origin);
+    out.context.push_back(context);
+  };
+  std::set<std::string> seen;
+  auto emit_block = [&](const std::string& key, const YAML::Node& value, Loc origin) {
+    const bool is_map = std::find(kMapBlocks.begin(), kMapBlocks.end(), key) != kMapBlocks.end();
+    const bool is_list =
+        std::find(kListBlocks.begin(), kListBlocks.end(), key) != kListBlocks.end();
+    const auto& more = added_[key];
+    if ((!is_map && !is_list) ||
+        (value && !value.IsMap() && !value.IsSequence() && !value.IsNull())) {
+      line(key_text(key) + ": " + flow(value), origin, "");
+      return;
+    }
+    line(key_text(key) + ":", origin, "");
+    if (value && (value.IsMap() || value.IsSequence())) {
+      if (value.IsMap())
+        for (auto it = value.begin(); it != value.end(); ++it)
+          line("  " + flow(it->first) + ": " + flow(it->second), loc_of(it->first), "");
+      else
+        for (const auto& x : value) line("  - " + flow(x), loc_of(x), "");
+    }
+    for (const auto& e : more)
+      line(is_map ? "  " + key_text(e.key) + ": " + flow(e.value) : "  - " + flow(e.value),
+           e.origin, e.context);
+  };
+  for (auto it = root_.begin(); it != root_.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+    if (key == "templates" || key == "instances") continue;
+    seen.insert(key);
+    emit_block(key, it->second, loc_of(it->first));
+  }
+  // Blocks only the templates fill.
+  for (const auto& block : kMapBlocks)
+    if (!seen.count(block) && !added_[block].empty()) emit_block(block, YAML::Node(), Loc{1, 1});
+  for (const auto& block : kListBlocks)
+    if (!seen.count(block) && !added_[block].empty()) emit_block(block, YAML::Node(), Loc{1, 1});
+  out.text = text.str();
+  return out;
+}
+
+}  // namespace
+
+bool has_templates(const YAML::Node& root) {
+  return root.IsMap() && (root["templates"] || root["instances"]);
+}
+
+std::optional<ExpandedDesign> expand_templates(const YAML::Node& root,
+                                               std::vector<Diagnostic>& errors) {
+  Expander e(root, errors);
+  return e.run();
+}
+
+}  // namespace ridethrough::topology
