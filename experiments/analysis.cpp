@@ -146,9 +146,9 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
   }
 }
 
-json exact_design(const topology::Design& d, const topology::Model& m) {
-  const auto r = failure_models::solve_exact(m);
-  if (!r.refusal.empty()) return {{"refusal", r.refusal}};
+json exact_design(const topology::Design& d, const topology::Model& m, bool lump) {
+  const auto r = failure_models::solve_exact(m, 10'000'000, lump);
+  if (!r.refusal.empty()) return {{"refusal", r.refusal}, {"states", r.states}};
   auto block = [&](int t) {
     const double u = r.unavailability[t], f = r.frequency[t];
     json duration = nullptr;
@@ -160,21 +160,29 @@ json exact_design(const topology::Design& d, const topology::Model& m) {
   };
   json loads = json::object();
   for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = block(l + 1);
-  return {{"version", RIDETHROUGH_VERSION},
-          {"design", design_label(d)},
-          {"horizon_hours", m.horizon},
-          {"method", r.method},
-          {"states", r.states},
-          {"evaluated_states", r.evaluated_states},
-          {"facility", block(0)},
-          {"loads", loads}};
+  json out = {{"version", RIDETHROUGH_VERSION},
+              {"design", design_label(d)},
+              {"horizon_hours", m.horizon},
+              {"method", r.method},
+              {"states", r.states},
+              {"evaluated_states", r.evaluated_states},
+              {"facility", block(0)},
+              {"loads", loads}};
+  if (r.method.find("lumped") != std::string::npos) out["classes"] = r.classes;
+  if (r.iterations > 0) out["solver"] = {{"iterations", r.iterations}, {"residual", r.residual}};
+  return out;
 }
 
 void print_exact(std::ostream& os, const json& e) {
   os << "design: " << e["design"].get<std::string>()
      << "\nexact steady state: " << e["method"].get<std::string>()
      << "\nchain size: " << fmt("%.6g", e["states"].get<double>()) << " states ("
-     << e["evaluated_states"] << " evaluated)\n\n";
+     << e["evaluated_states"] << " evaluated)";
+  if (e.contains("classes")) os << ", " << e["classes"] << " classes of exchangeable units";
+  if (e.contains("solver"))
+    os << "\niterative solve: " << e["solver"]["iterations"] << " iterations, relative residual "
+       << fmt("%.2g", e["solver"]["residual"].get<double>());
+  os << "\n\n";
   os << pad("", 22) << pad("availability", 22) << pad("nines", 7) << pad("downtime h", 14)
      << pad("outages", 14) << "mean outage h\n";
   auto row = [&](const std::string& name, const json& b) {

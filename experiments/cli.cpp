@@ -360,6 +360,10 @@ int run_cli(int argc, char** argv) {
   exact->add_option("design", exact_design_path, "design file (YAML)")->required();
   exact->add_option("--json", exact_json, "write the result as JSON; '-' means stdout");
   exact->add_option("--set", exact_set, set_help);
+  bool exact_no_lump = false;
+  exact->add_flag("--no-lump", exact_no_lump,
+                  "solve the crew chain on individual components, not classes of exchangeable "
+                  "units (to check the lumping; far bigger chains)");
 
   try {
     app.parse(argc, argv);
@@ -457,7 +461,7 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(o)) return rc;
       auto l = load(exact_design_path, sets);
       if (!l) return 2;
-      const auto result = experiments::exact_design(l->design, l->model);
+      const auto result = experiments::exact_design(l->design, l->model, !exact_no_lump);
       if (result.contains("refusal")) {
         std::cerr << "ridethrough exact: " << exact_design_path << " cannot be solved exactly:\n";
         std::istringstream why(result["refusal"].get<std::string>());

@@ -1,9 +1,11 @@
 #include "failure_models/markov.hpp"
 
 #include <Eigen/Sparse>
+#include <Eigen/IterativeLinearSolvers>
 #include <Eigen/SparseLU>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <deque>
 #include <functional>
@@ -128,6 +130,160 @@ std::vector<char> relevant_to(const topology::Model& m, int l) {
   return seen;
 }
 
+
+/// Relative residual |A pi - b| / |b| the iterative solver stops at.
+constexpr double kIterativeTolerance = 1e-13;
+
+std::string fmt_count(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, x < 1e7 ? "%.0f" : "%.3g", x);
+  return buf;
+}
+
+/// Failing components grouped into classes of exchangeable units: a class is a set of
+/// components any two of which can be swapped without changing the design.
+struct Classes {
+  std::vector<std::vector<int>> members;  ///< per class, its components (ascending)
+  std::vector<double> failure_rate, repair_rate;  ///< per unit of the class
+  std::vector<std::vector<int>> cc_classes;       ///< per common-cause group, its classes in order
+};
+
+void finish_classes(Classes& cl, const topology::Model& m, const std::vector<int>& class_of,
+                    const std::vector<double>& lam, const std::vector<double>& mu) {
+  cl.failure_rate.clear();
+  cl.repair_rate.clear();
+  for (const auto& g : cl.members) {
+    cl.failure_rate.push_back(lam[g[0]] / m.life_stretch[g[0]]);
+    cl.repair_rate.push_back(mu[g[0]]);
+  }
+  cl.cc_classes.assign(m.cc_members.size(), {});
+  for (std::size_t q = 0; q < m.cc_members.size(); ++q)
+    for (int c : m.cc_members[q]) {
+      const int g = class_of[c];
+      if (g < 0) continue;
+      auto& v = cl.cc_classes[q];
+      if (std::find(v.begin(), v.end(), g) == v.end()) v.push_back(g);
+    }
+}
+
+/// Every failing component its own class: the unlumped chain.
+Classes singleton_classes(const topology::Model& m, const std::vector<int>& failing,
+                          const std::vector<double>& lam, const std::vector<double>& mu) {
+  Classes cl;
+  std::vector<int> class_of(m.n, -1);
+  for (int c : failing) {
+    class_of[c] = static_cast<int>(cl.members.size());
+    cl.members.push_back({c});
+  }
+  finish_classes(cl, m, class_of, lam, mu);
+  return cl;
+}
+
+/// Exchangeable units: same kind and laws, same inputs and power providers, the same consumers
+/// (components, load power, load cooling) and the same common-cause groups. Swapping two such
+/// components is an automorphism of the structure, so when service is monotone (reachability)
+/// the service of a state depends only on how many of each class are down. Members of a
+/// common-cause group that holds more than one class stay single, so that the order in which
+/// a shock queues its victims is the unlumped chain's.
+Classes exchangeable_classes(const topology::Model& m, const std::vector<int>& failing,
+                             const std::vector<double>& lam, const std::vector<double>& mu,
+                             bool monotone) {
+  if (!monotone) return singleton_classes(m, failing, lam, mu);
+  // Consumers of each component.
+  std::vector<std::vector<long>> used_by(m.n);
+  auto add_uses = [&](const topology::Csr& csr, int rows, long tag) {
+    for (int i = 0; i < rows; ++i)
+      for (int k = csr.begin(i); k < csr.end(i); ++k) used_by[csr.idx[k]].push_back(tag + i);
+  };
+  const long span = std::max(m.n, m.n_loads) + 1;
+  add_uses(m.inputs, m.n, 0);
+  add_uses(m.powered_by, m.n, span);
+  add_uses(m.load_power, m.n_loads, 2 * span);
+  add_uses(m.load_cooling, m.n_loads, 3 * span);
+  std::vector<std::vector<long>> cc_of(m.n);
+  for (std::size_t q = 0; q < m.cc_members.size(); ++q)
+    for (int c : m.cc_members[q]) cc_of[c].push_back(static_cast<long>(q));
+  auto sorted_row = [](const topology::Csr& csr, int i) {
+    std::vector<long> v(csr.idx.begin() + csr.begin(i), csr.idx.begin() + csr.end(i));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  using Signature = std::tuple<int, double, double, double, std::vector<long>, std::vector<long>,
+                               std::vector<long>, std::vector<long>>;
+  std::map<Signature, int> class_index;
+  Classes cl;
+  std::vector<int> class_of(m.n, -1);
+  for (int c : failing) {
+    auto uses = used_by[c];
+    std::sort(uses.begin(), uses.end());
+    Signature sig{static_cast<int>(m.kind[c]), lam[c], mu[c], m.life_stretch[c],
+                  sorted_row(m.inputs, c), sorted_row(m.powered_by, c), uses, cc_of[c]};
+    auto [it, fresh] = class_index.emplace(std::move(sig), static_cast<int>(cl.members.size()));
+    if (fresh) cl.members.emplace_back();
+    cl.members[it->second].push_back(c);
+    class_of[c] = it->second;
+  }
+  // Split the classes of common-cause groups that mix classes.
+  std::vector<char> split(cl.members.size(), 0);
+  for (const auto& group : m.cc_members) {
+    std::vector<int> gs;
+    for (int c : group)
+      if (class_of[c] >= 0 && std::find(gs.begin(), gs.end(), class_of[c]) == gs.end())
+        gs.push_back(class_of[c]);
+    if (gs.size() > 1)
+      for (int g : gs) split[g] = 1;
+  }
+  Classes out;
+  std::vector<int> out_of(m.n, -1);
+  for (std::size_t g = 0; g < cl.members.size(); ++g) {
+    if (split[g]) {
+      for (int c : cl.members[g]) {
+        out_of[c] = static_cast<int>(out.members.size());
+        out.members.push_back({c});
+      }
+    } else {
+      for (int c : cl.members[g]) out_of[c] = static_cast<int>(out.members.size());
+      out.members.push_back(cl.members[g]);
+    }
+  }
+  finish_classes(out, m, out_of, lam, mu);
+  return out;
+}
+
+/// Number of states of the first-come crew chain on these classes, without building it: a
+/// state is the multiset of units in repair (at most `crews`) and, when every crew is busy, the
+/// sequence of classes waiting. Every such state is reachable by failures in the right order.
+/// Counted with generating functions: x marks a unit in repair, y/q! a waiting one.
+double chain_size(const Classes& cl, int crews) {
+  int total = 0;
+  for (const auto& g : cl.members) total += static_cast<int>(g.size());
+  const int C = std::min(crews, total), Q = total - C;
+  // poly[r][q]: sum over classes so far of x^r y^q / prod(q_g!)
+  std::vector<std::vector<long double>> poly(C + 1, std::vector<long double>(Q + 1, 0.0L));
+  poly[0][0] = 1.0L;
+  std::vector<long double> inv_fact(Q + 1, 1.0L);
+  for (int q = 1; q <= Q; ++q) inv_fact[q] = inv_fact[q - 1] / q;
+  for (const auto& g : cl.members) {
+    const int n = static_cast<int>(g.size());
+    std::vector<std::vector<long double>> next(C + 1, std::vector<long double>(Q + 1, 0.0L));
+    for (int r = 0; r <= C; ++r)
+      for (int q = 0; q <= Q; ++q) {
+        if (poly[r][q] == 0.0L) continue;
+        for (int rg = 0; rg <= n && r + rg <= C; ++rg)
+          for (int qg = 0; rg + qg <= n && q + qg <= Q; ++qg)
+            next[r + rg][q + qg] += poly[r][q] * inv_fact[qg];
+      }
+    poly.swap(next);
+  }
+  long double count = 0.0L, fact = 1.0L;
+  for (int r = 0; r < C; ++r) count += poly[r][0];
+  for (int q = 0; q <= Q; ++q) {
+    if (q > 0) fact *= q;
+    count += poly[C][q] * fact;
+  }
+  return static_cast<double>(count);
+}
+
 }  // namespace
 
 std::string static_refusal(const topology::Model& m, bool exponential_repairs) {
@@ -168,7 +324,8 @@ std::string markov_refusal(const topology::Model& m) {
   return static_refusal(m, true);
 }
 
-ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
+ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool lump,
+                        std::size_t direct_limit) {
   ExactResult r;
   r.refusal = markov_refusal(m);
   if (!r.refusal.empty()) return r;
@@ -295,97 +452,140 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states) {
   }
 
   // The chain of failed-component sequences: the first `crews` are being repaired (order among
-  // them does not matter), the rest wait in order of failure.
-  r.method = "continuous-time Markov chain (shared crews or common cause), sparse LU";
+  // them does not matter), the rest wait in order of failure. Exchangeable components are
+  // lumped into classes, and a state is then the sequence of the classes that failed.
   const int crews = m.crews < 0 ? k : m.crews;
-  using Seq = std::vector<int>;
+  const Classes cl = lump ? exchangeable_classes(m, failing, lam, mu, targets.monotone())
+                          : singleton_classes(m, failing, lam, mu);
+  const int g_count = static_cast<int>(cl.members.size());
+  r.states = chain_size(cl, crews);
+  r.classes = g_count;
+  const std::string shape = std::to_string(k) + " failing components in " +
+                            std::to_string(g_count) + " classes of exchangeable units, sharing " +
+                            std::to_string(crews) + " crews in first-come order";
+  if (r.states > static_cast<double>(max_states)) {
+    r.refusal = "the chain would have " + fmt_count(r.states) + " states (" + shape +
+                "): more than the " + fmt_count(static_cast<double>(max_states)) +
+                " the exact solver takes\n";
+    return r;
+  }
+  if (g_count > 255) {  // unreachable: such a chain has far more than 2^255 states
+    r.refusal = "the chain has more than 255 classes of units\n";
+    return r;
+  }
+  using Seq = std::string;  // one char per failed unit: its class
   auto canonical = [&](Seq s) {
     std::sort(s.begin(), s.begin() + std::min<std::size_t>(crews, s.size()));
     return s;
   };
-  auto key = [](const Seq& s) {
-    return std::string(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(int));
-  };
   std::vector<Seq> states{Seq{}};
-  std::unordered_map<std::string, int> index{{key(Seq{}), 0}};
+  std::unordered_map<Seq, int> index{{Seq{}, 0}};
   struct Tr {
     int from, to;
     double rate;
   };
   std::vector<Tr> trans;
-  std::vector<double> cc_rate = m.cc_rate;
+  std::vector<int> down_in(g_count);
   for (std::size_t i = 0; i < states.size(); ++i) {
     const Seq s = states[i];
-    std::vector<char> is_down(m.n, 0);
-    for (int c : s) is_down[c] = 1;
+    std::fill(down_in.begin(), down_in.end(), 0);
+    for (char g : s) ++down_in[static_cast<unsigned char>(g)];
     auto go = [&](Seq next, double rate) {
       if (rate <= 0) return;
       next = canonical(std::move(next));
-      const auto kk = key(next);
-      auto it = index.find(kk);
+      auto it = index.find(next);
       int to;
       if (it == index.end()) {
         to = static_cast<int>(states.size());
-        index.emplace(kk, to);
+        index.emplace(next, to);
         states.push_back(std::move(next));
       } else {
         to = it->second;
       }
       trans.push_back({static_cast<int>(i), to, rate});
     };
-    for (int c : failing) {
-      if (is_down[c]) continue;
-      Seq next = s;
-      next.push_back(c);
-      go(next, lam[c] / m.life_stretch[c]);
+    for (int g = 0; g < g_count; ++g) {
+      const int up = static_cast<int>(cl.members[g].size()) - down_in[g];
+      if (up > 0) go(s + static_cast<char>(g), up * cl.failure_rate[g]);
     }
-    for (std::size_t g = 0; g < m.cc_members.size(); ++g) {
+    for (std::size_t q = 0; q < m.cc_members.size(); ++q) {
       Seq next = s;
-      for (int c : m.cc_members[g])
-        if (!is_down[c]) next.push_back(c);
-      if (next.size() > s.size()) go(next, cc_rate[g]);
+      for (int g : cl.cc_classes[q])
+        next.append(static_cast<std::size_t>(static_cast<int>(cl.members[g].size()) - down_in[g]),
+                    static_cast<char>(g));
+      if (next.size() > s.size()) go(next, m.cc_rate[q]);
     }
     for (std::size_t p = 0; p < s.size() && static_cast<int>(p) < crews; ++p) {
       Seq next = s;
-      next.erase(next.begin() + static_cast<long>(p));
-      go(next, mu[s[p]]);
-    }
-    if (states.size() > max_states) {
-      r.refusal = "the chain has more than " + std::to_string(max_states) + " states (" +
-                  std::to_string(k) + " failing components sharing " + std::to_string(crews) +
-                  " crews in first-come order): too big to solve exactly\n";
-      return r;
+      next.erase(p, 1);
+      go(next, cl.repair_rate[static_cast<unsigned char>(s[p])]);
     }
   }
   const int n = static_cast<int>(states.size());
   r.states = n;
-  // Solve pi Q = 0 with sum(pi) = 1: the transpose system, last equation replaced.
+  // Solve pi Q = 0: the transpose system with the balance equation of the all-up state replaced
+  // by pi_0 = 1 (a row of ones instead would be dense and fill the factors), then normalised.
   std::vector<Eigen::Triplet<double>> tri;
   std::vector<double> out_rate(n, 0.0);
   for (const auto& t : trans) {
     out_rate[t.from] += t.rate;
-    if (t.to != n - 1) tri.emplace_back(t.to, t.from, t.rate);
+    if (t.to != 0) tri.emplace_back(t.to, t.from, t.rate);
   }
-  for (int s = 0; s < n - 1; ++s) tri.emplace_back(s, s, -out_rate[s]);
-  for (int s = 0; s < n; ++s) tri.emplace_back(n - 1, s, 1.0);
+  for (int s = 1; s < n; ++s) tri.emplace_back(s, s, -out_rate[s]);
+  tri.emplace_back(0, 0, 1.0);
   Eigen::SparseMatrix<double> a(n, n);
   a.setFromTriplets(tri.begin(), tri.end());
   a.makeCompressed();
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-  lu.compute(a);
-  if (lu.info() != Eigen::Success) {
-    r.refusal = "the chain's matrix could not be factorised\n";
-    return r;
-  }
+  tri.clear();
+  tri.shrink_to_fit();
   Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
-  b(n - 1) = 1.0;
-  const Eigen::VectorXd pi = lu.solve(b);
+  b(0) = 1.0;
+  Eigen::VectorXd pi;
+  if (static_cast<std::size_t>(n) <= direct_limit) {
+    r.method = "continuous-time Markov chain (shared crews or common cause), sparse LU";
+    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
+    lu.compute(a);
+    if (lu.info() != Eigen::Success) {
+      r.refusal = "the chain's matrix could not be factorised\n";
+      return r;
+    }
+    pi = lu.solve(b);
+  } else {
+    // Too big to factorise (the first-come queue fills the factors): BiCGSTAB to a relative
+    // residual of kIterativeTolerance, preconditioned by the diagonal (an incomplete LU's
+    // ordering cost 70% of the time on half a million states and saved nothing: the diagonal
+    // converges in about ten iterations on these chains).
+    r.method = "continuous-time Markov chain (shared crews or common cause), BiCGSTAB";
+    auto iterate = [&](auto& solver) {
+      solver.setTolerance(kIterativeTolerance);
+      solver.setMaxIterations(20000);
+      solver.compute(a);
+      if (solver.info() == Eigen::Success) pi = solver.solve(b);
+      r.iterations = static_cast<int>(solver.iterations());
+      r.residual = solver.error();
+      return solver.info() == Eigen::Success;
+    };
+    Eigen::BiCGSTAB<Eigen::SparseMatrix<double>> solver;
+    if (!iterate(solver)) {
+      r.refusal = "the iterative solver did not converge on the chain's " + fmt_count(n) +
+                  " states (relative residual " + fmt_count(r.residual) + " after " +
+                  std::to_string(r.iterations) + " iterations)\n";
+      return r;
+    }
+  }
+  pi /= pi.sum();
+  if (!r.method.empty() && g_count < k) r.method += ", exchangeable units lumped";
 
+  // Which targets are down in each state: the first units of each class are the down ones.
   std::vector<std::vector<char>> down_of(n);
   std::vector<char> down(m.n, 0);
   for (int s = 0; s < n; ++s) {
     std::fill(down.begin(), down.end(), 0);
-    for (int c : states[s]) down[c] = 1;
+    std::fill(down_in.begin(), down_in.end(), 0);
+    for (char g : states[s]) {
+      const int gi = static_cast<unsigned char>(g);
+      down[cl.members[gi][down_in[gi]++]] = 1;
+    }
     down_of[s] = targets.evaluate(down);
   }
   for (int s = 0; s < n; ++s)
