@@ -18,8 +18,7 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
 /// `exact`: the summary blocks with exact means, or {"refusal": why}.
 /// `lump`: solve crew chains on classes of exchangeable units (the default); false solves the
 /// chain of individual components, to check the lumping.
-nlohmann::json exact_design(const topology::Design& d, const topology::Model& m,
-                            bool lump = true);
+nlohmann::json exact_design(const topology::Design& d, const topology::Model& m, bool lump = true);
 void print_exact(std::ostream& os, const nlohmann::json& exact);
 
 /// `sweep`: one row per point, the varied values first.

@@ -20,6 +20,7 @@
 #include "experiments/temp_files.hpp"
 #include "failure_models/importance.hpp"
 #include "sim/mpi.hpp"
+#include "topology/limits.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 #include "topology/static_eval.hpp"
@@ -43,8 +44,19 @@ struct CommonOptions {
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("-n,--replications", o.replications,
-                  "independent replications, each one horizon long")
-      ->check(CLI::PositiveNumber);
+                  "independent replications, each one horizon long (at most 1e12)")
+      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            try {
+              if (std::stod(s) > static_cast<double>(topology::limits::kMaxReplications))
+                return "at most 1e12 replications (" + s +
+                       " would not finish: about 1e6 a second on this engine)";
+            } catch (const std::exception&) {
+            }
+            return "";
+          },
+          "<= 1e12"));
   cmd->add_option("--seed", o.seed,
                   "master seed; results depend only on seed, replications and design");
   cmd->add_option("--threads", o.threads, "worker threads (default: all cores)")

@@ -1,12 +1,12 @@
 #include "failure_models/markov.hpp"
 
-#include <Eigen/Sparse>
 #include <Eigen/IterativeLinearSolvers>
+#include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <map>
@@ -130,7 +130,6 @@ std::vector<char> relevant_to(const topology::Model& m, int l) {
   return seen;
 }
 
-
 /// Relative residual |A pi - b| / |b| the iterative solver stops at.
 constexpr double kIterativeTolerance = 1e-13;
 
@@ -143,7 +142,7 @@ std::string fmt_count(double x) {
 /// Failing components grouped into classes of exchangeable units: a class is a set of
 /// components any two of which can be swapped without changing the design.
 struct Classes {
-  std::vector<std::vector<int>> members;  ///< per class, its components (ascending)
+  std::vector<std::vector<int>> members;          ///< per class, its components (ascending)
   std::vector<double> failure_rate, repair_rate;  ///< per unit of the class
   std::vector<std::vector<int>> cc_classes;       ///< per common-cause group, its classes in order
 };
@@ -216,8 +215,9 @@ Classes exchangeable_classes(const topology::Model& m, const std::vector<int>& f
   for (int c : failing) {
     auto uses = used_by[c];
     std::sort(uses.begin(), uses.end());
-    Signature sig{static_cast<int>(m.kind[c]), lam[c], mu[c], m.life_stretch[c],
-                  sorted_row(m.inputs, c), sorted_row(m.powered_by, c), uses, cc_of[c]};
+    Signature sig{
+        static_cast<int>(m.kind[c]), lam[c], mu[c],   m.life_stretch[c], sorted_row(m.inputs, c),
+        sorted_row(m.powered_by, c), uses,   cc_of[c]};
     auto [it, fresh] = class_index.emplace(std::move(sig), static_cast<int>(cl.members.size()));
     if (fresh) cl.members.emplace_back();
     cl.members[it->second].push_back(c);

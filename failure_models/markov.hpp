@@ -13,9 +13,9 @@ struct ExactResult {
   std::string method;
   double states = 0.0;  ///< size of the chain (product form: 2^k for k failing parts)
   std::size_t evaluated_states = 0;
-  int classes = 0;         ///< classes of exchangeable units in the crew chain (0: not used)
-  int iterations = 0;      ///< iterative solver only
-  double residual = 0.0;   ///< iterative solver only: relative residual reached
+  int classes = 0;        ///< classes of exchangeable units in the crew chain (0: not used)
+  int iterations = 0;     ///< iterative solver only
+  double residual = 0.0;  ///< iterative solver only: relative residual reached
   /// Index 0 is the facility (any critical load down), then each load in file order.
   std::vector<double> unavailability;
   std::vector<double> frequency;  ///< outages per hour

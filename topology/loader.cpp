@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "topology/cluster_loader.hpp"
+#include "topology/limits.hpp"
 #include "topology/reader.hpp"
 #include "topology/templates.hpp"
 #include "topology/units.hpp"
@@ -268,7 +270,13 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
   if (auto v = n["count"]) {
     // N identical copies, id1 .. idN; count 0 removes the component (a sweep can do that).
-    const int count = r.count(v, what + " count", 0).value_or(1);
+    int count = r.count(v, what + " count", 0).value_or(1);
+    if (d.components.size() + static_cast<std::size_t>(count) > limits::kMaxEntries) {
+      r.error(v, what + " count makes the design bigger than " +
+                     std::to_string(limits::kMaxEntries) +
+                     " components and loads, the most it can be");
+      count = 0;
+    }
     std::vector<std::string> ids;
     for (int k = 1; k <= count; ++k) {
       Component copy = c;
@@ -793,6 +801,16 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
       i += len;
     }
   }
+  if (text.size() > limits::kMaxFileBytes) {
+    r.error(Loc{1, 1}, "the design is " + std::to_string(text.size() >> 20) +
+                           " MiB; designs are limited to " +
+                           std::to_string(limits::kMaxFileBytes >> 20) + " MiB");
+    return result;
+  }
+  if (auto p = limits::check_yaml_text(text)) {
+    r.error(p->loc, p->message);
+    return result;
+  }
 
   YAML::Node root;
   try {
@@ -1082,14 +1100,30 @@ std::optional<std::string> rewrite_design_text(const std::string& text,
 
 LoadResult load_design_file(const std::string& path, const std::vector<Override>& overrides) {
   std::ifstream in(path, std::ios::binary);
+  LoadResult r;
   if (!in) {
-    LoadResult r;
     r.errors.push_back({{1, 1}, "cannot open design file"});
     return r;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_design_text(ss.str(), path, overrides);
+  const auto too_big = [&] {
+    r.errors.push_back({{1, 1},
+                        "the file is larger than " + std::to_string(limits::kMaxFileBytes >> 20) +
+                            " MiB, the largest design ridethrough reads"});
+    return r;
+  };
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits::kMaxFileBytes) return too_big();
+  // Read in chunks and stop one chunk past the limit, whatever the file is (a pipe has no
+  // size), so that a huge stream is refused without being read in full.
+  std::string text;
+  std::vector<char> chunk(1 << 20);
+  while (in && text.size() <= limits::kMaxFileBytes) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (text.size() > limits::kMaxFileBytes) return too_big();
+  return load_design_text(text, path, overrides);
 }
 
 }  // namespace ridethrough::topology

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "topology/limits.hpp"
 #include "topology/reader.hpp"
 
 namespace ridethrough::topology {
@@ -18,7 +19,6 @@ namespace {
 const std::vector<std::string> kMapBlocks = {"spares", "components", "loads", "tenants"};
 const std::vector<std::string> kListBlocks = {"common_cause"};
 constexpr int kMaxDepth = 16;
-constexpr std::size_t kMaxEntries = 2'000'000;
 
 using Params = std::map<std::string, std::string>;
 
@@ -132,9 +132,10 @@ void Expander::stamp(const std::string& name, const Params& p, const std::string
       continue;
     }
     for (auto it = b.begin(); it != b.end(); ++it) {
-      if (++count_ > kMaxEntries) {
+      if (++count_ > limits::kMaxEntries) {
         if (!too_many_)
-          r_.error(it->first, "templates stamp more than 2,000,000 entries" + context);
+          r_.error(it->first, "templates stamp more than " + std::to_string(limits::kMaxEntries) +
+                                  " entries, the most a design can have" + context);
         too_many_ = true;
         return;
       }

@@ -12,6 +12,7 @@
 
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
+#include "topology/limits.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 
@@ -58,6 +59,8 @@ std::vector<std::string> run(const std::vector<std::shared_ptr<Loaded>>& designs
                              bool progress, const std::vector<std::string>& outs,
                              bool importance_sampling, double bias, double target_rel_error,
                              const std::string& worker) {
+  if (replications == 0 || replications > topology::limits::kMaxReplications)
+    throw py::value_error("replications must be between 1 and 1e12");
   experiments::RunOptions o;
   o.replications = replications;
   o.seed = seed;

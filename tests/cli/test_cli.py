@@ -443,6 +443,52 @@ tenants:
         with open(page) as f:
             self.assertGreaterEqual(f.read().count("data:image/png;base64,"), 4)
 
+    def test_limits_yaml_bomb_and_nesting(self):
+        # Billion laughs: nine lines of anchors that stand for 10^9 inputs.
+        lines = ["version: 1", "components:",
+                 "  u: {kind: source, failure: {dist: exponential, mean: 10h}, repair: {dist: exponential, mean: 1h}}",
+                 "  n0: {kind: node, inputs: &a0 [u, u, u, u, u, u, u, u, u, u]}"]
+        for i in range(1, 10):
+            lines.append("  n%d: {kind: node, inputs: &a%d [%s]}" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)))
+        lines += ["loads:", "  l: {demand: 1, power: [n9]}"]
+        bomb = self.write("bomb.yaml", "\n".join(lines) + "\n")
+        r = run("check", bomb)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"bomb.yaml:\d+:\d+: error: the YAML's aliases expand to more than")
+        deep = self.write("deep.yaml", "version: 1\nname: " + "[" * 100000 + "]" * 100000 + "\n")
+        r = run("check", deep)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("deep.yaml:2:70: error: the YAML nests deeper than 64 levels", r.stderr)
+
+    def test_limits_huge_file_and_replications(self):
+        # A 1 GB file (sparse: nothing to read) is refused at once, without being read.
+        big = os.path.join(self.tmp.name, "big.yaml")
+        with open(big, "wb") as f:
+            f.truncate(1 << 30)
+        def peak(args, stdin=None):  # exit status, stderr, peak memory in KiB of this child
+            p = subprocess.Popen([BIN, *args], stdin=stdin, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+            err = p.stderr.read()
+            _, status, usage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            return p.returncode, err, usage.ru_maxrss
+        rc, err, kb = peak(["check", big])
+        self.assertEqual(rc, 2)
+        self.assertIn("big.yaml:1:1: error: the file is larger than 64 MiB", err)
+        self.assertLess(kb, 128 * 1024)
+        # The same bytes through a pipe (no size to look at): refused after 64 MiB, not 1 GB.
+        cat = subprocess.Popen(["cat", big], stdout=subprocess.PIPE)
+        rc, err, kb = peak(["check", "/dev/stdin"], stdin=cat.stdout)
+        cat.stdout.close()
+        cat.kill()
+        cat.wait()
+        self.assertEqual(rc, 2)
+        self.assertIn("larger than 64 MiB", err)
+        self.assertLess(kb, 512 * 1024)
+        r = run("run", os.path.join(DESIGNS, "hall_1mw_2n.yaml"), "-n", "2000000000000")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("at most 1e12 replications", r.stderr)
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")

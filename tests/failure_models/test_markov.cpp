@@ -200,8 +200,9 @@ std::string three_classes(int sources, int transformers, int feeders, int crews,
     y += "  bus: {kind: node, inputs: [" + s_list +
          "], failure: {dist: exponential, mean: 5000h}, repair: {dist: exponential, mean: 12h}}\n";
   for (int i = 1; i <= transformers; ++i) {
-    y += "  t" + std::to_string(i) +
-         ": {kind: node, inputs: [" + (bus ? std::string("bus") : s_list) + "], failure: {dist: exponential, mean: 800h}, repair: "
+    y += "  t" + std::to_string(i) + ": {kind: node, inputs: [" +
+         (bus ? std::string("bus") : s_list) +
+         "], failure: {dist: exponential, mean: 800h}, repair: "
          "{dist: exponential, mean: 20h}}\n";
     t_list += (i > 1 ? ", t" : "t") + std::to_string(i);
   }

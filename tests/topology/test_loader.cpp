@@ -379,3 +379,35 @@ TEST_CASE("overrides reach list entries by position or by name", "[loader][clust
                                   {{"tenants.lab.workload.jobs.7.checkpoint_interval", "2h"}});
   CHECK_FALSE(missing.design);
 }
+
+TEST_CASE("limits: nesting, alias expansion, design size and text size are refused with a line",
+          "[loader][limits]") {
+  // The top mapping and 64 nested flow sequences: one level past the limit, reported where the
+  // 64th sequence opens.
+  auto e = errors_of("version: 1\nname: " + std::string(64, '[') + std::string(64, ']') + "\n");
+  CHECK(has(e, "2:70", "nests deeper than 64 levels"));
+  // 64 levels (the top mapping and 63 sequences) pass the limit; the name is then a bad value.
+  e = errors_of("version: 1\nname: " + std::string(63, '[') + std::string(63, ']') + "\n");
+  CHECK_FALSE(has(e, "2:69", "nests deeper"));
+  CHECK(has(e, "2:7", "name must be a single value"));
+  // Anchors that double at every level: 2^25 nodes from 26 lines.
+  std::string bomb = "version: 1\ncomponents:\n  a0: {kind: node, inputs: &a0 [x, x]}\n";
+  for (int i = 1; i <= 25; ++i)
+    bomb += "  a" + std::to_string(i) + ": {kind: node, inputs: &a" + std::to_string(i) + " [*a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]}\n";
+  e = errors_of(bomb);
+  INFO(dump(e));
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].find("aliases expand to more than 20000000 nodes") != std::string::npos);
+  // `count` past the largest design.
+  e = errors_of(R"(version: 1
+components:
+  u: {kind: source, count: 2000000, failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h}}
+loads:
+  l: {demand: 1MW, power: [u1]}
+)");
+  CHECK(has(e, "3:28", "bigger than 1000000 components and loads"));
+  // Text over 64 MiB (a comment), refused before it is parsed.
+  e = errors_of(kOk + "# " + std::string((64u << 20) + 10, 'x') + "\n");
+  CHECK(has(e, "1:1", "designs are limited to 64 MiB"));
+}
