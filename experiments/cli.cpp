@@ -268,6 +268,18 @@ int run_cli(int argc, char** argv) {
   run->add_option("design", run_design, "design file (YAML)")->required();
   run->add_option("--set", run_set, set_help);
   add_common(run, run_o);
+  std::string run_checkpoint, run_resume;
+  double run_checkpoint_every = 60.0;
+  run->add_option("--checkpoint", run_checkpoint,
+                  "save the merged statistics to FILE every --checkpoint-every seconds and on "
+                  "SIGINT/SIGTERM (then stop), to continue later with --resume FILE");
+  run->add_option("--checkpoint-every", run_checkpoint_every, "seconds between checkpoints")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--resume", run_resume,
+                  "continue the run saved in FILE (same design, --set, --seed, --replications, "
+                  "--out), checkpointing there; the result is bit-identical to an uninterrupted "
+                  "run")
+      ->excludes("--checkpoint");
 
   CommonOptions cmp_o;
   std::vector<std::string> cmp_designs, cmp_set;
@@ -397,8 +409,44 @@ int run_cli(int argc, char** argv) {
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design, sets);
       if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
-      const auto summary =
-          experiments::run_design(l->design, l->model, run_options(run_o, command_line));
+      auto options = run_options(run_o, command_line);
+      const std::string& ck_path = run_resume.empty() ? run_checkpoint : run_resume;
+      if (!ck_path.empty()) {
+        if (run_o.importance_sampling || sim::mpi_ranks().size > 1) {
+          std::cerr << "ridethrough: error: --checkpoint and --resume work on plain runs in one "
+                       "process (not --importance-sampling, not several MPI ranks)\n";
+          return 2;
+        }
+        nlohmann::json sets_json = nlohmann::json::array();
+        for (const auto& s : sets) sets_json.push_back({s.path, s.value});
+        options.checkpoint.path = ck_path;
+        options.checkpoint.resume = !run_resume.empty();
+        options.checkpoint.every_seconds = run_checkpoint_every;
+        options.checkpoint.fingerprint = nlohmann::json{
+            {"version", RIDETHROUGH_VERSION},
+            {"design", l->design.text},
+            {"sets", sets_json},
+            {"seed", run_o.seed},
+            {"replications", run_o.replications},
+            {"target_rel_error", run_o.target_rel_error},
+            {"out", run_o.out}}.dump();
+        options.checkpoint.stop_signal = [] { return experiments::pending_stop_signal(); };
+        for (const auto& p : {run_o.out, run_o.json})
+          if (!p.empty() && p != "-") options.checkpoint.outputs.push_back(p);
+        experiments::defer_stop_signals();
+      }
+      nlohmann::json summary;
+      try {
+        summary = experiments::run_design(l->design, l->model, options);
+      } catch (const experiments::CheckpointError& e) {
+        std::cerr << "ridethrough: error: " << e.what() << "\n";
+        return 2;
+      } catch (const experiments::StoppedAtCheckpoint& e) {
+        std::cerr << "ridethrough: stopped by signal " << e.signal << "; checkpoint saved in '"
+                  << ck_path << "': run the same command with --resume " << ck_path
+                  << " to continue\n";
+        return 128 + e.signal;
+      }
       warn_closed(run_design, summary);
       const bool json_only = emit_json(run_o, summary);
       if (!run_o.quiet && !json_only) experiments::print_run_table(std::cout, summary);

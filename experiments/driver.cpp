@@ -266,21 +266,40 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
       return std::unique_ptr<sim::BlockResult>(std::move(block));
     };
   };
-  sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
-                          const auto& b = static_cast<const MultiBlock&>(r);
-                          for (const auto& acc : b.acc) acc->save(a);
-                          for (const auto& d : b.diff) d.save(a);
-                          for (const auto& t : b.trace) a.put(t);
-                        },
-                        [&](sim::Archive& a) {
-                          auto b = fresh();
-                          for (auto& acc : b->acc) acc->load(a);
-                          for (auto& d : b->diff) d.load(a);
-                          for (auto& t : b->trace) a.get(t);
-                          return std::unique_ptr<sim::BlockResult>(std::move(b));
-                        }};
+  const sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
+                                const auto& b = static_cast<const MultiBlock&>(r);
+                                for (const auto& acc : b.acc) acc->save(a);
+                                for (const auto& d : b.diff) d.save(a);
+                                for (const auto& t : b.trace) a.put(t);
+                              },
+                              [&](sim::Archive& a) {
+                                auto b = fresh();
+                                for (auto& acc : b->acc) acc->load(a);
+                                for (auto& d : b->diff) d.load(a);
+                                for (auto& t : b->trace) a.get(t);
+                                return std::unique_ptr<sim::BlockResult>(std::move(b));
+                              }};
+  // A resumed run: the merged statistics, the rows written so far, the blocks to skip.
+  Checkpointer ck(options.checkpoint);
+  if (auto saved = ck.load()) {
+    sim::Archive a(std::move(saved->totals));
+    total.reset(static_cast<MultiBlock*>(codec.load(a).release()));
+    for (auto& acc : total->acc) acc->rows.reset();
+    auto scratch = fresh();
+    ck.replay_rows([&](sim::Archive& rows) {
+      for (std::size_t d = 0; d < k; ++d)
+        if (writers[d]) {
+          scratch->acc[d]->rows->load(rows);
+          writers[d]->append(*scratch->acc[d]->rows);
+        }
+    });
+    plan.first_block = saved->next_block;
+  } else {
+    ck.replay_rows([](sim::Archive&) {});
+  }
+  int stopped_by = 0;
   bool interrupted = false;
-  auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
     if (options.interrupted && options.interrupted()) {
       interrupted = true;
       return false;
@@ -299,11 +318,24 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
       for (std::size_t t = 0; t < traced.size(); ++t)
         total->trace[d][t].insert(total->trace[d][t].end(), b.trace[d][t].begin(),
                                   b.trace[d][t].end());
+    if (ck.enabled()) {
+      sim::Archive rows;
+      for (std::size_t d = 0; d < k; ++d)
+        if (writers[d]) b.acc[d]->rows->save(rows);
+      if (!rows.bytes().empty()) ck.append_rows(rows);
+      if (!reached && ck.due()) {
+        sim::Archive a;
+        codec.save(*total, a);
+        ck.save(block + 1, a);
+        if ((stopped_by = ck.stop_signal()) != 0) return false;
+      }
+    }
     return !reached;
   };
   sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
                               [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
   if (interrupted) throw Interrupted();  // the writers remove their temporary files
+  if (stopped_by) throw StoppedAtCheckpoint(stopped_by, plan.first_block);
   const Performance perf = measured(start, threads);
   JointResult out;
   for (std::size_t d = 0; d < k; ++d) {
@@ -313,6 +345,7 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
     if (writers[d]) writers[d]->finish(summary);
     out.summaries.push_back(std::move(summary));
   }
+  ck.finished();
   out.differences = std::move(total->diff);
   out.traces = std::move(total->trace);
   return out;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/checkpoint.hpp"
 #include "experiments/summary.hpp"
 #include "sim/stats.hpp"
 #include "topology/design.hpp"
@@ -30,6 +31,8 @@ struct RunOptions {
   /// Asked between blocks; true stops the run, which then throws Interrupted (nothing is
   /// written). For embedders (the Python module's Ctrl-C); the CLI handles SIGINT itself.
   std::function<bool()> interrupted;
+  /// --checkpoint / --resume (plain runs through run_joint only).
+  CheckpointOptions checkpoint;
 };
 
 /// Thrown by a run that `interrupted` stopped.

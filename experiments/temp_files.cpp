@@ -40,4 +40,20 @@ void remove_temp_files_on_signal() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);
 }
 
+namespace {
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_signal_deferred(int sig) {
+  if (g_stop) on_signal(sig);  // asked twice: stop at once
+  g_stop = sig;
+}
+}  // namespace
+
+void defer_stop_signals() {
+  for (int sig : {SIGINT, SIGTERM}) std::signal(sig, on_signal_deferred);
+}
+
+int pending_stop_signal() {
+  return g_stop;
+}
+
 }  // namespace ridethrough::experiments

@@ -20,11 +20,12 @@ unsigned default_threads() {
 std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
                          const std::function<BlockWork()>& make_worker_work,
                          const BlockMerge& merge, const Progress& progress, int rank, int ranks) {
-  // Local block k is global block rank + k * ranks.
-  const std::uint64_t all = plan.blocks();
+  // Local block k is global block first_block + rank + k * ranks.
+  const std::uint64_t all = plan.blocks() > plan.first_block ? plan.blocks() - plan.first_block : 0;
   const std::uint64_t r = static_cast<std::uint64_t>(rank), R = static_cast<std::uint64_t>(ranks);
   const std::uint64_t nblocks = all > r ? (all - r + R - 1) / R : 0;
-  auto global = [&](std::uint64_t local) { return r + local * R; };
+  auto global = [&](std::uint64_t local) { return plan.first_block + r + local * R; };
+  const std::uint64_t skipped = plan.first_block * plan.block_size;
   if (threads == 0) threads = default_threads();
   threads =
       static_cast<unsigned>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, nblocks)));
@@ -97,7 +98,7 @@ std::uint64_t run_blocks(const BlockPlan& plan, unsigned threads,
       next.store(nblocks);  // hand out no more blocks
       break;
     }
-    if (progress) progress(std::min(done * R, plan.replications), plan.replications);
+    if (progress) progress(std::min(skipped + done * R, plan.replications), plan.replications);
   }
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
@@ -110,11 +111,11 @@ std::uint64_t run_blocks_distributed(const BlockPlan& plan, unsigned threads,
                                      const Progress& progress) {
   const Ranks& ranks = mpi_ranks();
   const std::uint64_t size = static_cast<std::uint64_t>(ranks.size);
-  std::uint64_t next = 0;  // the next global block rank 0 must merge
+  std::uint64_t next = plan.first_block;  // the next global block rank 0 must merge
   bool go_on = true;
   auto take_remote_until = [&](std::uint64_t end) {
     for (; next < end && go_on; ++next) {
-      const int from = static_cast<int>(next % size);
+      const int from = static_cast<int>((next - plan.first_block) % size);
       if (from == 0) continue;
       Archive a(mpi_recv_block(next, from));
       go_on = merge(next, codec.load(a));

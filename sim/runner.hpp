@@ -13,6 +13,8 @@ namespace ridethrough::sim {
 struct BlockPlan {
   std::uint64_t replications = 0;
   std::uint64_t block_size = 64;
+  /// Blocks before this one are taken as done (a resumed run): they are neither run nor merged.
+  std::uint64_t first_block = 0;
   std::uint64_t blocks() const { return (replications + block_size - 1) / block_size; }
 };
 

@@ -443,6 +443,67 @@ tenants:
         with open(page) as f:
             self.assertGreaterEqual(f.read().count("data:image/png;base64,"), 4)
 
+    def test_checkpoint_resume_is_bit_identical_after_kills(self):
+        import h5py
+        import numpy
+        import random
+        import signal
+        import time
+        design = os.path.join(DESIGNS, "ref_tier3_n1_cm.yaml")
+        common = ["run", design, "-n", "30000", "--seed", "5", "--threads", "2", "--quiet"]
+        ref_json, ref_h5 = (os.path.join(self.tmp.name, n) for n in ("ref.json", "ref.h5"))
+        r = run(*common, "--json", ref_json, "--out", ref_h5)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out_json, out_h5, ck = (os.path.join(self.tmp.name, n) for n in ("r.json", "r.h5", "ck"))
+        rng = random.Random(3)
+        sigs = [signal.SIGKILL, signal.SIGTERM, signal.SIGKILL, signal.SIGINT]
+        stops = 0
+        for attempt in range(30):
+            more = ["--resume", ck] if os.path.exists(ck) else ["--checkpoint", ck]
+            p = subprocess.Popen([BIN, *common, "--json", out_json, "--out", out_h5,
+                                  "--checkpoint-every", "0.2", *more],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if attempt < 8:
+                time.sleep(rng.uniform(0.2, 0.9))
+                sig = sigs[attempt % len(sigs)]
+                p.send_signal(sig)
+                _, err = p.communicate(timeout=120)
+                if p.returncode == 0:
+                    break  # finished before the signal
+                stops += 1
+                self.assertEqual(p.returncode, -9 if sig == signal.SIGKILL else 128 + sig, err)
+                if sig != signal.SIGKILL:
+                    self.assertIn("checkpoint saved in", err)
+                self.assertFalse(os.path.exists(out_h5))  # never a partial output
+                continue
+            _, err = p.communicate(timeout=300)
+            self.assertEqual(p.returncode, 0, err)
+            break
+        self.assertGreaterEqual(stops, 3)
+        # Finished: the checkpoint is gone, no temporary is left, the outputs are the reference's.
+        self.assertEqual(sorted(os.listdir(self.tmp.name)),
+                         sorted(["good.yaml", "ref.json", "ref.h5", "r.json", "r.h5"]))
+        with open(ref_json) as f:
+            a = json.load(f)
+        with open(out_json) as f:
+            b = json.load(f)
+        a.pop("performance")
+        b.pop("performance")
+        self.assertEqual(a, b)
+
+        def datasets(path):
+            out = {}
+            with h5py.File(path) as f:
+                f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
+            return out
+        x, y = datasets(ref_h5), datasets(out_h5)
+        self.assertEqual(sorted(x), sorted(y))
+        for k in x:
+            self.assertTrue(numpy.array_equal(x[k], y[k]), k)
+        # A checkpoint of another run is refused.
+        r = run(*common[:-1], "--seed", "6", "--resume", ref_json)
+        self.assertEqual(r.returncode, 2)
+
     def test_limits_yaml_bomb_and_nesting(self):
         # Billion laughs: nine lines of anchors that stand for 10^9 inputs.
         lines = ["version: 1", "components:",
@@ -469,6 +530,7 @@ tenants:
             p = subprocess.Popen([BIN, *args], stdin=stdin, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
             err = p.stderr.read()
+            p.stderr.close()
             _, status, usage = os.wait4(p.pid, 0)
             p.returncode = os.waitstatus_to_exitcode(status)
             return p.returncode, err, usage.ru_maxrss
