@@ -95,8 +95,9 @@ std::optional<TextProblem> check_yaml_text(const std::string& text) {
   Counter counter;
   try {
     YAML::Parser parser(in);
-    while (!counter.problem && parser.HandleNextDocument(counter)) {
-    }
+    // The first document only, as YAML::Load reads: on some malformed text yaml-cpp keeps
+    // reporting empty documents forever (found by fuzzing: tests/fuzz/regressions).
+    parser.HandleNextDocument(counter);
   } catch (const YAML::DeepRecursion& e) {
     if (counter.problem) return counter.problem;  // where it first went past our limit
     return TextProblem{{e.mark.line + 1, e.mark.column + 1},
