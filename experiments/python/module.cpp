@@ -119,10 +119,30 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &run, py::arg("designs"), py::arg("replications"), py::arg("seed"),
         py::arg("threads"), py::arg("progress"), py::arg("outs"), py::arg("importance_sampling"),
         py::arg("bias"), py::arg("target_rel_error"), py::arg("worker"));
-  m.def("check", [](const Loaded& l) { return experiments::check_design(l.model).dump(); });
-  m.def("exact", [](const Loaded& l) {
-    py::gil_scoped_release release;
-    return experiments::exact_design(l.design, l.model).dump();
+  m.def(
+      "check",
+      [](const Loaded& l, int order) {
+        if (order < 1 || order > 3) throw py::value_error("order must be 1, 2 or 3");
+        py::gil_scoped_release release;
+        return experiments::check_design(l.model, order).dump();
+      },
+      py::arg("design"), py::arg("order"));
+  m.def(
+      "exact",
+      [](const Loaded& l, bool lump) {
+        py::gil_scoped_release release;
+        return experiments::exact_design(l.design, l.model, lump).dump();
+      },
+      py::arg("design"), py::arg("lump"));
+  // The flat text of a templated design (`ridethrough expand`), or the errors.
+  m.def("expand", [](const std::string& text, const std::string& path, const Overrides& overrides) {
+    std::vector<topology::Override> ov;
+    for (const auto& [p, v] : overrides) ov.push_back({p, v});
+    std::vector<topology::Diagnostic> errs;
+    auto flat = topology::expand_design_text(text, ov, errs);
+    std::vector<std::string> errors;
+    for (const auto& d : errs) errors.push_back(topology::format_diagnostic(path, d));
+    return py::make_tuple(flat ? py::object(py::str(*flat)) : py::object(py::none()), errors);
   });
   m.attr("version") = RIDETHROUGH_VERSION;
 }

@@ -153,6 +153,19 @@ def test_check_and_exact():
     assert e == r
     refused = rt.exact(os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
     assert "refusal" in refused
+    c3 = rt.check(os.path.join(DESIGNS, "hall_1mw_2n.yaml"), order=3)
+    assert c3 == cli_json("check", os.path.join(DESIGNS, "hall_1mw_2n.yaml"), "--order", "3")
+    assert rt.exact(os.path.join(DESIGNS, "markov", "2n_two_feeds.yaml"), lump=False)["facility"] == e["facility"]
+
+
+def test_expand_templates():
+    campus = os.path.join(DESIGNS, "bench", "campus_2000.yaml")
+    flat = rt.expand(campus, {"instances.0.count": 2})
+    assert "templates" not in flat and flat.count("{kind: node") == 2 * (2 + 200)
+    assert rt.load(flat).name == "Campus, 20 halls x 100 racks"
+    with pytest.raises(rt.DesignError) as e:
+        rt.expand("version: 1\ninstances:\n  - {template: nope}\n")
+    assert "unknown template 'nope'" in str(e.value)
 
 
 def test_readme_walkthrough_executes(tmp_path):

@@ -229,15 +229,30 @@ def sweep(design, vary, zip=False, replications=10000, seed=1, threads=None, pro
     return df
 
 
-def check(design):
+def check(design, order=2):
     """Static analysis like `ridethrough check --json`: single points of failure, concurrent
-    maintainability, capacity margins, per load."""
+    maintainability, capacity margins, per load; minimal cut sets up to `order` (2 or 3)."""
     d = design if isinstance(design, Design) else load(design)
-    return json.loads(_core.check(d._core))
+    return json.loads(_core.check(d._core, order))
 
 
-def exact(design):
+def exact(design, lump=True):
     """The exact steady state of a Markovian design like `ridethrough exact --json` (a
-    `refusal` saying why when it is not Markovian)."""
+    `refusal` saying why when it is not Markovian or too big, with the chain's size).
+    `lump=False` solves the crew chain on individual components (`--no-lump`)."""
     d = design if isinstance(design, Design) else load(design)
-    return json.loads(_core.exact(d._core))
+    return json.loads(_core.exact(d._core, lump))
+
+
+def expand(source, overrides=None):
+    """The flat YAML of a design written with templates, like `ridethrough expand`; raises
+    DesignError with every problem."""
+    d_text, path = source, "<string>"
+    if isinstance(source, (str, os.PathLike)) and "\n" not in str(source) and os.path.exists(source):
+        path = os.fspath(source)
+        with open(path) as f:
+            d_text = f.read()
+    flat, errors = _core.expand(d_text, path, [(p, _yaml_value(v)) for p, v in (overrides or {}).items()])
+    if errors:
+        raise DesignError(errors)
+    return flat
