@@ -28,11 +28,13 @@ MUTANTS = [
      "file": "topology/model.cpp",
      "edits": [("""  for (int c = 0; c < m.n; ++c)
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
-      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+      m.power.items.push_back(
+          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
   for (int pass = 0; pass < 2; ++pass) {""", "  for (int pass = 0; pass < 2; ++pass) {"),
                 ("""  finish_network(m, m.power);""", """  for (int c = 0; c < m.n; ++c)
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
-      m.power.items.push_back({m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1});
+      m.power.items.push_back(
+          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
   finish_network(m, m.power);""")]},
     {"name": "generator ages while idle (running life counted from time 0)",
      "file": "failure_models/generator.cpp",
@@ -166,7 +168,7 @@ MUTANTS = [
      "edits": [("  tally_.lost_work += work_;\n", "")]},
     {"name": "cluster: jobs never contend (no SimGrid)",
      "file": "experiments/cluster/evaluator.cpp",
-     "edits": [("force_simgrid || (tc.jobs.size() > 1", "force_simgrid || (tc.jobs.size() > 100")]},
+     "edits": [("(tc.jobs.size() > 1 && used * p.host_bandwidth", "(tc.jobs.size() > 100 && used * p.host_bandwidth")]},
     {"name": "cluster: a lone job gets the whole storage per host",
      "file": "experiments/cluster/spec.cpp",
      "edits": [("std::min(p.host_bandwidth, p.storage_bandwidth / n)", "std::min(p.host_bandwidth, p.storage_bandwidth)")]},
