@@ -22,8 +22,19 @@ MUTANTS = [
      "edits": [("const bool pw = status_[c] == Status::Up && powered(c);",
                 "const bool pw = powered(c);")]},
     {"name": "flexible loads admitted before critical ones",
-     "file": "topology/model.cpp",
-     "edits": [("const bool want_critical = pass == 0;", "const bool want_critical = pass == 1;")]},
+     "file": "topology/flow.cpp",
+     "edits": [("""  for (std::size_t i = 0; i < n_items; ++i)
+    if (fn_.items[i].critical) admit_item(i, out.share);
+  if (call""", """  for (std::size_t i = 0; i < n_items; ++i)
+    if (!fn_.items[i].critical) admit_item(i, out.share);
+  if (call"""),
+               ("""  } else {
+    for (std::size_t i = 0; i < n_items; ++i)
+      if (!fn_.items[i].critical) admit_item(i, out.share);
+  }""", """  } else {
+    for (std::size_t i = 0; i < n_items; ++i)
+      if (fn_.items[i].critical) admit_item(i, out.share);
+  }""")]},
     {"name": "equipment draws admitted after the loads",
      "file": "topology/model.cpp",
      "edits": [("""  for (int c = 0; c < m.n; ++c)

@@ -292,19 +292,19 @@ TEST_CASE("exact: 11 components, 2 crews, 3 groups of identical units solve lump
 
 TEST_CASE("exact: lumping keeps apart units that differ only in consumers or common cause",
           "[exact][markov]") {
-  // s1..s6 have the same laws and no inputs. s1..s4 feed load a, s5 and s6 load b; two
+  // s1..s7 have the same laws and no inputs. s1..s4 and s7 feed load a, s5 and s6 load b; two
   // common-cause groups with the same beta hold s1, s2 and s3, s4. Exchangeable: {s1, s2},
-  // {s3, s4}, {s5, s6}.
+  // {s3, s4}, {s5, s6}, {s7}.
   std::string y = "version: 1\ncrews: 2\ncomponents:\n";
-  for (const char* id : {"s1", "s2", "s3", "s4", "s5", "s6"}) y += unit(id);
+  for (const char* id : {"s1", "s2", "s3", "s4", "s5", "s6", "s7"}) y += unit(id);
   y += "common_cause:\n  - {group: [s1, s2], beta: 0.2}\n  - {group: [s3, s4], beta: 0.2}\n"
-       "loads:\n  a: {demand: 1, power: [s1, s2, s3, s4]}\n  b: {demand: 1, power: [s5, s6]}\n";
+       "loads:\n  a: {demand: 1, power: [s1, s2, s3, s4, s7]}\n  b: {demand: 1, power: [s5, s6]}\n";
   const auto m = model_of(y);
   const auto lumped = failure_models::solve_exact(m);
   const auto full = failure_models::solve_exact(m, 10'000'000, false);
   REQUIRE(lumped.refusal.empty());
   REQUIRE(full.refusal.empty());
-  CHECK(lumped.classes == 3);
+  CHECK(lumped.classes == 4);
   for (std::size_t t = 0; t < full.unavailability.size(); ++t) {
     CHECK(lumped.unavailability[t] == Approx(full.unavailability[t]).epsilon(1e-9));
     CHECK(lumped.frequency[t] == Approx(full.frequency[t]).epsilon(1e-9));
