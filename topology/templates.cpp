@@ -166,9 +166,12 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
     r_.error(list, "templates nest more than 16 deep (does a template stamp itself?)" + context);
     return;
   }
-  const YAML::Node templates = root_["templates"];
+  // Not a mapping (reported by run()): as if absent, since indexing it would throw (found by
+  // fuzzing: tests/fuzz/regressions/templates_not_a_map.yaml).
+  const YAML::Node given = root_["templates"];
+  const YAML::Node templates = given && given.IsMap() ? given : YAML::Node();
   std::vector<std::string> names;
-  if (templates && templates.IsMap())
+  if (templates)
     for (auto it = templates.begin(); it != templates.end(); ++it)
       if (it->first.IsScalar()) names.push_back(it->first.Scalar());
   for (const auto& inst : list) {
