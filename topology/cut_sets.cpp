@@ -163,14 +163,19 @@ std::vector<LoadCutSets> minimal_cut_sets(const Model& m, int order) {
     }
   }
   // Pairs of relevant components, neither a single point of failure of the load.
+  // The relevant components of slot s's load that are not single points of failure, sorted.
+  auto candidates = [&](std::size_t s) {
+    std::vector<int> cand;
+    for (int x : relevant[out[s].load])
+      if (!is_single[s][x]) cand.push_back(x);
+    std::sort(cand.begin(), cand.end());
+    return cand;
+  };
   std::vector<std::pair<std::array<int, 2>, int>> twos;
   for (std::size_t s = 0; s < out.size(); ++s) {
     const auto& c = out[s];
     if (!c.served_all_up) continue;
-    std::vector<int> cand;
-    for (int x : relevant[c.load])
-      if (!is_single[s][x]) cand.push_back(x);
-    std::sort(cand.begin(), cand.end());
+    const std::vector<int> cand = candidates(s);
     for (std::size_t i = 0; i < cand.size(); ++i)
       for (std::size_t j = i + 1; j < cand.size(); ++j)
         twos.push_back({{cand[i], cand[j]}, c.load});
@@ -187,10 +192,7 @@ std::vector<LoadCutSets> minimal_cut_sets(const Model& m, int order) {
   for (std::size_t s = 0; s < out.size(); ++s) {
     const auto& c = out[s];
     if (!c.served_all_up) continue;
-    std::vector<int> cand;
-    for (int x : relevant[c.load])
-      if (!is_single[s][x]) cand.push_back(x);
-    std::sort(cand.begin(), cand.end());
+    const std::vector<int> cand = candidates(s);
     const auto& pairs = found2[s];
     auto pair_cut = [&](int a, int b) {
       return std::binary_search(pairs.begin(), pairs.end(), std::array<int, 2>{a, b});

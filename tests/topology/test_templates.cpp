@@ -7,30 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/diagnostics.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 
 using namespace ridethrough::topology;
+using ridethrough::testing::dump;
+using ridethrough::testing::errors_of;
+using ridethrough::testing::has;
 
 namespace {
-std::vector<std::string> errors_of(const std::string& yaml) {
-  auto r = load_design_text(yaml, "d.yaml");
-  std::vector<std::string> out;
-  for (const auto& d : r.errors) out.push_back(format_diagnostic("d.yaml", d));
-  CHECK(r.design.has_value() == out.empty());
-  return out;
-}
-std::string dump(const std::vector<std::string>& errs) {
-  std::string s;
-  for (const auto& e : errs) s += e + "\n";
-  return s;
-}
-bool has(const std::vector<std::string>& errs, const std::string& where, const std::string& what) {
-  for (const auto& e : errs)
-    if (e.rfind("d.yaml:" + where + ": error: ", 0) == 0 && e.find(what) != std::string::npos)
-      return true;
-  return false;
-}
 const Component* find(const Design& d, const std::string& id) {
   for (const auto& c : d.components)
     if (c.id == id) return &c;
