@@ -38,7 +38,10 @@ struct CommonOptions {
   std::string out;
   bool quiet = false;
   bool importance_sampling = false;
+  bool splitting = false;
   double bias = 0.5;
+  /// Either rare-event method: estimates from weighted trajectories, no per-replication rows.
+  bool rare() const { return importance_sampling || splitting; }
   double target_rel_error = 0.0;
 };
 
@@ -65,8 +68,11 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("--out", o.out, "write the full results as HDF5");
   cmd->add_flag("--quiet", o.quiet, "no progress bar, no table");
   cmd->add_flag("--importance-sampling", o.importance_sampling,
-                "steady-state estimate from regenerative cycles with balanced failure biasing "
-                "(exponential failure laws, no dynamics); -n counts cycles");
+                "rare-event estimate: balanced failure biasing on regenerative cycles where the "
+                "design is failures and repairs only (-n counts cycles), else splitting");
+  cmd->add_flag("--splitting", o.splitting,
+                "rare-event estimate by RESTART splitting on the full simulation, whatever the "
+                "design (-n counts replications)");
   cmd->add_option("--bias", o.bias, "importance sampling: failure share while something is down")
       ->check(CLI::Range(0.01, 0.99));
   cmd->add_option("--target-rel-error", o.target_rel_error,
@@ -81,15 +87,20 @@ struct Loaded {
   topology::Model model;
 };
 
-/// Importance sampling needs a regenerative design; says why not on stderr.
+/// Balanced failure biasing needs a regenerative design; where it has not one,
+/// --importance-sampling splits instead, and says why on stderr. Always true: splitting takes
+/// every design.
 bool importance_ok(const CommonOptions& o, const std::string& path, const topology::Model& m) {
-  if (!o.importance_sampling) return true;
+  if (!o.importance_sampling || o.splitting || o.quiet) return true;
   const std::string why = failure_models::importance_refusal(m);
   if (why.empty()) return true;
-  std::cerr << "ridethrough: " << path << " cannot use --importance-sampling:\n";
+  std::cerr << "ridethrough: " << path
+            << ": --importance-sampling uses splitting (failure biasing needs a design of "
+               "failures and repairs only:";
   std::istringstream lines(why);
-  for (std::string line; std::getline(lines, line);) std::cerr << "  - " << line << "\n";
-  return false;
+  for (std::string line; std::getline(lines, line);) std::cerr << "\n  - " << line;
+  std::cerr << ")\n";
+  return true;
 }
 
 /// An outage that was still going at the end of the follow-up was closed there: its length
@@ -178,7 +189,8 @@ experiments::RunOptions run_options(const CommonOptions& o, const nlohmann::json
   r.seed = o.seed;
   r.threads = o.threads;
   r.progress = !o.quiet && o.json != "-";
-  r.importance_sampling = o.importance_sampling;
+  r.importance_sampling = o.rare();
+  r.splitting = o.splitting;
   r.bias = o.bias;
   r.target_rel_error = o.target_rel_error;
   return r;
@@ -214,10 +226,10 @@ int check_outputs(const CommonOptions& o) {
     std::cerr << "ridethrough: error: --out needs a file name (HDF5 cannot go to stdout)\n";
     return 2;
   }
-  if (o.importance_sampling && !o.out.empty()) {
-    std::cerr
-        << "ridethrough: error: --importance-sampling estimates from weighted cycles: it has no "
-           "per-replication rows for --out\n";
+  if (o.rare() && !o.out.empty()) {
+    std::cerr << "ridethrough: error: " << (o.splitting ? "--splitting" : "--importance-sampling")
+              << " estimates from weighted trajectories: it has no per-replication rows for "
+                 "--out\n";
     return 2;
   }
   if (o.target_rel_error > 0 && sim::mpi_ranks().size > 1) {
@@ -412,7 +424,7 @@ int run_cli(int argc, char** argv) {
       auto options = run_options(run_o, command_line);
       const std::string& ck_path = run_resume.empty() ? run_checkpoint : run_resume;
       if (!ck_path.empty()) {
-        if (run_o.importance_sampling || sim::mpi_ranks().size > 1) {
+        if (run_o.rare() || sim::mpi_ranks().size > 1) {
           std::cerr << "ridethrough: error: --checkpoint and --resume work on plain runs in one "
                        "process (not --importance-sampling, not several MPI ranks)\n";
           return 2;
@@ -538,7 +550,7 @@ int run_cli(int argc, char** argv) {
       const std::string& path = imp ? imp_design : sen_design;
       std::vector<topology::Override> sets;
       if (!parse_sets(imp ? imp_set : sen_set, sets)) return 2;
-      if (!o.out.empty() || o.importance_sampling || o.target_rel_error > 0) {
+      if (!o.out.empty() || o.rare() || o.target_rel_error > 0) {
         std::cerr << "ridethrough: error: " << (imp ? "importance" : "sensitivity")
                   << " takes -n, --seed, --threads, --json, --quiet and --set only\n";
         return 2;
@@ -572,7 +584,7 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (*portfolio) {
-      if (pf_o.importance_sampling || pf_o.target_rel_error > 0) {
+      if (pf_o.rare() || pf_o.target_rel_error > 0) {
         std::cerr << "ridethrough: error: portfolio takes -n, --seed, --threads, --json, --out "
                      "and --quiet\n";
         return 2;
@@ -593,7 +605,7 @@ int run_cli(int argc, char** argv) {
     if (*optimize) {
       std::vector<topology::Override> sets;
       if (!parse_sets(opt_set, sets)) return 2;
-      if (!opt_o.out.empty() || opt_o.importance_sampling || opt_o.target_rel_error > 0) {
+      if (!opt_o.out.empty() || opt_o.rare() || opt_o.target_rel_error > 0) {
         std::cerr << "ridethrough: error: optimize takes -n, --seed, --threads, --json, --quiet, "
                      "--set, --require, --write-best and --exhaustive-limit\n";
         return 2;

@@ -135,6 +135,66 @@ nlohmann::json run_importance(const topology::Design& design, const topology::Mo
   return summarize_importance(total, model, design_label(design), options.seed, options.bias, perf);
 }
 
+/// Splitting: block b holds replications [first, last), each a tree of trajectories that is a
+/// pure function of (plan, seed, i); the plan comes from a pilot on streams of its own.
+struct SplitBlock : sim::BlockResult {
+  failure_models::SplitStats stats;
+};
+
+nlohmann::json run_splitting(const topology::Design& design, const topology::Model& model,
+                             const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const sim::Ranks& ranks = sim::mpi_ranks();
+  const int targets = model.n_loads + 1;
+  const failure_models::ImportanceFunction importance(model);
+  const auto pilot = failure_models::plan_splitting(model, importance, options.seed);
+  const double pilot_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  failure_models::SplitStats total;
+  total.resize(targets);
+  ProgressBar bar(options.progress && ranks.root());
+  sim::BlockPlan plan{options.replications, 64};
+  const unsigned threads = options.threads ? options.threads : sim::default_threads();
+  auto make_work = [&]() -> sim::BlockWork {
+    auto sim = std::make_shared<failure_models::SplittingSim>(model, importance);
+    auto obs = std::make_shared<failure_models::SplitObservation>();
+    return [sim, obs, &options, &pilot, targets](std::uint64_t first, std::uint64_t last) {
+      auto block = std::make_unique<SplitBlock>();
+      block->stats.resize(targets);
+      for (std::uint64_t i = first; i < last; ++i) {
+        sim->replication(pilot.plan, options.seed, i, false, *obs);
+        block->stats.add(*obs);
+      }
+      return std::unique_ptr<sim::BlockResult>(std::move(block));
+    };
+  };
+  sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
+                          static_cast<const SplitBlock&>(r).stats.save(a);
+                        },
+                        [&](sim::Archive& a) {
+                          auto block = std::make_unique<SplitBlock>();
+                          block->stats.resize(targets);
+                          block->stats.load(a);
+                          return std::unique_ptr<sim::BlockResult>(std::move(block));
+                        }};
+  bool interrupted = false;
+  const sim::Moments no_length;  // the span is fixed: the estimate is a plain mean
+  auto merge = [&](std::uint64_t, std::unique_ptr<sim::BlockResult> r) {
+    if (options.interrupted && options.interrupted()) {
+      interrupted = true;
+      return false;
+    }
+    total.merge(static_cast<const SplitBlock&>(*r).stats);
+    return !reached_target(total.down[0], no_length, options.target_rel_error);
+  };
+  sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
+                              [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+  if (interrupted) throw Interrupted();
+  const Performance perf = measured(start, threads);
+  return summarize_splitting(total, pilot, importance, model, design_label(design), options.seed,
+                             pilot_seconds, perf);
+}
+
 }  // namespace
 
 namespace {
@@ -151,12 +211,18 @@ bool reached_target(const sim::Moments& down, const sim::Moments& length, double
   const double mz = down.mean(), mt = length.mean();
   const double vz = down.variance() / static_cast<double>(down.count());
   const double vt = length.count() ? length.variance() / static_cast<double>(length.count()) : 0.0;
-  const double rel = std::sqrt(vz / (mz * mz) + vt / (mt * mt));  // relative sd of the ratio
+  // Relative sd of the ratio (of the mean alone when there is no length to divide by).
+  const double rel = std::sqrt(vz / (mz * mz) + (length.count() ? vt / (mt * mt) : 0.0));
   return 1.96 * rel < target;
 }
 
 nlohmann::json run_design(const topology::Design& design, const topology::Model& model,
                           const RunOptions& options) {
+  // --importance-sampling takes whatever works: balanced failure biasing on designs made of
+  // failures and repairs only, splitting on the rest.
+  if (options.splitting ||
+      (options.importance_sampling && !failure_models::importance_refusal(model).empty()))
+    return run_splitting(design, model, options);
   if (options.importance_sampling) return run_importance(design, model, options);
   return run_designs({{&design, &model, options.out}}, options)[0];
 }

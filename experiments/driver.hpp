@@ -23,7 +23,10 @@ struct RunOptions {
   std::string out;  ///< HDF5 full results; empty: none
   double target_rel_error =
       0;  ///< stop once the facility unavailability's half-width is below this share of it
-  bool importance_sampling = false;  ///< regenerative cycles with balanced failure biasing
+  /// Regenerative cycles with balanced failure biasing where the design allows it, else
+  /// splitting.
+  bool importance_sampling = false;
+  bool splitting = false;       ///< RESTART splitting on the full simulation, whatever the design
   double bias = 0.5;            ///< share of failures among the next events while something is down
   nlohmann::json command_line;  ///< recorded in the HDF5 attributes
   /// Cluster tenants' SimGrid workers: see cluster::ClusterOptions.

@@ -718,3 +718,80 @@ json summarize_importance(const failure_models::CycleStats& st, const topology::
 }
 
 }  // namespace ridethrough::experiments
+
+namespace ridethrough::experiments {
+
+json summarize_splitting(const failure_models::SplitStats& st,
+                         const failure_models::PilotResult& pilot,
+                         const failure_models::ImportanceFunction& f, const topology::Model& m,
+                         const std::string& design, std::uint64_t seed, double pilot_seconds,
+                         const Performance& perf) {
+  const double H = m.horizon;
+  auto block = [&](int t) {
+    const double d = st.down[t].mean(), hd = st.down[t].ci95_half_width();
+    const double o = st.outages[t].mean(), ho = st.outages[t].ci95_half_width();
+    const double u = d / H, hu = hd / H;
+    json duration = nullptr;
+    if (o > 0) duration = {{"mean", d / o}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
+    return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
+                {"unavailability",
+                 {{"mean", u},
+                  {"ci95", {u - hu, u + hu}},
+                  {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
+                {"outages", {{"mean", o}, {"ci95", {o - ho, o + ho}}}},
+                {"downtime_hours",
+                 {{"mean", d},
+                  {"ci95", {d - hd, d + hd}},
+                  {"p50", nullptr},
+                  {"p90", nullptr},
+                  {"p99", nullptr},
+                  {"max", nullptr}}},
+                {"outage_duration_hours", duration}};
+  };
+  json s;
+  s["version"] = RIDETHROUGH_VERSION;
+  s["design"] = design;
+  s["seed"] = seed;
+  s["replications"] = st.down[0].count();
+  s["horizon_hours"] = H;
+  s["method"] = "splitting: RESTART on the full simulation, thresholds from cut sets and batteries";
+  json thresholds = json::array();
+  for (std::size_t i = 0; i < pilot.plan.threshold.size(); ++i)
+    thresholds.push_back(
+        {{"importance", pilot.plan.threshold[i]}, {"factor", pilot.plan.factor[i]}});
+  s["splitting"] = {
+      {"importance_function",
+       "largest share of a minimal cut set's weight down (order <= 3, weight -ln q), then 1 + "
+       "share drained of the last ride-through store, 2 while down"},
+      {"cut_sets", f.cut_sets()},
+      {"depth", f.depth()},
+      {"thresholds", thresholds},
+      {"trajectories_per_replication", st.trials.mean()},
+      {"pilot",
+       {{"replications", pilot.replications},
+        {"stages", pilot.stages},
+        {"seconds", pilot_seconds},
+        {"reached_outage", pilot.reached_outage}}},
+      {"not_estimated",
+       "tenant costs (SLA credits depend on a whole month's downtime and training losses on "
+       "whole outages, which the copies of a trajectory do not each see), component figures "
+       "and quantiles"}};
+  s["facility"] = block(0);
+  s["facility"]["top_causes"] = json::array();
+  json loads = json::object();
+  for (int l = 0; l < m.n_loads; ++l) loads[m.load_ids[l]] = block(l + 1);
+  s["loads"] = loads;
+  s["components"] = json::object();
+  s["tenants"] = json::object();
+  const double wall = std::max(perf.wall_seconds, 1e-9);
+  const auto n = static_cast<double>(st.down[0].count());
+  s["performance"] = {{"events", st.events},
+                      {"wall_seconds", perf.wall_seconds},
+                      {"events_per_second", static_cast<double>(st.events) / wall},
+                      {"replications_per_second", n / wall},
+                      {"threads", perf.threads},
+                      {"mpi_ranks", perf.ranks}};
+  return s;
+}
+
+}  // namespace ridethrough::experiments

@@ -11,6 +11,7 @@
 #include "experiments/full_results.hpp"
 #include "failure_models/importance.hpp"
 #include "failure_models/replication.hpp"
+#include "failure_models/splitting.hpp"
 #include "sim/runner.hpp"
 #include "sim/stats.hpp"
 #include "topology/model.hpp"
@@ -126,6 +127,16 @@ struct Performance {
 nlohmann::json summarize_importance(const failure_models::CycleStats& st, const topology::Model& m,
                                     const std::string& design, std::uint64_t seed, double bias,
                                     const Performance& perf);
+
+/// The summary of a splitting run: the same keys, means over replications of the weighted
+/// observations with mean +- 1.96 s / sqrt(n) intervals; quantiles, tenant costs and
+/// component figures are not estimated (null or empty, `splitting.not_estimated` says why).
+nlohmann::json summarize_splitting(const failure_models::SplitStats& st,
+                                   const failure_models::PilotResult& pilot,
+                                   const failure_models::ImportanceFunction& f,
+                                   const topology::Model& m, const std::string& design,
+                                   std::uint64_t seed, double pilot_seconds,
+                                   const Performance& perf);
 
 /// The summary of SPEC section 4 as JSON: the one representation every reporter reads.
 /// `clusters`: the design's cluster model, for what the summary says of the jobs' placement

@@ -17,7 +17,9 @@ constexpr std::uint64_t kPurposeStride = 0x9e3779b97f4a7c15ULL;
 }  // namespace
 
 FacilitySim::FacilitySim(const topology::Model& model)
-    : m_(model), power_admission_(model, model.power), cooling_admission_(model, model.cooling) {
+    : m_(model),
+      power_admission_(std::make_shared<topology::Admission>(model, model.power)),
+      cooling_admission_(std::make_shared<topology::Admission>(model, model.cooling)) {
   const int n = m_.n;
   rng_.resize(static_cast<std::size_t>(n) * kStreams);
   rng_generation_.assign(rng_.size(), 0);
@@ -39,7 +41,7 @@ FacilitySim::FacilitySim(const topology::Model& model)
   accounts_energy_ = !divisible_loads_.empty() || m_.call_rate > 0.0;
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
-  if (m_.any_defer) safety_ = std::make_unique<topology::StaticEvaluator>(m_);
+  if (m_.any_defer) safety_ = std::make_shared<topology::StaticEvaluator>(m_);
   unsafe_alone_.assign(n, -1);
   for (int c = 0; c < n; ++c) any_energy_ups_ = any_energy_ups_ || m_.battery_energy[c] > 0.0;
 }
@@ -155,8 +157,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   power_dirty_ = cooling_dirty_ = true;
   power_result_ = {};
   power_result_.share.assign(np, 0.0);
-  power_admission_.build_key(mode_, follow_, power_candidate_, false, power_key_);
-  cooling_admission_.build_key(mode_, follow_, cooling_candidate_, false, cooling_key_);
+  power_admission_->build_key(mode_, follow_, power_candidate_, false, power_key_);
+  cooling_admission_->build_key(mode_, follow_, cooling_candidate_, false, cooling_key_);
 
   const int nl = m_.n_loads;
   load_power_.assign(nl, 0);

@@ -34,6 +34,10 @@ namespace ridethrough::failure_models {
 class FacilitySim {
  public:
   explicit FacilitySim(const topology::Model& model);
+  /// A copy continues the same replication from the same instant (splitting, see
+  /// splitting.hpp); it shares the admission caches, so copies must stay in one thread.
+  FacilitySim(const FacilitySim&) = default;
+  FacilitySim& operator=(const FacilitySim&) = delete;
   ~FacilitySim();
   /// Also record which components were down when each load outage began (for full results);
   /// facility outages always carry it, for the blame figures.
@@ -42,6 +46,43 @@ class FacilitySim {
   /// The same, with outages imposed from outside the site (a portfolio's regional events).
   void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out,
            const std::vector<ExternalOutage>& external);
+
+  // Stepping a replication one instant at a time, for splitting (branching.cpp). The measured
+  // span ends at span_end(); outages are not followed past it.
+  /// Starts a replication and settles t = 0; `out` receives the records (unused by splitting).
+  void begin(std::uint64_t seed, std::uint64_t index, ReplicationResult& out);
+  double now() const { return now_; }
+  double span_start() const { return t0_; }
+  double span_end() const { return tend_; }
+  /// The time of the next event, or infinity.
+  double next_time() const { return q_.empty() ? topology::kUnlimited : q_.top().time; }
+  /// Processes every event of the next instant.
+  void step() {
+    now_ = q_.top().time;
+    process_instant();
+  }
+  /// Moves the clock to `t` (before the next event): only ride-through stores change.
+  void advance_to(double t) { now_ = t; }
+  std::uint64_t events() const { return events_; }
+  bool facility_down() const { return critical_down_ > 0; }
+  bool load_is_down(int l) const { return load_down_[l] != 0; }
+  bool component_down(int c) const { return is_down(c); }
+  /// An idle generator fails only by its standby life: its running life and its start wait
+  /// for a demand.
+  bool idle_generator(int c) const {
+    return m_.kind[c] == topology::Kind::Generator && gen_[c] == Gen::Idle;
+  }
+  /// The largest share left of any ride-through store now draining (a UPS on battery, a load's
+  /// thermal budget without cooling), or -1 if none drains: the facility goes down, if it
+  /// goes, when the last of them is empty.
+  double ride_through_left() const;
+  /// When ride_through_left() falls to `share`, if nothing else happens first.
+  double ride_through_reaches(double share) const;
+  /// Makes this copy's future independent of the copy it was made from, given everything
+  /// observable: fresh random streams from `key`, and every pending exponential clock (lives,
+  /// repairs, common-cause shocks, grid events, calls, standby lives) drawn again, which the
+  /// memoryless law allows. Other clocks stay as drawn: a valid sample too, only shared.
+  void rebranch(std::uint64_t key);
 
  private:
   enum EventType : std::uint8_t {
@@ -239,7 +280,8 @@ class FacilitySim {
   std::pair<std::uint32_t, std::uint32_t> snapshot_down();
 
   const topology::Model& m_;
-  topology::Admission power_admission_, cooling_admission_;
+  /// Caches of admissions: shared by the copies of one replication (splitting).
+  std::shared_ptr<topology::Admission> power_admission_, cooling_admission_;
   sim::EventQueue q_;
   double now_ = 0.0;
   double t0_ = 0.0;    ///< start of the measured span (end of warmup)
@@ -333,7 +375,7 @@ class FacilitySim {
   std::vector<double> maint_pending_since_;
   std::vector<char> maint_holds_crew_;
   std::vector<int> deferred_;  ///< components whose window waits until it is safe
-  std::unique_ptr<topology::StaticEvaluator> safety_;
+  std::shared_ptr<topology::StaticEvaluator> safety_;
   std::vector<char> safety_down_, safety_served_now_, safety_served_with_;
   /// Per component (-1 unknown, 0 safe, 1 unsafe): taking it out with everything else in
   /// service, the usual case, is a fact of the design, worked out once.

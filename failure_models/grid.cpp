@@ -77,7 +77,7 @@ void FacilitySim::call_changes(int delta) {
   const bool before = call_active_ > 0;
   call_active_ += delta;
   if (before == (call_active_ > 0)) return;
-  power_key_[power_admission_.layout().call] = static_cast<char>(call_active_ > 0);
+  power_key_[power_admission_->layout().call] = static_cast<char>(call_active_ > 0);
   power_dirty_ = true;
 }
 

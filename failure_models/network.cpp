@@ -51,7 +51,7 @@ void FacilitySim::update_draw_candidate(int c) {
   const std::uint8_t want = in_service(c) ? 1 : 0;
   if (power_candidate_[i] == want) return;
   power_candidate_[i] = want;
-  power_key_[power_admission_.layout().item0 + i] = static_cast<char>(want);
+  power_key_[power_admission_->layout().item0 + i] = static_cast<char>(want);
   if (!power_item_dirty_[i]) power_item_dirty_[i] = 1, power_dirty_items_.push_back(i);
   power_dirty_ = true;
 }
@@ -94,7 +94,7 @@ void FacilitySim::update(int c) {
     // The admission cache key, where a network needs one (no key without capacities).
     const bool power = m_.net[c] == topology::Net::Power;
     if (!(power ? m_.power : m_.cooling).capacity_free) {
-      const auto& layout = (power ? power_admission_ : cooling_admission_).layout();
+      const auto& layout = (power ? *power_admission_ : *cooling_admission_).layout();
       std::string& key = power ? power_key_ : cooling_key_;
       key[layout.mode_pos[c]] = static_cast<char>(mode);
       if (layout.follow_pos[c] >= 0) key[layout.follow_pos[c]] = static_cast<char>(follow_[c]);
@@ -111,7 +111,7 @@ void FacilitySim::update(int c) {
 bool FacilitySim::check_key(const topology::Admission& a, const std::string& key,
                             const std::vector<std::uint8_t>& candidate) const {
   std::string fresh;
-  a.build_key(mode_, follow_, candidate, &a == &power_admission_ && call_active_ > 0, fresh);
+  a.build_key(mode_, follow_, candidate, &a == power_admission_.get() && call_active_ > 0, fresh);
   return fresh == key;
 }
 
@@ -131,9 +131,9 @@ void FacilitySim::admit_power() {
     }
   } else {
     for (int i : power_dirty_items_) power_item_dirty_[i] = 0;
-    assert(check_key(power_admission_, power_key_, power_candidate_));
-    power_admission_.admit_keyed(power_key_, mode_, follow_, power_candidate_, call_active_ > 0,
-                                 power_result_);
+    assert(check_key(*power_admission_, power_key_, power_candidate_));
+    power_admission_->admit_keyed(power_key_, mode_, follow_, power_candidate_, call_active_ > 0,
+                                  power_result_);
     power_admitted_ = power_result_.item;
     for (std::size_t i = 0; i < items.size(); ++i) apply_power_item(static_cast<int>(i));
   }
@@ -158,7 +158,7 @@ void FacilitySim::apply_power_item(int i) {
   const int ci = cooling_item_of_load_[l];
   if (ci >= 0) {
     cooling_candidate_[ci] = a;
-    cooling_key_[cooling_admission_.layout().item0 + ci] = static_cast<char>(a);
+    cooling_key_[cooling_admission_->layout().item0 + ci] = static_cast<char>(a);
     if (!cooling_item_dirty_[ci]) cooling_item_dirty_[ci] = 1, cooling_dirty_items_.push_back(ci);
     cooling_dirty_ = true;
   }
@@ -178,9 +178,9 @@ void FacilitySim::admit_cooling() {
     if (m_.cooling.capacity_free) cooling_admitted_[i] = any && cooling_candidate_[i];
   }
   if (!m_.cooling.capacity_free) {
-    assert(check_key(cooling_admission_, cooling_key_, cooling_candidate_));
-    cooling_admission_.admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_, false,
-                                   cooling_result_);
+    assert(check_key(*cooling_admission_, cooling_key_, cooling_candidate_));
+    cooling_admission_->admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_, false,
+                                    cooling_result_);
     cooling_admitted_ = cooling_result_.item;
   }
   cooling_dirty_items_.clear();

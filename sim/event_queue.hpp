@@ -36,6 +36,14 @@ class EventQueue {
     sift_up(heap_.size() - 1);
   }
 
+  /// Gives every event the time `when(event)` returns and restores the heap (splitting draws
+  /// pending clocks again in a copy of a replication).
+  template <class When>
+  void retime(When when) {
+    for (auto& e : heap_) e.time = when(static_cast<const Event&>(e));
+    for (std::size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
+  }
+
   Event pop() {
     assert(!heap_.empty());
     Event out = heap_.front();
