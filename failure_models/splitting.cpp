@@ -194,7 +194,13 @@ void SplittingSim::accrue(const FacilitySim& s, double to, double weight) {
 /// much likelier; a factor per threshold alone would split both alike. Any factor that depends
 /// only on the trajectory so far keeps the estimate unbiased.
 int SplittingSim::factor(const FacilitySim& s, int level) const {
+  // Budgets keep a design whose thresholds are crossed all the time (maintenance windows,
+  // chillers) from running away: past the first, factors are the pilot's; past the second,
+  // nothing splits. A factor may depend on the replication so far, siblings included, since
+  // it is fixed before the copies it makes run.
+  if (copies_ >= kStopBudget) return 1;
   const int pilot = plan_->factor[level - 1];
+  if (copies_ >= kRaiseBudget) return pilot;
   const double depth = f_.depth();
   if (plan_->threshold[level - 1] >= depth) return pilot;
   const auto n = static_cast<int>(plan_->threshold.size());
@@ -238,7 +244,7 @@ void SplittingSim::spawn(FacilitySim& s, const std::vector<double>& weights,
 /// keeps the estimate unbiased like any split at a moment the trajectory so far decides.
 void SplittingSim::resplit(FacilitySim& s, std::vector<double>& weights, double f) {
   const int region = static_cast<int>(weights.size()) - 1;
-  if (region == 0 || plan_->threshold[region - 1] >= f_.depth()) return;
+  if (region == 0 || plan_->threshold[region - 1] >= f_.depth() || copies_ >= kRaiseBudget) return;
   const double applied = weights[region - 1] / weights[region];
   const double need = factor(s, region);
   if (need < 2.0 * applied) return;
@@ -369,14 +375,21 @@ PilotResult plan_splitting(const topology::Model& m, const ImportanceFunction& f
     ++result.stages;
     std::vector<double> e(nc, 0.0);
     std::vector<std::uint64_t> n(nc, 0);
-    for (std::uint64_t i = 0; i < batch; ++i) {
+    // The first stage is plain sampling and cheap: a larger batch tells rare from not.
+    const std::uint64_t reps = stage == 0 ? 16 * batch : batch;
+    for (std::uint64_t i = 0; i < reps; ++i) {
       sim.replication(result.plan, pilot_seed, next_index++, true, o);
       for (std::size_t k = 0; k < nc; ++k) e[k] += o.crossings[k], n[k] += o.crossing_counts[k];
     }
-    result.replications += batch;
+    result.replications += reps;
     int frontier = -1;
     for (std::size_t k = 0; k < nc; ++k)
       if (n[k] >= static_cast<std::uint64_t>(min_count)) frontier = static_cast<int>(k);
+    // Outages that plain replications see often enough are not rare: nothing to split.
+    if (stage == 0 && frontier == static_cast<int>(nc) - 1) {
+      result.reached_outage = true;
+      break;
+    }
     // Thresholds up to the frontier. Each is placed as high as it can go without losing
     // crossings, the next where the expected crossings have fallen by `ratio`, and each
     // threshold's factor makes up for the fall to the next one (to the frontier for the

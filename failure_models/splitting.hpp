@@ -76,6 +76,7 @@ class SplittingSim {
 
  private:
   static constexpr double kMaxFactor = 10000.0;
+  static constexpr std::uint64_t kRaiseBudget = 20000, kStopBudget = 200000;  ///< copies
   int factor(const FacilitySim& s, int level) const;
   void rise(FacilitySim& s, std::vector<double>& weights, int to, double f);
   void spawn(FacilitySim& s, const std::vector<double>& weights, const std::vector<int>& factors,
@@ -118,10 +119,11 @@ struct PilotResult {
 };
 
 /// Places thresholds and factors by pilot runs on streams of their own (so the estimate that
-/// follows stays unbiased): each stage runs replications with the plan found so far, counts
-/// weighted up-crossings of every candidate, and extends the plan up to the highest candidate
-/// crossed at least `min_count` times, putting a threshold wherever the expected crossings
-/// have fallen by `ratio` since the previous one, with factor 1 / (that fall).
+/// follows stays unbiased). If the first stage, plain replications, already sees `min_count`
+/// outages, the plan stays empty: the run is then plain sampling. Each stage runs replications with
+/// the plan found so far, counts weighted up-crossings of every candidate, and extends the plan up
+/// to the highest candidate crossed at least `min_count` times, putting a threshold wherever the
+/// expected crossings have fallen by `ratio` since the previous one, with factor 1 / (that fall).
 PilotResult plan_splitting(const topology::Model& m, const ImportanceFunction& f,
                            std::uint64_t seed, double ratio = 0.15, int min_count = 20,
                            std::uint64_t max_replications = 1u << 18);

@@ -128,14 +128,15 @@ TEST_CASE("splitting: generator with failures to start behind an ATS and a UPS (
   check_within_ci(s["loads"]["hall"]["unavailability"], gen_unavailability(0.01));
 }
 
-TEST_CASE("splitting agrees with plain sampling where both can go (U about 3e-6)", "[splitting]") {
-  const double exact = gen_unavailability(0.05);
-  const auto l = load_yaml(gen_design(0.05));
+TEST_CASE("splitting agrees with plain sampling where both can go (U about 5e-7)", "[splitting]") {
+  const double exact = gen_unavailability(0.02);
+  const auto l = load_yaml(gen_design(0.02));
   ridethrough::experiments::RunOptions o;
-  o.replications = 100000;
+  o.replications = 300000;
   o.seed = 11;
   const auto plain = ridethrough::experiments::run_design(l.design, l.model, o);
-  const auto split = split_yaml(gen_design(0.05), 256, 11);
+  const auto split = split_yaml(gen_design(0.02), 256, 11);
+  CHECK_FALSE(split["splitting"]["thresholds"].empty());  // rare enough to split
   const auto& a = plain["facility"]["availability"];
   const auto& u = split["facility"]["unavailability"];
   INFO("plain " << 1.0 - mean(a) << " splitting " << mean(u) << " exact " << exact);
@@ -149,10 +150,27 @@ TEST_CASE("splitting agrees with plain sampling where both can go (U about 3e-6)
 }
 
 TEST_CASE("splitting: the same numbers whatever the thread count", "[splitting]") {
-  const auto a = split_yaml(gen_design(0.05), 128, 2, 1);
-  const auto b = split_yaml(gen_design(0.05), 128, 2, 2);
+  const auto a = split_yaml(gen_design(0.02), 128, 2, 1);
+  const auto b = split_yaml(gen_design(0.02), 128, 2, 2);
+  CHECK_FALSE(a["splitting"]["thresholds"].empty());
   CHECK(a["facility"].dump() == b["facility"].dump());
   CHECK(a["splitting"]["thresholds"] == b["splitting"]["thresholds"]);
+}
+
+TEST_CASE("splitting: outages plain sampling sees often are not split", "[splitting]") {
+  // Start failures of 0.3: the pilot's plain stage sees enough outages,
+  // the plan stays empty and the run is plain sampling, with plain sampling's numbers.
+  const auto l = load_yaml(gen_design(0.3));
+  ridethrough::experiments::RunOptions o;
+  o.replications = 2000;
+  o.seed = 4;
+  const auto plain = ridethrough::experiments::run_design(l.design, l.model, o);
+  o.splitting = true;
+  const auto split = ridethrough::experiments::run_design(l.design, l.model, o);
+  CHECK(split["splitting"]["thresholds"].empty());
+  CHECK(mean(split["facility"]["outages"]) == Approx(mean(plain["facility"]["outages"])));
+  CHECK(1.0 - mean(split["facility"]["availability"]) ==
+        Approx(1.0 - mean(plain["facility"]["availability"])).epsilon(1e-9));
 }
 
 TEST_CASE("splitting is not used by --importance-sampling on Markovian designs", "[splitting]") {
