@@ -648,6 +648,29 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
 
 namespace ridethrough::experiments {
 
+namespace {
+/// The figures of a rare-event estimate (unavailability u and outages o per horizon H, with
+/// their 95% half-widths), in the keys of SPEC section 4; quantiles do not exist there.
+json rare_block(double u, double hu, double o, double ho, double H) {
+  json duration = nullptr;
+  if (o > 0) duration = {{"mean", u * H / o}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
+  return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
+              {"unavailability",
+               {{"mean", u},
+                {"ci95", {u - hu, u + hu}},
+                {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
+              {"outages", {{"mean", o}, {"ci95", {o - ho, o + ho}}}},
+              {"downtime_hours",
+               {{"mean", u * H},
+                {"ci95", {(u - hu) * H, (u + hu) * H}},
+                {"p50", nullptr},
+                {"p90", nullptr},
+                {"p99", nullptr},
+                {"max", nullptr}}},
+              {"outage_duration_hours", duration}};
+}
+}  // namespace
+
 json summarize_importance(const failure_models::CycleStats& st, const topology::Model& m,
                           const std::string& design, std::uint64_t seed, double bias,
                           const Performance& perf) {
@@ -666,22 +689,7 @@ json summarize_importance(const failure_models::CycleStats& st, const topology::
   auto block = [&](int t) {
     const auto [u, hu] = ratio(st.down[t]);
     const auto [f, hf] = ratio(st.outages[t]);
-    json duration = nullptr;
-    if (f > 0) duration = {{"mean", u / f}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
-    return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
-                {"unavailability",
-                 {{"mean", u},
-                  {"ci95", {u - hu, u + hu}},
-                  {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
-                {"outages", {{"mean", f * H}, {"ci95", {(f - hf) * H, (f + hf) * H}}}},
-                {"downtime_hours",
-                 {{"mean", u * H},
-                  {"ci95", {(u - hu) * H, (u + hu) * H}},
-                  {"p50", nullptr},
-                  {"p90", nullptr},
-                  {"p99", nullptr},
-                  {"max", nullptr}}},
-                {"outage_duration_hours", duration}};
+    return rare_block(u, hu, f * H, hf * H, H);
   };
   json s;
   s["version"] = RIDETHROUGH_VERSION;
@@ -728,25 +736,8 @@ json summarize_splitting(const failure_models::SplitStats& st,
                          const Performance& perf) {
   const double H = m.horizon;
   auto block = [&](int t) {
-    const double d = st.down[t].mean(), hd = st.down[t].ci95_half_width();
-    const double o = st.outages[t].mean(), ho = st.outages[t].ci95_half_width();
-    const double u = d / H, hu = hd / H;
-    json duration = nullptr;
-    if (o > 0) duration = {{"mean", d / o}, {"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}};
-    return json{{"availability", {{"mean", 1.0 - u}, {"ci95", {1.0 - u - hu, 1.0 - u + hu}}}},
-                {"unavailability",
-                 {{"mean", u},
-                  {"ci95", {u - hu, u + hu}},
-                  {"relative_half_width", u > 0 ? json(hu / u) : json(nullptr)}}},
-                {"outages", {{"mean", o}, {"ci95", {o - ho, o + ho}}}},
-                {"downtime_hours",
-                 {{"mean", d},
-                  {"ci95", {d - hd, d + hd}},
-                  {"p50", nullptr},
-                  {"p90", nullptr},
-                  {"p99", nullptr},
-                  {"max", nullptr}}},
-                {"outage_duration_hours", duration}};
+    return rare_block(st.down[t].mean() / H, st.down[t].ci95_half_width() / H, st.outages[t].mean(),
+                      st.outages[t].ci95_half_width(), H);
   };
   json s;
   s["version"] = RIDETHROUGH_VERSION;
