@@ -88,19 +88,18 @@ struct Loaded {
 };
 
 /// Balanced failure biasing needs a regenerative design; where it has not one,
-/// --importance-sampling splits instead, and says why on stderr. Always true: splitting takes
-/// every design.
-bool importance_ok(const CommonOptions& o, const std::string& path, const topology::Model& m) {
-  if (!o.importance_sampling || o.splitting || o.quiet) return true;
+/// --importance-sampling splits instead, and says why on stderr.
+void announce_rare_method(const CommonOptions& o, const std::string& path,
+                          const topology::Model& m) {
+  if (!o.importance_sampling || o.splitting || o.quiet) return;
   const std::string why = failure_models::importance_refusal(m);
-  if (why.empty()) return true;
+  if (why.empty()) return;
   std::cerr << "ridethrough: " << path
             << ": --importance-sampling uses splitting (failure biasing needs a design of "
                "failures and repairs only:";
   std::istringstream lines(why);
   for (std::string line; std::getline(lines, line);) std::cerr << "\n  - " << line;
   std::cerr << ")\n";
-  return true;
 }
 
 /// An outage that was still going at the end of the follow-up was closed there: its length
@@ -420,7 +419,8 @@ int run_cli(int argc, char** argv) {
       if (!parse_sets(run_set, sets)) return 2;
       if (int rc = check_outputs(run_o)) return rc;
       auto l = load(run_design, sets);
-      if (!l || !importance_ok(run_o, run_design, l->model)) return 2;
+      if (!l) return 2;
+      announce_rare_method(run_o, run_design, l->model);
       auto options = run_options(run_o, command_line);
       const std::string& ck_path = run_resume.empty() ? run_checkpoint : run_resume;
       if (!ck_path.empty()) {
@@ -472,10 +472,12 @@ int run_cli(int argc, char** argv) {
       bool bad = false;
       for (const auto& p : cmp_designs) {
         auto l = load(p, sets);
-        if (l && importance_ok(cmp_o, p, l->model))
-          designs.push_back(std::move(*l));
-        else
+        if (!l) {
           bad = true;
+          continue;
+        }
+        announce_rare_method(cmp_o, p, l->model);
+        designs.push_back(std::move(*l));
       }
       if (bad) return 2;
       std::vector<std::string> outs;
@@ -705,10 +707,11 @@ int run_cli(int argc, char** argv) {
         auto all = sets;
         all.insert(all.end(), p.begin(), p.end());
         auto l = load(sw_design, all);
-        if (!l || !importance_ok(sw_o, sw_design, l->model)) {
+        if (!l) {
           bad = true;
           continue;
         }
+        announce_rare_method(sw_o, sw_design, l->model);
         designs.push_back(std::move(*l));
       }
       if (bad) return 2;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 
 #include "experiments/full_results.hpp"
@@ -82,6 +83,24 @@ double hours_at_least(const std::vector<const std::vector<failure_models::Interv
     last = t;
   }
   return hours;
+}
+
+/// A share of time with its 95% interval, kept within [0, 1]: a share cannot be negative,
+/// however few replications saw it.
+json share_block(const sim::Moments& hours, double horizon) {
+  const double m = hours.mean() / horizon, hw = hours.ci95_half_width() / horizon;
+  return {{"mean", m}, {"ci95", {std::max(0.0, m - hw), std::min(1.0, m + hw)}}};
+}
+
+/// The Wilson score interval (95%) of a proportion k / n: within [0, 1], and not empty when
+/// k = 0 (where the normal interval would be the single point 0).
+json wilson_interval(std::uint64_t k, std::uint64_t n) {
+  if (n == 0) return nullptr;
+  const double z = 1.959963984540054, nn = static_cast<double>(n);
+  const double p = static_cast<double>(k) / nn, z2 = z * z / nn;
+  const double centre = (p + z2 / 2) / (1 + z2);
+  const double half = z / (1 + z2) * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
 }  // namespace
@@ -303,16 +322,10 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
         {"probability_two_or_more_down",
          static_cast<double>(st.two_or_more_replications) /
              static_cast<double>(std::max<std::uint64_t>(1, st.total_cost.count()))},
-        {"share_of_time_two_or_more_down",
-         {{"mean", st.two_or_more_hours.mean() / horizon},
-          {"ci95",
-           {(st.two_or_more_hours.mean() - st.two_or_more_hours.ci95_half_width()) / horizon,
-            (st.two_or_more_hours.mean() + st.two_or_more_hours.ci95_half_width()) / horizon}}}},
-        {"share_of_time_any_down",
-         {{"mean", st.any_hours.mean() / horizon},
-          {"ci95",
-           {(st.any_hours.mean() - st.any_hours.ci95_half_width()) / horizon,
-            (st.any_hours.mean() + st.any_hours.ci95_half_width()) / horizon}}}},
+        {"probability_two_or_more_down_ci95",
+         wilson_interval(st.two_or_more_replications, st.total_cost.count())},
+        {"share_of_time_two_or_more_down", share_block(st.two_or_more_hours, horizon)},
+        {"share_of_time_any_down", share_block(st.any_hours, horizon)},
         {"cost_correlation", corr},
         {"regional_events", regional}}},
       {"sites", sites},
@@ -332,8 +345,9 @@ void print_portfolio(std::ostream& os, const json& r) {
   os << "portfolio: " << r["design"].get<std::string>() << "  (" << r["replications"]
      << " replications of " << fmt("%g", r["horizon_hours"].get<double>()) << " h, seed "
      << r["seed"] << ")\n\n";
-  os << pad("site", 16) << pad("availability", 16) << pad("outages/y", 12) << pad("downtime h", 12)
-     << "cost mean (tenants + curtailment net)\n";
+  const std::string per = per_horizon(r["horizon_hours"].get<double>());
+  os << pad("site", 16) << pad("availability", 16) << pad("outages" + per, 12)
+     << pad("downtime h" + per, 14) << "cost mean" << per << " (tenants + curtailment net)\n";
   for (const auto& id : pf["sites"]) {
     const auto& s = r["sites"][id.get<std::string>()];
     double mean = 0.0;
@@ -341,11 +355,14 @@ void print_portfolio(std::ostream& os, const json& r) {
     if (s.contains("curtailment"))
       mean += s["curtailment"]["penalty"]["mean"].get<double>() -
               s["curtailment"]["revenue"]["mean"].get<double>();
-    os << pad("  " + id.get<std::string>(), 16)
-       << pad(fmt("%.5f%%", 100 * s["facility"]["availability"]["mean"].get<double>()), 16)
-       << pad(fmt("%.4g", s["facility"]["outages"]["mean"].get<double>()), 12)
-       << pad(fmt("%.4g", s["facility"]["downtime_hours"]["mean"].get<double>()), 12) << money(mean)
-       << "\n";
+    os << pad("  " + id.get<std::string>(), 16);
+    if (s["facility"].value("critical_loads", 1) == 0)
+      os << pad("no critical load", 42);
+    else
+      os << pad(fmt("%.5f%%", 100 * s["facility"]["availability"]["mean"].get<double>()), 16)
+         << pad(fmt("%.4g", s["facility"]["outages"]["mean"].get<double>()), 12)
+         << pad(fmt("%.4g", s["facility"]["downtime_hours"]["mean"].get<double>()), 14);
+    os << money(mean) << "\n";
   }
   const auto& t = pf["total_cost"];
   os << "\ntotal cost per replication: mean " << money(t["mean"].get<double>()) << ", p99 "

@@ -34,6 +34,10 @@ std::string percent_availability(double a) {
 }
 
 void row(std::ostream& os, const std::string& name, const json& b) {
+  if (b.value("critical_loads", 1) == 0) {
+    os << pad(name, 22) << "no critical load (the facility is never in outage)\n";
+    return;
+  }
   const double a = b["availability"]["mean"].get<double>();
   const auto& ci = b["availability"]["ci95"];
   const double hw = (ci[1].get<double>() - ci[0].get<double>()) / 2.0;
@@ -125,7 +129,8 @@ void print_run_table(std::ostream& os, const json& s) {
     if (comp.contains("events"))
       for (const auto& [name, e] : comp["events"].items())
         os << "grid events " << id << ":" << name << ": " << fmt("%.3g", e["count"].get<double>())
-           << per << ", " << fmt("%.3g", e["hours"].get<double>()) << " h" << per
+           << per << ", keeping the feed down " << fmt("%.3g", e["hours"].get<double>()) << " h"
+           << per
            << (e["outage_share"].is_null()
                    ? std::string()
                    : ", at the start of " + fmt("%.1f%%", 100 * e["outage_share"].get<double>()) +

@@ -442,6 +442,9 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["horizon_hours"] = m.horizon;
   s["warmup_hours"] = m.warmup;
   s["facility"] = downtime_block(acc.facility, m.horizon);
+  // The facility is in outage while a critical load is down: without one it is never down,
+  // and its 100% says nothing (the tables print "no critical load").
+  s["facility"]["critical_loads"] = std::count(m.critical.begin(), m.critical.end(), true);
   bool exact = acc.facility.downtime_sample.exact() && acc.facility.durations.exact();
   for (const auto& l : acc.loads) exact = exact && l.downtime_sample.exact() && l.durations.exact();
   for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();

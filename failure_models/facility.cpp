@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <stdexcept>
+#include <string>
 
 namespace ridethrough::failure_models {
 
@@ -76,6 +78,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     event_rng_[k].seed(sim::stream_key(seed, index, m_.event_stream_id[k]));
   grid_active_.assign(n, 0);
   class_active_.assign(m_.event_rate.size(), 0);
+  class_since_.assign(m_.event_rate.size(), 0.0);
   call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));
   call_active_ = 0;
   accounted_ = 0.0;
@@ -89,6 +92,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   live_.assign(n, 0);
   mode_.assign(n, Mode::Dead);
   down_since_.assign(n, 0.0);
+  was_down_.assign(n, 0);
   status_changed_ = false;
   out_of_service_ = 0;
 
@@ -183,7 +187,6 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   for (int c = 0; c < n; ++c) {
     if (m_.forced_down[c]) {
       set_status(c, Status::Repairing);
-      down_start(c);
       continue;
     }
     renew(c);
@@ -247,6 +250,9 @@ void FacilitySim::close_at_limit(double limit) {
     now_ = std::max(now_, tend_);  // overlaps count only within the span
     facility_back();
   }
+  for (std::size_t k = 0; k < class_active_.size(); ++k)
+    if (class_active_[k] > 0)
+      out_->event_hours[k] += std::max(0.0, tend_ - std::max(class_since_[k], t0_));
   for (int c = 0; c < m_.n; ++c) {
     if (is_down(c))
       out_->component_downtime[c] += std::max(0.0, tend_ - std::max(down_since_[c], t0_));
@@ -333,7 +339,10 @@ void FacilitySim::settle() {
     if (cooling_dirty_) admit_cooling();
     if (dirty_heap_.empty()) return;
   }
-  assert(false && "settle did not converge");
+  // Every round settles the draws that changed in the one before, so 64 rounds are more than
+  // any acyclic design needs: going on would hide a bug, not fix it.
+  throw std::logic_error("the networks did not settle at t = " + std::to_string(now_) +
+                         " h after 64 rounds (replication " + std::to_string(index_) + ")");
 }
 
 // ---------------------------------------------------------------------------------------------

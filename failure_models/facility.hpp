@@ -153,6 +153,7 @@ class FacilitySim {
   void grid_event_starts(int k, double duration);
   void grid_event_ends(int k);
   void grid_cut(int c, int delta);
+  void add_class_hours(int k);
   /// Down as far as outages are concerned: failed, waiting, in maintenance, or cut off by the
   /// grid.
   bool is_down(int c) const { return status_[c] != Status::Up || grid_active_[c] > 0; }
@@ -168,6 +169,10 @@ class FacilitySim {
   // repairs.cpp
   bool in_service(int c) const { return status_[c] == Status::Up || status_[c] == Status::Hidden; }
   void count_failure(int c);
+  /// Starts or ends the component's down interval when is_down() changes: every change of
+  /// status or of the grid's cut goes through here, so overlapping causes (a regional event
+  /// on a feed already failed) make one interval.
+  void sync_down(int c);
   void down_start(int c);
   void down_end(int c);
   void add_overlap(int c);
@@ -181,6 +186,7 @@ class FacilitySim {
       out_of_service_ += was ? 1 : -1;
       set_draw_candidate(c);
     }
+    sync_down(c);
   }
   void take_offline(int c);
   void fail_component(int c, bool already_down = false);
@@ -303,6 +309,7 @@ class FacilitySim {
   std::vector<char> live_;
   std::vector<topology::Mode> mode_;
   std::vector<double> down_since_;
+  std::vector<char> was_down_;  ///< is_down() as of the last sync_down()
   bool status_changed_ = false;  ///< some component went down or came back in this instant
   int out_of_service_ = 0;       ///< components down as far as the site knows
 
@@ -310,7 +317,8 @@ class FacilitySim {
   std::vector<int> grid_active_;  ///< per component: events under way
   const std::vector<ExternalOutage>* external_ = nullptr;
   std::vector<int> cause_active_;  ///< per cause: imposed outages under way
-  std::vector<int> class_active_;  ///< per class: events under way
+  std::vector<int> class_active_;    ///< per class: events under way
+  std::vector<double> class_since_;  ///< per class: when its events began to keep the feed down
   sim::Rng call_rng_;
   int call_active_ = 0;                     ///< curtailment calls whose limit is on
   double accounted_ = 0.0;                  ///< energies are integrated up to here

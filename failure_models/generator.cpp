@@ -102,7 +102,6 @@ void FacilitySim::leave_idle(int g) {
 void FacilitySim::standby_failure(int g) {
   if (status_[g] != Status::Up || gen_[g] != Gen::Idle) return;
   count_failure(g);
-  down_start(g);
   standby_left_[g] = kInf;
   set_status(g, Status::Hidden);
 }

@@ -31,26 +31,28 @@ void FacilitySim::grid_event_starts(int k, double duration) {
     ++out_->event_count[k];
     count_failure(c);
   }
-  out_->event_hours[k] += std::max(0.0, std::min(now_ + duration, tend_) - std::max(now_, t0_));
-  ++class_active_[k];
+  if (class_active_[k]++ == 0) class_since_[k] = now_;
   grid_cut(c, +1);
   q_.push(now_ + duration, kGridEnd, k, 0);
 }
 
 void FacilitySim::grid_event_ends(int k) {
-  --class_active_[k];
+  if (--class_active_[k] == 0) add_class_hours(k);
   grid_cut(m_.event_component[k], -1);
+}
+
+/// The hours, within the span, since class k's events began to keep the feed down: overlapping
+/// events of a class count once (the union), so a class's hours never exceed the feed's.
+void FacilitySim::add_class_hours(int k) {
+  out_->event_hours[k] += std::max(0.0, std::min(now_, tend_) - std::max(class_since_[k], t0_));
 }
 
 /// One more (or one fewer) event cutting the feed off; it is down while any is under way.
 void FacilitySim::grid_cut(int c, int delta) {
   const int before = grid_active_[c];
   grid_active_[c] += delta;
-  if (before == 0 && grid_active_[c] > 0) {
-    down_start(c);
-    mark(c);
-  } else if (before > 0 && grid_active_[c] == 0) {
-    down_end(c);
+  if ((before == 0) != (grid_active_[c] == 0)) {
+    sync_down(c);
     mark(c);
   }
 }

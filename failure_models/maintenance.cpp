@@ -65,8 +65,7 @@ bool FacilitySim::judge_maintenance(int c) {
 void FacilitySim::start_maintenance(int c, bool with_crew) {
   maint_pending_[c] = MaintPending::None;
   maint_holds_crew_[c] = with_crew;
-  // A generator with a hidden failure is already down; the window finds and mends it.
-  if (status_[c] == Status::Up) down_start(c);
+  // (A generator with a hidden failure is already down; the window finds and mends it.)
   take_offline(c);
   set_status(c, Status::Maintenance);
   if (now_ >= t0_ && now_ < tend_) ++out_->component_windows[c];

@@ -13,6 +13,16 @@ void FacilitySim::count_failure(int c) {
   if (now_ >= t0_ && now_ < tend_) ++out_->component_failures[c];
 }
 
+void FacilitySim::sync_down(int c) {
+  const bool down = is_down(c);
+  if (down == static_cast<bool>(was_down_[c])) return;
+  was_down_[c] = down;
+  if (down)
+    down_start(c);
+  else
+    down_end(c);
+}
+
 void FacilitySim::down_start(int c) {
   down_since_[c] = now_;
 }
@@ -67,10 +77,7 @@ void FacilitySim::take_offline(int c) {
 /// A failure, or (already_down) a hidden generator failure found at a start: either way the
 /// component now waits for its spare and a crew.
 void FacilitySim::fail_component(int c, bool already_down) {
-  if (!already_down) {
-    count_failure(c);
-    down_start(c);
-  }
+  if (!already_down) count_failure(c);
   take_offline(c);
   const int pool = m_.spare_pool[c];
   if (pool >= 0) {
@@ -133,7 +140,6 @@ void FacilitySim::release_crew() {
 /// Back in service after a repair or maintenance, as good as new.
 void FacilitySim::set_up(int c) {
   set_status(c, Status::Up);
-  down_end(c);
   renew(c);
   switch (m_.kind[c]) {
     case Kind::Switch:

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -488,6 +490,24 @@ void expand_counted(Reader& r, Design& d) {
   for (auto& g : d.common_cause) expand(g.members, g.member_locs);
 }
 
+/// A positive time too short for the clock to advance by it (1e-300h) would put an event at
+/// the very instant it is drawn, again and again: a run that never ends. Refuse every time
+/// below what the clock resolves at the end of the follow-up, the latest instant a replication
+/// reaches (with a margin of four units in the last place).
+void check_clock_resolution(Reader& r, const Design& d) {
+  const double end = d.warmup + d.horizon + std::max(10.0 * d.horizon, 1e5);
+  const double smallest = 4.0 * end * std::numeric_limits<double>::epsilon();
+  for (const auto& t : r.times())
+    if (t.hours < smallest) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    " is %.3g h: too short for the clock, which at the end of the follow-up "
+                    "(%.6g h) resolves %.3g h and more",
+                    t.hours, end, smallest);
+      r.error(t.loc, t.what + buf);
+    }
+}
+
 /// Cross-references, kinds of network, cycles: everything that needs the whole design.
 void validate(Reader& r, Design& d) {
   expand_counted(r, d);
@@ -633,6 +653,7 @@ void validate(Reader& r, Design& d) {
 
   if (d.loads.empty()) r.error(Loc{1, 1}, "the design has no loads");
   validate_clusters(r, d);
+  check_clock_resolution(r, d);
 
   bool any_sla = false;
   for (const auto& t : d.tenants) any_sla = any_sla || t.has_sla;

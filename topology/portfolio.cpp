@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "topology/reader.hpp"
@@ -133,9 +134,16 @@ PortfolioLoad load_portfolio_file(const std::string& path) {
               g.amplitude = r.share(s["amplitude"], what + " season amplitude").value_or(0);
           }
           if (auto h = e["hits"]; h && h.IsSequence()) {
+            if (h.size() == 0)
+              r.error(h, what + " hits is empty: name at least one SITE.SOURCE it takes down");
+            std::set<std::string> seen_hits;
             for (const auto& x : h) {
               auto s = r.scalar(x, what + " hits");
               if (!s) continue;
+              if (!seen_hits.insert(*s).second) {
+                r.error(x, what + " hits '" + *s + "' twice");
+                continue;
+              }
               const auto dot = s->find('.');
               const std::string site = s->substr(0, dot);
               auto it = site_index.find(site);

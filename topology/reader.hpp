@@ -145,7 +145,9 @@ class Reader {
 
   std::optional<double> duration(const YAML::Node& n, const std::string& what, Sign sign) {
     auto v = convert(n, what, parse_duration);
-    return check_sign(n, what, v, sign, "duration");
+    v = check_sign(n, what, v, sign, "duration");
+    if (v && *v > 0.0) times_.push_back({*v, loc_of(n), what});
+    return v;
   }
   std::optional<double> power(const YAML::Node& n, const std::string& what, Sign sign) {
     auto v = convert(n, what, parse_power);
@@ -173,7 +175,9 @@ class Reader {
   }
   std::optional<double> rate(const YAML::Node& n, const std::string& what) {
     auto v = convert(n, what, parse_rate);
-    return check_sign(n, what, v, Sign::Positive, "rate");
+    v = check_sign(n, what, v, Sign::Positive, "rate");
+    if (v) times_.push_back({1.0 / *v, loc_of(n), what + " (its mean time between events)"});
+    return v;
   }
   std::optional<double> month(const YAML::Node& n, const std::string& what) {
     return convert(n, what, parse_month);
@@ -305,8 +309,18 @@ class Reader {
     return law;
   }
 
+  /// A positive time read from the file (a duration, or the mean gap of a rate), kept so that
+  /// the whole design can check them against what its clock resolves.
+  struct Time {
+    double hours;
+    Loc loc;
+    std::string what;
+  };
+  const std::vector<Time>& times() const { return times_; }
+
  private:
   std::vector<Diagnostic>& errors_;
+  std::vector<Time> times_;
 };
 
 }  // namespace ridethrough::topology::reading

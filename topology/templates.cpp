@@ -100,6 +100,42 @@ std::string Expander::substitute(const std::string& s, const Params& p, Loc wher
   return out;
 }
 
+/// Adds to `names` every parameter that `s` refers to ($name or ${name}).
+void add_references(const std::string& s, std::set<std::string>& names) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != '$') continue;
+    if (s[i + 1] == '{') {
+      const auto close = s.find('}', i + 2);
+      if (close != std::string::npos) names.insert(s.substr(i + 2, close - i - 2));
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < s.size() && std::isalnum(static_cast<unsigned char>(s[end]))) ++end;
+    if (end > i + 1 && std::isalpha(static_cast<unsigned char>(s[i + 1])))
+      names.insert(s.substr(i + 1, end - i - 1));
+  }
+}
+
+/// Every parameter a template's text refers to, in keys and values (nested instances included).
+void add_references(const YAML::Node& n, std::set<std::string>& names) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      add_references(n.Scalar(), names);
+      return;
+    case YAML::NodeType::Sequence:
+      for (const auto& x : n) add_references(x, names);
+      return;
+    case YAML::NodeType::Map:
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        add_references(it->first, names);
+        add_references(it->second, names);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
 YAML::Node Expander::copy(const YAML::Node& n, const Params& p, const std::string& context) {
   switch (n.Type()) {
     case YAML::NodeType::Scalar:
@@ -204,17 +240,49 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
           if (it->first.IsScalar() && it->second.IsScalar())
             base[it->first.Scalar()] = it->second.Scalar();
     }
-    auto bind = [&](const YAML::Node& m, Params& into, const Params& scope,
-                    const std::string& ctx) {
-      if (!m || !r_.expect_map(m, "instances with/each")) return;
+    // A parameter `with` or `each` may set: one the template declares or refers to (a
+    // misspelt one would otherwise be ignored without a word).
+    std::set<std::string> known;
+    for (const auto& [k, v] : base) known.insert(k);
+    add_references(t, known);
+    known.erase("i");
+    const std::vector<std::string> known_list(known.begin(), known.end());
+    auto bind = [&](const YAML::Node& m, Params& into, const Params& scope, const std::string& ctx,
+                    bool report) {
+      if (!m || !(report ? r_.expect_map(m, "instances with/each") : m.IsMap())) return;
       for (auto it = m.begin(); it != m.end(); ++it) {
         if (!it->first.IsScalar() || !it->second.IsScalar()) {
-          r_.error(it->first, "a template parameter must be a name and a single value");
+          if (report) r_.error(it->first, "a template parameter must be a name and a single value");
           continue;
         }
-        into[it->first.Scalar()] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
+        const std::string& key = it->first.Scalar();
+        if (!known.count(key)) {
+          if (report)
+            r_.error(it->first, "template '" + name + "' has no parameter '" + key + "'" +
+                                  reading::did_you_mean(key, known_list) +
+                                  (known_list.empty() ? " (it has none)" : "") + ctx);
+          continue;
+        }
+        into[key] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
       }
     };
+    // `each` names instances by number: each must be one this entry stamps.
+    const YAML::Node each = inst["each"];
+    if (each && r_.expect_map(each, "instances each")) {
+      for (auto it = each.begin(); it != each.end(); ++it) {
+        const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+        const bool digits = !k.empty() && k.size() < 10 &&
+                            k.find_first_not_of("0123456789") == std::string::npos;
+        const long v = digits && std::to_string(std::stol(k)) == k ? std::stol(k) : -1;
+        if (v < first || v >= static_cast<long>(first) + count)
+          r_.error(it->first, "instances each: '" + k + "' is not an instance of this entry (it " +
+                                  "stamps " +
+                                  (count == 0 ? std::string("none")
+                                              : std::to_string(first) + " to " +
+                                                    std::to_string(first + count - 1)) +
+                                  ")" + context);
+      }
+    }
     for (int k = 0; k < count; ++k) {
       const int i = first + k;
       const std::string ctx = " (in instance " + std::to_string(i) + " of template '" + name +
@@ -223,11 +291,9 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
       Params p = base;
       Params scope = outer;
       scope["i"] = std::to_string(i);
-      bind(inst["with"], p, outer, context);
-      if (const YAML::Node each = inst["each"]) {
-        if (r_.expect_map(each, "instances each"))
-          if (const YAML::Node one = each[std::to_string(i)]) bind(one, p, scope, ctx);
-      }
+      bind(inst["with"], p, outer, context, k == 0);  // its errors once, not per instance
+      if (each && each.IsMap())
+        if (const YAML::Node one = each[std::to_string(i)]) bind(one, p, scope, ctx, true);
       p["i"] = std::to_string(i);
       stamp(name, p, ctx, depth);
       if (too_many_) return;

@@ -396,3 +396,30 @@ loads:
   e = errors_of(kOk + "# " + std::string((64u << 20) + 10, 'x') + "\n");
   CHECK(has(e, "1:1", "designs are limited to 64 MiB"));
 }
+
+TEST_CASE("a positive duration too short for the clock is refused at its line",
+          "[loader][trust]") {
+  // Issue "every figure right where features meet", finding 6: 1e-300h put the next event at
+  // the instant it was drawn, and the run never ended. The clock ends a replication's
+  // follow-up at 8760 + max(87600, 1e5) h, where it resolves 4 x 108760 x 2.2e-16 = 9.66e-11 h.
+  const std::string d = R"(version: 1
+components:
+  u: {kind: source, failure: {dist: fixed, value: 1e-300h}, repair: {dist: exponential, mean: 1h}}
+  g: {kind: generator, fuel: {tank: 8h, refuel: {delay: 1e-300h}},
+      failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 1h},
+      test: {interval: 1e-300h, duration: 0.5h}}
+  ats: {kind: switch, inputs: [u, g]}
+loads:
+  l: {demand: 1MW, power: [ats]}
+)";
+  const auto e = errors_of(d);
+  INFO(dump(e));
+  CHECK(has(e, "3:51", "value is 1e-300 h: too short for the clock"));
+  CHECK(has(e, "3:51", "resolves 9.66e-11 h and more"));
+  CHECK(has(e, "4:57", "refuel delay is 1e-300 h"));
+  CHECK(has(e, "6:24", "test interval is 1e-300 h"));
+  // A nanosecond is fine: the clock resolves it.
+  std::string ok = kOk;
+  ok.replace(ok.find("mean: 1h"), 8, "mean: 3e-13y");
+  CHECK(errors_of(ok).empty());
+}

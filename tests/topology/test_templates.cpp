@@ -135,3 +135,30 @@ TEST_CASE("templates: the bundled 2,000-rack campus is short and loads in full",
   CHECK(r.design->loads.size() == 2000);
   CHECK(r.design->components.size() == 2 + 20 * (4 + 2 * 100));
 }
+
+TEST_CASE("templates: a misspelt parameter in with or each, or an each beyond count, is an error",
+          "[templates][trust]") {
+  // Issue "every figure right where features meet", finding 5: these were silently ignored,
+  // so the rack kept its default demand.
+  std::string bad = kRow;
+  bad.replace(bad.find("with: {row: $i}"), 15, "with: {rwo: $i}");
+  auto e = errors_of(bad);
+  INFO(dump(e));
+  CHECK(has(e, "13:43", "template 'rack' has no parameter 'rwo' (did you mean 'row'?)"));
+  bad = kRow;
+  bad.replace(bad.find("{2: {demand: 20kW}}"), 19, "{2: {demnad: 20kW}}");
+  e = errors_of(bad);
+  INFO(dump(e));
+  CHECK(has(e, "13:64", "template 'rack' has no parameter 'demnad' (did you mean 'demand'?)"));
+  CHECK(has(e, "13:64", "in instance 2 of template 'rack'"));
+  bad = kRow;
+  bad.replace(bad.find("{2: {demand: 20kW}}"), 19, "{4: {demand: 20kW}}");
+  e = errors_of(bad);
+  INFO(dump(e));
+  CHECK(has(e, "13:60", "instances each: '4' is not an instance of this entry (it stamps 1 to 3)"));
+  // A parameter the template never declares but refers to is fine.
+  std::string ok = kRow;
+  ok.replace(ok.find("params: {row: 0, demand: 10kW}"), 30, "params: {demand: 10kW}");
+  INFO(dump(errors_of(ok)));
+  CHECK(errors_of(ok).empty());
+}
