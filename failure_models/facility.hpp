@@ -309,14 +309,14 @@ class FacilitySim {
   std::vector<char> live_;
   std::vector<topology::Mode> mode_;
   std::vector<double> down_since_;
-  std::vector<char> was_down_;  ///< is_down() as of the last sync_down()
+  std::vector<char> was_down_;   ///< is_down() as of the last sync_down()
   bool status_changed_ = false;  ///< some component went down or came back in this instant
   int out_of_service_ = 0;       ///< components down as far as the site knows
 
   // Grid events.
   std::vector<int> grid_active_;  ///< per component: events under way
   const std::vector<ExternalOutage>* external_ = nullptr;
-  std::vector<int> cause_active_;  ///< per cause: imposed outages under way
+  std::vector<int> cause_active_;    ///< per cause: imposed outages under way
   std::vector<int> class_active_;    ///< per class: events under way
   std::vector<double> class_since_;  ///< per class: when its events began to keep the feed down
   sim::Rng call_rng_;

@@ -259,8 +259,8 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
         if (!known.count(key)) {
           if (report)
             r_.error(it->first, "template '" + name + "' has no parameter '" + key + "'" +
-                                  reading::did_you_mean(key, known_list) +
-                                  (known_list.empty() ? " (it has none)" : "") + ctx);
+                                    reading::did_you_mean(key, known_list) +
+                                    (known_list.empty() ? " (it has none)" : "") + ctx);
           continue;
         }
         into[key] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
@@ -271,16 +271,16 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
     if (each && r_.expect_map(each, "instances each")) {
       for (auto it = each.begin(); it != each.end(); ++it) {
         const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
-        const bool digits = !k.empty() && k.size() < 10 &&
-                            k.find_first_not_of("0123456789") == std::string::npos;
+        const bool digits =
+            !k.empty() && k.size() < 10 && k.find_first_not_of("0123456789") == std::string::npos;
         const long v = digits && std::to_string(std::stol(k)) == k ? std::stol(k) : -1;
         if (v < first || v >= static_cast<long>(first) + count)
-          r_.error(it->first, "instances each: '" + k + "' is not an instance of this entry (it " +
-                                  "stamps " +
-                                  (count == 0 ? std::string("none")
-                                              : std::to_string(first) + " to " +
-                                                    std::to_string(first + count - 1)) +
-                                  ")" + context);
+          r_.error(it->first,
+                   "instances each: '" + k + "' is not an instance of this entry (it " + "stamps " +
+                       (count == 0
+                            ? std::string("none")
+                            : std::to_string(first) + " to " + std::to_string(first + count - 1)) +
+                       ")" + context);
       }
     }
     for (int k = 0; k < count; ++k) {

@@ -397,8 +397,7 @@ loads:
   CHECK(has(e, "1:1", "designs are limited to 64 MiB"));
 }
 
-TEST_CASE("a positive duration too short for the clock is refused at its line",
-          "[loader][trust]") {
+TEST_CASE("a positive duration too short for the clock is refused at its line", "[loader][trust]") {
   // Issue "every figure right where features meet", finding 6: 1e-300h put the next event at
   // the instant it was drawn, and the run never ended. The clock ends a replication's
   // follow-up at 8760 + max(87600, 1e5) h, where it resolves 4 x 108760 x 2.2e-16 = 9.66e-11 h.
