@@ -77,6 +77,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   for (std::size_t k = 0; k < event_rng_.size(); ++k)
     event_rng_[k].seed(sim::stream_key(seed, index, m_.event_stream_id[k]));
   grid_active_.assign(n, 0);
+  grid_cut_feeds_ = 0;
   class_active_.assign(m_.event_rate.size(), 0);
   class_since_.assign(m_.event_rate.size(), 0.0);
   call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));

@@ -315,6 +315,7 @@ class FacilitySim {
 
   // Grid events.
   std::vector<int> grid_active_;  ///< per component: events under way
+  int grid_cut_feeds_ = 0;        ///< components with events under way
   const std::vector<ExternalOutage>* external_ = nullptr;
   std::vector<int> cause_active_;    ///< per cause: imposed outages under way
   std::vector<int> class_active_;    ///< per class: events under way

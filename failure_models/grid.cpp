@@ -52,6 +52,8 @@ void FacilitySim::grid_cut(int c, int delta) {
   const int before = grid_active_[c];
   grid_active_[c] += delta;
   if ((before == 0) != (grid_active_[c] == 0)) {
+    grid_cut_feeds_ += before == 0 ? 1 : -1;
+    status_changed_ = true;  // deferred maintenance looks again
     sync_down(c);
     mark(c);
   }

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "failure_models/laws.hpp"
-#include "failure_models/markov.hpp"
+#include "topology/capabilities.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -13,8 +13,7 @@ using topology::Kind;
 using topology::LawKind;
 
 std::string importance_refusal(const topology::Model& m) {
-  // Repair laws may be any: the all-up state regenerates whatever they are.
-  return static_refusal(m, false);
+  return topology::assess(topology::Analysis::FailureBiasing, m).refusal_text();
 }
 
 RegenerativeSim::RegenerativeSim(const topology::Model& m, double bias)

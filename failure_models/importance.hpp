@@ -11,9 +11,10 @@
 
 namespace ridethrough::failure_models {
 
-/// Every reason a design cannot use importance sampling, one per line; empty if it can. It
-/// needs exponential failure laws (repairs may follow any law), and no dynamics beyond failures
-/// and repairs: the all-up state must be a regeneration point.
+/// Every reason a design cannot use failure biasing, one per line; empty if it can (the declared
+/// capabilities, topology/capabilities.cpp). It needs exponential failure laws (repairs may
+/// follow any law), and no dynamics beyond failures and repairs: the all-up state must be a
+/// regeneration point.
 std::string importance_refusal(const topology::Model& m);
 
 /// Per-cycle observations of one regenerative cycle (from all up to all up again). Biased

@@ -42,9 +42,10 @@ void FacilitySim::request_maintenance(int c) {
 }
 
 /// True if taking `c` out now would drop a critical load that is served now, judged by the
-/// admission rule on what the site knows is down (a hidden generator failure is not known).
+/// admission rule on what the site knows is down: out of service, or a feed cut off by the grid
+/// (a storm, a regional event); a hidden generator failure is not known.
 bool FacilitySim::maintenance_unsafe(int c) {
-  const bool alone = out_of_service_ == 0;
+  const bool alone = out_of_service_ == 0 && grid_cut_feeds_ == 0;
   if (alone && unsafe_alone_[c] >= 0) return unsafe_alone_[c] != 0;
   const bool unsafe = judge_maintenance(c);
   if (alone) unsafe_alone_[c] = unsafe;
@@ -53,7 +54,7 @@ bool FacilitySim::maintenance_unsafe(int c) {
 
 bool FacilitySim::judge_maintenance(int c) {
   safety_down_.assign(m_.n, 0);
-  for (int k = 0; k < m_.n; ++k) safety_down_[k] = !in_service(k);
+  for (int k = 0; k < m_.n; ++k) safety_down_[k] = !in_service(k) || grid_active_[k] > 0;
   safety_->evaluate(safety_down_, safety_served_now_);
   safety_down_[c] = 1;
   safety_->evaluate(safety_down_, safety_served_with_);

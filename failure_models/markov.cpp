@@ -13,6 +13,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "topology/capabilities.hpp"
+#include "topology/features.hpp"
 #include "topology/static_eval.hpp"
 
 namespace ridethrough::failure_models {
@@ -286,205 +288,183 @@ double chain_size(const Classes& cl, int crews) {
 
 }  // namespace
 
-std::string static_refusal(const topology::Model& m, bool exponential_repairs) {
-  std::string why;
-  auto add = [&](const std::string& s) { why += s + "\n"; };
-  for (int c = 0; c < m.n; ++c) {
-    const std::string id = "component '" + m.ids[c] + "'";
-    switch (m.kind[c]) {
-      case Kind::Generator:
-        add(id + " is a generator (start delays and start failures are not Markovian)");
-        break;
-      case Kind::Switch:
-        add(id + " is a switch (transfers and their delays are not Markovian)");
-        break;
-      case Kind::Ups:
-        add(id + " is a ups (battery charge is not Markovian)");
-        break;
-      case Kind::CoolingSource:
-        if (m.restart[c] > 0) add(id + " has a restart time");
-        break;
-      default:
-        break;
-    }
-    if (m.failure[c].kind != LawKind::Exponential && m.failure[c].kind != LawKind::Never)
-      add(id + " has a non-exponential failure law");
-    if (exponential_repairs && m.failure[c].can_fail() && m.repair[c].kind != LawKind::Exponential)
-      add(id + " has a non-exponential repair law");
-    if (m.maintenance_interval[c] > 0) add(id + " has maintenance");
-    if (m.spare_pool[c] >= 0) add(id + " draws on a spare pool");
-  }
-  for (int l = 0; l < m.n_loads; ++l)
-    if (m.thermal_ride_through[l] > 0)
-      add("load '" + m.load_ids[l] + "' has a thermal ride-through");
-  return why;
-}
-
 std::string markov_refusal(const topology::Model& m) {
-  return static_refusal(m, true);
+  return topology::assess(topology::Analysis::Exact, m).refusal_text();
 }
 
-ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool lump,
-                        std::size_t direct_limit) {
-  ExactResult r;
-  r.refusal = markov_refusal(m);
-  if (!r.refusal.empty()) return r;
+namespace {
 
-  Targets targets(m);
-  const int nt = targets.count();
-  std::vector<int> failing;
-  std::vector<double> lam(m.n, 0.0), mu(m.n, 0.0);
-  for (int c = 0; c < m.n; ++c) {
-    lam[c] = rate_of(m.failure[c]);
-    if (lam[c] > 0) {
-      mu[c] = rate_of(m.repair[c]);
-      failing.push_back(c);
+/// The parts of a design that change state, as the solvers see them: components with an
+/// exponential failure law (two states, failing at `down_rate` and repaired at `up_rate`), and
+/// feeds with grid events (down while any event is under way: an M/G/infinity queue, down a
+/// share u = 1 - exp(-load) and going down at nu = (sum of rates) exp(-load), independent of
+/// everything else). For either, `u` is the long-run share of time down and `nu` the frequency
+/// of going down; `down_rate` = nu / (1 - u) and `up_rate` = nu / u are the rates of change given
+/// the state, which is all a steady-state frequency needs.
+struct Parts {
+  std::vector<int> failing;  ///< components with a failure law (the crew chain's)
+  std::vector<int> events;   ///< feeds with grid events (never in the chain: no crew)
+  std::vector<double> lam, mu, u, nu, down_rate, up_rate;
+  explicit Parts(const topology::Model& m)
+      : lam(m.n, 0.0),
+        mu(m.n, 0.0),
+        u(m.n, 0.0),
+        nu(m.n, 0.0),
+        down_rate(m.n, 0.0),
+        up_rate(m.n, 0.0) {
+    for (int c = 0; c < m.n; ++c) {
+      lam[c] = rate_of(m.failure[c]);
+      if (lam[c] > 0) {
+        mu[c] = rate_of(m.repair[c]);
+        failing.push_back(c);
+        u[c] = lam[c] / (lam[c] + mu[c]);
+        nu[c] = lam[c] * (1.0 - u[c]);
+        down_rate[c] = lam[c];
+        up_rate[c] = mu[c];
+      } else if (m.events.size(c) > 0) {
+        events.push_back(c);
+        double rate = 0.0;
+        for (int j = m.events.begin(c); j < m.events.end(c); ++j)
+          rate += m.event_rate[m.events.idx[j]];
+        u[c] = topology::steady_unavailability(m, c);
+        nu[c] = rate * (1.0 - u[c]);
+        down_rate[c] = rate;
+        up_rate[c] = nu[c] / u[c];
+      }
     }
   }
-  const int k = static_cast<int>(failing.size());
-  r.unavailability.assign(nt, 0.0);
-  r.frequency.assign(nt, 0.0);
-  const bool shared_crews = m.crews >= 0 && m.crews < k;
-  const bool independent = !shared_crews && m.cc_members.empty();
-
-  if (independent) {
-    r.states = std::pow(2.0, k);
-    std::vector<double> u(m.n, 0.0);
-    for (int c : failing) u[c] = lam[c] / (lam[c] + mu[c]);
-    if (targets.monotone()) {
-      r.method = "product form, structure function (independent components)";
-      // Each load depends only on the failing components upstream of it; loads that share none
-      // are independent, so the facility (any critical load down) splits into groups whose
-      // availabilities multiply.
-      std::vector<std::vector<char>> relevant(m.n_loads);
-      for (int l = 0; l < m.n_loads; ++l) relevant[l] = relevant_to(m, l);
-      auto solve_set = [&](const std::vector<int>& loads) {
-        std::vector<char> any(m.n, 0);
-        for (int l : loads)
-          for (int c = 0; c < m.n; ++c) any[c] |= relevant[l][c];
-        std::vector<int> f;
-        for (int c : failing)
-          if (any[c]) f.push_back(c);
-        // Most unavailable first: the recursion then prunes sooner.
-        std::stable_sort(f.begin(), f.end(), [&](int a, int b) { return u[a] > u[b]; });
-        Pruned pr(m, targets, f, u, loads);
-        const double unavailability = pr.probability(-1, false);
-        // Outage frequency: sum of Birnbaum importance x each component's cycle frequency.
-        double frequency = 0.0;
-        for (int c : pr.failing())
-          frequency += (pr.probability(c, true) - pr.probability(c, false)) * lam[c] * (1.0 - u[c]);
-        return std::make_pair(unavailability, frequency);
-      };
-      for (int l = 0; l < m.n_loads; ++l)
-        std::tie(r.unavailability[l + 1], r.frequency[l + 1]) = solve_set({l});
-      // Group critical loads that share a failing component (union-find over loads).
-      std::vector<int> parent(m.n_loads);
-      for (int l = 0; l < m.n_loads; ++l) parent[l] = l;
-      std::function<int(int)> root = [&](int x) {
-        return parent[x] == x ? x : parent[x] = root(parent[x]);
-      };
-      std::vector<int> owner(m.n, -1);
-      for (int l = 0; l < m.n_loads; ++l) {
-        if (!m.critical[l]) continue;
-        for (int c : failing) {
-          if (!relevant[l][c]) continue;
-          if (owner[c] < 0)
-            owner[c] = l;
-          else
-            parent[root(l)] = root(owner[c]);
-        }
-      }
-      std::map<int, std::vector<int>> groups;
-      for (int l = 0; l < m.n_loads; ++l)
-        if (m.critical[l]) groups[root(l)].push_back(l);
-      std::vector<std::pair<double, double>> g;
-      for (const auto& [rt, loads] : groups)
-        g.push_back(loads.size() == 1
-                        ? std::make_pair(r.unavailability[loads[0] + 1], r.frequency[loads[0] + 1])
-                        : solve_set(loads));
-      double available = 1.0;
-      for (const auto& [ug, fg] : g) available *= 1.0 - ug;
-      r.unavailability[0] = 1.0 - available;
-      r.frequency[0] = 0.0;
-      for (std::size_t i = 0; i < g.size(); ++i) {
-        double others = 1.0;
-        for (std::size_t j = 0; j < g.size(); ++j)
-          if (j != i) others *= 1.0 - g[j].first;
-        r.frequency[0] += g[i].second * others;
-      }
-      r.evaluated_states = targets.evaluations();
-      return r;
-    }
-    if (k > 22) {
-      r.refusal =
-          "the design has capacities that can bind (service is not monotone), so every one of the "
-          "2^" +
-          std::to_string(k) + " states of its " + std::to_string(k) +
-          " failing components would have to be evaluated: too many (at most 2^22)\n";
-      return r;
-    }
-    r.method = "product form, full enumeration (independent components)";
-    const std::size_t n_states = std::size_t{1} << k;
-    std::vector<std::vector<char>> down_of(nt, std::vector<char>(n_states));
-    std::vector<char> down(m.n, 0);
-    for (std::size_t s = 0; s < n_states; ++s) {
-      for (int i = 0; i < k; ++i) down[failing[i]] = (s >> i) & 1;
-      const auto& d = targets.evaluate(down);
-      for (int t = 0; t < nt; ++t) down_of[t][s] = d[t];
-    }
-    for (std::size_t s = 0; s < n_states; ++s) {
-      double p = 1.0;
-      for (int i = 0; i < k; ++i) p *= ((s >> i) & 1) ? u[failing[i]] : 1.0 - u[failing[i]];
-      for (int t = 0; t < nt; ++t) {
-        if (down_of[t][s]) {
-          r.unavailability[t] += p;
-          continue;
-        }
-        for (int i = 0; i < k; ++i) {
-          const std::size_t next = s ^ (std::size_t{1} << i);
-          if (down_of[t][next])
-            r.frequency[t] += p * (((s >> i) & 1) ? mu[failing[i]] : lam[failing[i]]);
-        }
-      }
-    }
-    r.evaluated_states = n_states;
-    return r;
+  /// Every part, the chain's components first.
+  std::vector<int> all() const {
+    std::vector<int> v = failing;
+    v.insert(v.end(), events.begin(), events.end());
+    return v;
   }
+};
 
-  // The chain of failed-component sequences: the first `crews` are being repaired (order among
-  // them does not matter), the rest wait in order of failure. Exchangeable components are
-  // lumped into classes, and a state is then the sequence of the classes that failed.
-  const int crews = m.crews < 0 ? k : m.crews;
-  const Classes cl = lump ? exchangeable_classes(m, failing, lam, mu, targets.monotone())
-                          : singleton_classes(m, failing, lam, mu);
+/// Independent parts, monotone service: each load by recursive conditioning on the parts
+/// upstream of it; the facility from groups of critical loads that share no part.
+void solve_monotone(const topology::Model& m, const Parts& parts, Targets& targets,
+                    ExactResult& r) {
+  r.method = "product form, structure function (independent components)";
+  const std::vector<int> all = parts.all();
+  std::vector<std::vector<char>> relevant(m.n_loads);
+  for (int l = 0; l < m.n_loads; ++l) relevant[l] = relevant_to(m, l);
+  auto solve_set = [&](const std::vector<int>& loads) {
+    std::vector<char> any(m.n, 0);
+    for (int l : loads)
+      for (int c = 0; c < m.n; ++c) any[c] |= relevant[l][c];
+    std::vector<int> f;
+    for (int c : all)
+      if (any[c]) f.push_back(c);
+    // Most unavailable first: the recursion then prunes sooner.
+    std::stable_sort(f.begin(), f.end(), [&](int a, int b) { return parts.u[a] > parts.u[b]; });
+    Pruned pr(m, targets, f, parts.u, loads);
+    const double unavailability = pr.probability(-1, false);
+    // Outage frequency: sum of Birnbaum importance x each part's frequency of going down.
+    double frequency = 0.0;
+    for (int c : pr.failing())
+      frequency += (pr.probability(c, true) - pr.probability(c, false)) * parts.nu[c];
+    return std::make_pair(unavailability, frequency);
+  };
+  for (int l = 0; l < m.n_loads; ++l)
+    std::tie(r.unavailability[l + 1], r.frequency[l + 1]) = solve_set({l});
+  // Group critical loads that share a part (union-find over loads).
+  std::vector<int> parent(m.n_loads);
+  for (int l = 0; l < m.n_loads; ++l) parent[l] = l;
+  std::function<int(int)> root = [&](int x) {
+    return parent[x] == x ? x : parent[x] = root(parent[x]);
+  };
+  std::vector<int> owner(m.n, -1);
+  for (int l = 0; l < m.n_loads; ++l) {
+    if (!m.critical[l]) continue;
+    for (int c : all) {
+      if (!relevant[l][c]) continue;
+      if (owner[c] < 0)
+        owner[c] = l;
+      else
+        parent[root(l)] = root(owner[c]);
+    }
+  }
+  std::map<int, std::vector<int>> groups;
+  for (int l = 0; l < m.n_loads; ++l)
+    if (m.critical[l]) groups[root(l)].push_back(l);
+  std::vector<std::pair<double, double>> g;
+  for (const auto& [rt, loads] : groups)
+    g.push_back(loads.size() == 1
+                    ? std::make_pair(r.unavailability[loads[0] + 1], r.frequency[loads[0] + 1])
+                    : solve_set(loads));
+  double available = 1.0;
+  for (const auto& [ug, fg] : g) available *= 1.0 - ug;
+  r.unavailability[0] = 1.0 - available;
+  r.frequency[0] = 0.0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    double others = 1.0;
+    for (std::size_t j = 0; j < g.size(); ++j)
+      if (j != i) others *= 1.0 - g[j].first;
+    r.frequency[0] += g[i].second * others;
+  }
+  r.evaluated_states = targets.evaluations();
+}
+
+/// Independent parts, service not monotone (capacities can bind): every state of the parts.
+void solve_enumeration(const topology::Model& m, const Parts& parts, Targets& targets,
+                       ExactResult& r) {
+  const std::vector<int> all = parts.all();
+  const int k = static_cast<int>(all.size()), nt = targets.count();
+  if (k > 22) {
+    r.refusal =
+        "the design has capacities that can bind (service is not monotone), so every one of the "
+        "2^" +
+        std::to_string(k) + " states of its " + std::to_string(k) +
+        " failing components would have to be evaluated: too many (at most 2^22)\n";
+    return;
+  }
+  r.method = "product form, full enumeration (independent components)";
+  const std::size_t n_states = std::size_t{1} << k;
+  std::vector<std::vector<char>> down_of(nt, std::vector<char>(n_states));
+  std::vector<char> down(m.n, 0);
+  for (std::size_t s = 0; s < n_states; ++s) {
+    for (int i = 0; i < k; ++i) down[all[i]] = (s >> i) & 1;
+    const auto& d = targets.evaluate(down);
+    for (int t = 0; t < nt; ++t) down_of[t][s] = d[t];
+  }
+  for (std::size_t s = 0; s < n_states; ++s) {
+    double p = 1.0;
+    for (int i = 0; i < k; ++i) p *= ((s >> i) & 1) ? parts.u[all[i]] : 1.0 - parts.u[all[i]];
+    for (int t = 0; t < nt; ++t) {
+      if (down_of[t][s]) {
+        r.unavailability[t] += p;
+        continue;
+      }
+      for (int i = 0; i < k; ++i) {
+        const std::size_t next = s ^ (std::size_t{1} << i);
+        if (down_of[t][next])
+          r.frequency[t] += p * (((s >> i) & 1) ? parts.up_rate[all[i]] : parts.down_rate[all[i]]);
+      }
+    }
+  }
+  r.evaluated_states = n_states;
+}
+
+/// A transition of the crew chain.
+struct Transition {
+  int from, to;
+  double rate;
+};
+
+/// The crew chain's reachable states and transitions: the first `crews` failed units are
+/// being repaired (order among them does not matter), the rest wait in order of failure;
+/// exchangeable units are lumped into classes, and a state is the sequence of classes failed.
+void build_chain(const topology::Model& m, const Classes& cl, int crews,
+                 std::vector<std::string>& states, std::vector<Transition>& trans) {
   const int g_count = static_cast<int>(cl.members.size());
-  r.states = chain_size(cl, crews);
-  r.classes = g_count;
-  const std::string shape = std::to_string(k) + " failing components in " +
-                            std::to_string(g_count) + " classes of exchangeable units, sharing " +
-                            std::to_string(crews) + " crews in first-come order";
-  if (r.states > static_cast<double>(max_states)) {
-    r.refusal = "the chain would have " + fmt_count(r.states) + " states (" + shape +
-                "): more than the " + fmt_count(static_cast<double>(max_states)) +
-                " the exact solver takes\n";
-    return r;
-  }
-  if (g_count > 255) {  // unreachable: such a chain has far more than 2^255 states
-    r.refusal = "the chain has more than 255 classes of units\n";
-    return r;
-  }
   using Seq = std::string;  // one char per failed unit: its class
   auto canonical = [&](Seq s) {
     std::sort(s.begin(), s.begin() + std::min<std::size_t>(crews, s.size()));
     return s;
   };
-  std::vector<Seq> states{Seq{}};
+  states.assign(1, Seq{});
   std::unordered_map<Seq, int> index{{Seq{}, 0}};
-  struct Tr {
-    int from, to;
-    double rate;
-  };
-  std::vector<Tr> trans;
   std::vector<int> down_in(g_count);
   for (std::size_t i = 0; i < states.size(); ++i) {
     const Seq s = states[i];
@@ -521,10 +501,13 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool l
       go(next, cl.repair_rate[static_cast<unsigned char>(s[p])]);
     }
   }
-  const int n = static_cast<int>(states.size());
-  r.states = n;
-  // Solve pi Q = 0: the transpose system with the balance equation of the all-up state replaced
-  // by pi_0 = 1 (a row of ones instead would be dense and fill the factors), then normalised.
+}
+
+/// The stationary distribution of the chain: pi Q = 0 as the transpose system with the balance
+/// equation of the all-up state replaced by pi_0 = 1 (a row of ones instead would be dense and
+/// fill the factors), then normalised. Sparse LU up to `direct_limit` states, BiCGSTAB beyond.
+bool stationary(int n, const std::vector<Transition>& trans, std::size_t direct_limit,
+                ExactResult& r, Eigen::VectorXd& pi) {
   std::vector<Eigen::Triplet<double>> tri;
   std::vector<double> out_rate(n, 0.0);
   for (const auto& t : trans) {
@@ -540,14 +523,13 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool l
   tri.shrink_to_fit();
   Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
   b(0) = 1.0;
-  Eigen::VectorXd pi;
   if (static_cast<std::size_t>(n) <= direct_limit) {
     r.method = "continuous-time Markov chain (shared crews or common cause), sparse LU";
     Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
     lu.compute(a);
     if (lu.info() != Eigen::Success) {
       r.refusal = "the chain's matrix could not be factorised\n";
-      return r;
+      return false;
     }
     pi = lu.solve(b);
   } else {
@@ -556,29 +538,71 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool l
     // ordering cost 70% of the time on half a million states and saved nothing: the diagonal
     // converges in about ten iterations on these chains).
     r.method = "continuous-time Markov chain (shared crews or common cause), BiCGSTAB";
-    auto iterate = [&](auto& solver) {
-      solver.setTolerance(kIterativeTolerance);
-      solver.setMaxIterations(20000);
-      solver.compute(a);
-      if (solver.info() == Eigen::Success) pi = solver.solve(b);
-      r.iterations = static_cast<int>(solver.iterations());
-      r.residual = solver.error();
-      return solver.info() == Eigen::Success;
-    };
     Eigen::BiCGSTAB<Eigen::SparseMatrix<double>> solver;
-    if (!iterate(solver)) {
+    solver.setTolerance(kIterativeTolerance);
+    solver.setMaxIterations(20000);
+    solver.compute(a);
+    if (solver.info() == Eigen::Success) pi = solver.solve(b);
+    r.iterations = static_cast<int>(solver.iterations());
+    r.residual = solver.error();
+    if (solver.info() != Eigen::Success) {
       r.refusal = "the iterative solver did not converge on the chain's " + fmt_count(n) +
                   " states (relative residual " + fmt_count(r.residual) + " after " +
                   std::to_string(r.iterations) + " iterations)\n";
-      return r;
+      return false;
     }
   }
   pi /= pi.sum();
-  if (!r.method.empty() && g_count < k) r.method += ", exchangeable units lumped";
+  return true;
+}
 
-  // Which targets are down in each state: the first units of each class are the down ones.
-  std::vector<std::vector<char>> down_of(n);
+/// Most states times event combinations the chain's figures are evaluated on.
+constexpr double kMaxEvaluations = 5e7;
+
+/// Shared crews or common cause: the chain of failed-component sequences, with the feeds that
+/// have grid events (independent of it) conditioned on, combination by combination.
+void solve_chain(const topology::Model& m, const Parts& parts, Targets& targets, bool lump,
+                 std::size_t max_states, std::size_t direct_limit, ExactResult& r) {
+  const int k = static_cast<int>(parts.failing.size()), nt = targets.count();
+  const int crews = m.crews < 0 ? k : m.crews;
+  const Classes cl =
+      lump ? exchangeable_classes(m, parts.failing, parts.lam, parts.mu, targets.monotone())
+           : singleton_classes(m, parts.failing, parts.lam, parts.mu);
+  const int g_count = static_cast<int>(cl.members.size());
+  r.states = chain_size(cl, crews);
+  r.classes = g_count;
+  const std::string shape = std::to_string(k) + " failing components in " +
+                            std::to_string(g_count) + " classes of exchangeable units, sharing " +
+                            std::to_string(crews) + " crews in first-come order";
+  if (r.states > static_cast<double>(max_states)) {
+    r.refusal = "the chain would have " + fmt_count(r.states) + " states (" + shape +
+                "): more than the " + fmt_count(static_cast<double>(max_states)) +
+                " the exact solver takes\n";
+    return;
+  }
+  const int ne = static_cast<int>(parts.events.size());
+  if (r.states * std::pow(2.0, ne) > kMaxEvaluations) {
+    r.refusal = "the chain's " + fmt_count(r.states) + " states times the 2^" + std::to_string(ne) +
+                " combinations of feeds with grid events make more than " +
+                fmt_count(kMaxEvaluations) + " states to evaluate\n";
+    return;
+  }
+  std::vector<std::string> states;
+  std::vector<Transition> trans;
+  build_chain(m, cl, crews, states, trans);
+  const int n = static_cast<int>(states.size());
+  r.states = n;
+  Eigen::VectorXd pi;
+  if (!stationary(n, trans, direct_limit, r, pi)) return;
+  if (g_count < k) r.method += ", exchangeable units lumped";
+  if (ne > 0) r.method += ", grid events conditioned on";
+
+  // Which targets are down in each state and combination of event feeds down (bit i: feed i):
+  // the first units of each class are the down ones.
+  const std::size_t combos = std::size_t{1} << ne;
+  std::vector<std::vector<char>> down_of(combos, std::vector<char>(std::size_t(n) * nt));
   std::vector<char> down(m.n, 0);
+  std::vector<int> down_in(g_count);
   for (int s = 0; s < n; ++s) {
     std::fill(down.begin(), down.end(), 0);
     std::fill(down_in.begin(), down_in.end(), 0);
@@ -586,15 +610,61 @@ ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool l
       const int gi = static_cast<unsigned char>(g);
       down[cl.members[gi][down_in[gi]++]] = 1;
     }
-    down_of[s] = targets.evaluate(down);
+    for (std::size_t e = 0; e < combos; ++e) {
+      for (int i = 0; i < ne; ++i) down[parts.events[i]] = (e >> i) & 1;
+      const auto& d = targets.evaluate(down);
+      std::copy(d.begin(), d.end(), down_of[e].begin() + std::size_t(s) * nt);
+    }
   }
-  for (int s = 0; s < n; ++s)
-    for (int t = 0; t < nt; ++t)
-      if (down_of[s][t]) r.unavailability[t] += pi(s);
-  for (const auto& tr : trans)
-    for (int t = 0; t < nt; ++t)
-      if (!down_of[tr.from][t] && down_of[tr.to][t]) r.frequency[t] += pi(tr.from) * tr.rate;
-  r.evaluated_states = static_cast<std::size_t>(n);
+  for (std::size_t e = 0; e < combos; ++e) {
+    double pe = 1.0;
+    for (int i = 0; i < ne; ++i)
+      pe *= ((e >> i) & 1) ? parts.u[parts.events[i]] : 1.0 - parts.u[parts.events[i]];
+    const auto& d = down_of[e];
+    for (int s = 0; s < n; ++s)
+      for (int t = 0; t < nt; ++t) {
+        if (d[std::size_t(s) * nt + t]) {
+          r.unavailability[t] += pe * pi(s);
+          continue;
+        }
+        // A feed's event starting or ending takes the target down.
+        for (int i = 0; i < ne; ++i) {
+          const int c = parts.events[i];
+          const bool is_down = (e >> i) & 1;
+          if (down_of[e ^ (std::size_t{1} << i)][std::size_t(s) * nt + t])
+            r.frequency[t] += pe * pi(s) * (is_down ? parts.up_rate[c] : parts.down_rate[c]);
+        }
+      }
+    for (const auto& tr : trans)
+      for (int t = 0; t < nt; ++t)
+        if (!d[std::size_t(tr.from) * nt + t] && d[std::size_t(tr.to) * nt + t])
+          r.frequency[t] += pe * pi(tr.from) * tr.rate;
+  }
+  r.evaluated_states = static_cast<std::size_t>(n) * combos;
+}
+
+}  // namespace
+
+ExactResult solve_exact(const topology::Model& m, std::size_t max_states, bool lump,
+                        std::size_t direct_limit) {
+  ExactResult r;
+  r.refusal = markov_refusal(m);
+  if (!r.refusal.empty()) return r;
+  Targets targets(m);
+  const Parts parts(m);
+  r.unavailability.assign(targets.count(), 0.0);
+  r.frequency.assign(targets.count(), 0.0);
+  const int k = static_cast<int>(parts.failing.size());
+  const bool shared_crews = m.crews >= 0 && m.crews < k;
+  if (shared_crews || !m.cc_members.empty()) {
+    solve_chain(m, parts, targets, lump, max_states, direct_limit, r);
+    return r;
+  }
+  r.states = std::pow(2.0, k + static_cast<int>(parts.events.size()));
+  if (targets.monotone())
+    solve_monotone(m, parts, targets, r);
+  else
+    solve_enumeration(m, parts, targets, r);
   return r;
 }
 

@@ -29,11 +29,8 @@ struct ExactResult {
 ExactResult solve_exact(const topology::Model& m, std::size_t max_states = 10'000'000,
                         bool lump = true, std::size_t direct_limit = 5'000);
 
-/// Every reason the design is not Markovian, one per line; empty if it is.
+/// Every reason the design is not Markovian, one per line; empty if it is (the declared
+/// capabilities of `exact`, topology/capabilities.cpp).
 std::string markov_refusal(const topology::Model& m);
-/// The same reasons, with or without requiring exponential repair laws: what makes a design
-/// more than failures and repairs (generators, switches, UPS, restarts, ride-through,
-/// maintenance, spares) or non-exponential failures.
-std::string static_refusal(const topology::Model& m, bool exponential_repairs);
 
 }  // namespace ridethrough::failure_models

@@ -9,6 +9,7 @@
 
 #include "sim/rng.hpp"
 #include "topology/cut_sets.hpp"
+#include "topology/features.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -44,11 +45,9 @@ ImportanceFunction::ImportanceFunction(const topology::Model& m) {
   standby_.assign(m.n, 0);
   for (int c = 0; c < m.n; ++c) standby_[c] = m.standby_failure[c].kind != topology::LawKind::Never;
   for (int c = 0; c < m.n; ++c) {
-    using topology::LawKind;
-    const double mttf = m.failure[c].mean() * m.life_stretch[c], mttr = m.repair[c].mean();
-    double q = 0.0;  // a component that never fails weighs the most
-    if (m.failure[c].kind != LawKind::Never)
-      q = m.repair[c].kind == LawKind::Never ? 1.0 : mttr / (mttf + mttr);
+    // Failures, grid events and maintenance (topology::steady_unavailability); a component
+    // that cannot be down weighs the most.
+    double q = topology::steady_unavailability(m, c);
     // A generator is asked to run only when a cut set with it is under way: its failure to
     // start counts in full. A switch's failure to transfer does not: it happens only while
     // the utility is out, which a cut set without the utility does not ask for.

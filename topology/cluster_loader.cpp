@@ -1,5 +1,7 @@
 #include "topology/cluster_loader.hpp"
 
+#include "topology/keys.hpp"
+
 #include <functional>
 #include <map>
 #include <set>
@@ -12,6 +14,9 @@ using reading::Reader;
 
 namespace {
 
+constexpr const char* kClusterScope = "tenants.*.workload:cluster";
+constexpr const char* kJobScope = "tenants.*.workload:cluster.jobs[]";
+
 /// One key of a block: how to read it, and whether it must be there.
 template <class Target>
 struct Key {
@@ -20,13 +25,12 @@ struct Key {
   std::function<void(Reader&, const YAML::Node&, const std::string&, Target&)> read;
 };
 
-/// Reads a mapping through its key table: unknown keys, missing required keys and each value.
+/// Reads a mapping through its readers: unknown keys (the design key table's, for `scope`),
+/// missing required keys and each value.
 template <class Target>
-void read_block(Reader& r, const YAML::Node& n, const std::string& what,
+void read_block(Reader& r, const YAML::Node& n, const std::string& what, const char* scope,
                 const std::vector<Key<Target>>& keys, Target& out) {
-  std::vector<std::string> names;
-  for (const auto& k : keys) names.push_back(k.name);
-  r.check_keys(n, names, what);
+  r.check_keys(n, keys_of(scope), what);
   for (const auto& k : keys) {
     if (auto v = n[k.name])
       k.read(r, v, what + " " + k.name, out);
@@ -90,7 +94,7 @@ void read_jobs(Reader& r, const YAML::Node& v, const std::string& what, Cluster&
     const std::string label = item["name"] && item["name"].IsScalar()
                                   ? tenant + " job '" + item["name"].Scalar() + "'"
                                   : tenant + " job";
-    read_block(r, item, label, job_keys(), j);
+    read_block(r, item, label, kJobScope, job_keys(), j);
     if (!j.name.empty() && !names.insert(j.name).second)
       r.error(item["name"], tenant + " has two jobs named '" + j.name + "'");
     c.jobs.push_back(std::move(j));
@@ -136,7 +140,7 @@ const std::vector<Key<Cluster>>& cluster_keys() {
 
 void parse_cluster_workload(Reader& r, const YAML::Node& w, const std::string& what, Tenant& t) {
   t.workload = WorkloadKind::Cluster;
-  read_block(r, w, what + " workload", cluster_keys(), t.cluster);
+  read_block(r, w, what + " workload", kClusterScope, cluster_keys(), t.cluster);
 }
 
 void validate_clusters(Reader& r, const Design& d) {

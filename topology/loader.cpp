@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "topology/cluster_loader.hpp"
+#include "topology/keys.hpp"
 #include "topology/limits.hpp"
 #include "topology/reader.hpp"
 #include "topology/templates.hpp"
@@ -26,28 +27,17 @@ namespace {
 
 using namespace reading;
 
-const std::vector<std::string> kTopKeys = {
-    "version",      "name",  "horizon", "warmup",    "crews",   "spares", "components",
-    "common_cause", "loads", "tenants", "economics", "options", "grid"};
-
 struct KindInfo {
   Kind kind;
   const char* name;
-  std::vector<std::string> keys;  ///< keys besides the common ones
 };
 
-const std::vector<std::string> kCommonComponentKeys = {"kind",       "capacity",    "failure",
-                                                       "repair",     "maintenance", "spare_pool",
-                                                       "powered_by", "power_draw",  "count"};
-
+/// Their keys are in the key table (topology/keys.cpp), under `components.*` with the kind.
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> k = {
-      {Kind::Source, "source", {"events"}},
-      {Kind::Generator, "generator", {"start", "standby_failure", "test", "fuel"}},
-      {Kind::Node, "node", {"inputs"}},
-      {Kind::Switch, "switch", {"inputs", "transfer", "retransfer_after"}},
-      {Kind::Ups, "ups", {"inputs", "autonomy", "battery_energy", "recharge"}},
-      {Kind::CoolingSource, "cooling_source", {"restart"}},
+      {Kind::Source, "source"}, {Kind::Generator, "generator"},
+      {Kind::Node, "node"},     {Kind::Switch, "switch"},
+      {Kind::Ups, "ups"},       {Kind::CoolingSource, "cooling_source"},
   };
   return k;
 }
@@ -76,24 +66,19 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   } else {
     r.error(kind, what + ": kind must be a single word");
   }
-  std::vector<std::string> allowed = kCommonComponentKeys;
   if (info) {
     c.kind = info->kind;
-    allowed.insert(allowed.end(), info->keys.begin(), info->keys.end());
+    std::vector<std::string> allowed = keys_of("components.*", info->name);
     // A key that exists for another kind gets a message that says so.
-    std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string k = it->first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-      for (const auto& other : kinds()) {
-        if (std::find(other.keys.begin(), other.keys.end(), k) != other.keys.end()) {
-          r.error(it->first, "key '" + k + "' does not apply to " + what + " of kind '" +
-                                 info->name + "' (it belongs to kind '" + other.name + "')");
-          allowed.push_back(k);  // reported once, not again as unknown
-          break;
-        }
-      }
+      const std::string other = kind_of_key(k);
+      if (other.empty()) continue;
+      r.error(it->first, "key '" + k + "' does not apply to " + what + " of kind '" + info->name +
+                             "' (it belongs to kind '" + other + "')");
+      allowed.push_back(k);  // reported once, not again as unknown
     }
     r.check_keys(n, allowed, what);
   }
@@ -117,10 +102,9 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   }
   // A periodic window (maintenance, generator test): interval, duration and an optional offset
   // that fixes the phase (without one, the phase is random in each replication).
-  auto window = [&](const YAML::Node& m, const std::string& block, std::vector<std::string> keys,
-                    double& interval, double& duration, std::optional<double>& offset) {
-    keys.insert(keys.end(), {"interval", "duration", "offset"});
-    r.check_keys(m, keys, what + " " + block);
+  auto window = [&](const YAML::Node& m, const std::string& block, double& interval,
+                    double& duration, std::optional<double>& offset) {
+    r.check_keys(m, keys_of("components.*." + block), what + " " + block);
     if (!m["interval"]) r.error(m, what + " " + block + " needs 'interval'");
     if (!m["duration"]) r.error(m, what + " " + block + " needs 'duration'");
     if (m["interval"])
@@ -135,8 +119,8 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   if (auto m = n["maintenance"]) {
     if (r.expect_map(m, what + " maintenance")) {
       c.has_maintenance = true;
-      window(m, "maintenance", {"crew", "defer_if_unsafe"}, c.maintenance_interval,
-             c.maintenance_duration, c.maintenance_offset);
+      window(m, "maintenance", c.maintenance_interval, c.maintenance_duration,
+             c.maintenance_offset);
       if (auto v = m["crew"])
         c.maintenance_crew = r.flag(v, what + " maintenance crew").value_or(false);
       if (auto v = m["defer_if_unsafe"])
@@ -146,13 +130,13 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   if (auto m = n["test"]) {
     if (r.expect_map(m, what + " test")) {
       c.has_test = true;
-      window(m, "test", {}, c.test_interval, c.test_duration, c.test_offset);
+      window(m, "test", c.test_interval, c.test_duration, c.test_offset);
     }
   }
   if (auto v = n["standby_failure"]) c.standby_failure = r.law(v, what + " standby_failure");
   if (auto f = n["fuel"]) {
     if (r.expect_map(f, what + " fuel")) {
-      r.check_keys(f, {"tank", "refuel"}, what + " fuel");
+      r.check_keys(f, keys_of("components.*.fuel"), what + " fuel");
       if (auto v = f["tank"])
         c.fuel_tank = r.duration(v, what + " fuel tank", pos).value_or(1);
       else
@@ -160,7 +144,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
       if (auto rf = f["refuel"]) {
         if (r.expect_map(rf, what + " fuel refuel")) {
           c.has_refuel = true;
-          r.check_keys(rf, {"delay", "fail_prob"}, what + " fuel refuel");
+          r.check_keys(rf, keys_of("components.*.fuel.refuel"), what + " fuel refuel");
           if (auto v = rf["delay"])
             c.refuel_delay = r.duration(v, what + " fuel refuel delay", pos).value_or(1);
           else
@@ -185,7 +169,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
         const YAML::Node e = ev[k];
         const std::string ew = what + " event class " + std::to_string(k + 1);
         if (!r.expect_map(e, ew)) continue;
-        r.check_keys(e, {"name", "rate", "duration", "season"}, ew);
+        r.check_keys(e, keys_of("components.*.events[]"), ew);
         GridEventClass g;
         g.loc = loc_of(e);
         g.name = "event" + std::to_string(k + 1);
@@ -205,7 +189,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
         }
         if (auto s = e["season"]) {
           if (r.expect_map(s, ew + " season")) {
-            r.check_keys(s, {"peak", "amplitude"}, ew + " season");
+            r.check_keys(s, keys_of("components.*.events[].season"), ew + " season");
             g.seasonal = true;
             if (auto v = s["peak"])
               g.peak_month = r.month(v, ew + " season peak").value_or(1);
@@ -229,7 +213,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
     c.battery_energy = r.energy(v, what + " battery_energy", pos).value_or(1);
   if (auto s = n["start"]) {
     if (r.expect_map(s, what + " start")) {
-      r.check_keys(s, {"delay", "fail_prob"}, what + " start");
+      r.check_keys(s, keys_of("components.*.start"), what + " start");
       if (auto v = s["delay"])
         c.start_delay = r.duration(v, what + " start delay", nonneg).value_or(0);
       if (auto v = s["fail_prob"])
@@ -238,7 +222,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
   }
   if (auto s = n["transfer"]) {
     if (r.expect_map(s, what + " transfer")) {
-      r.check_keys(s, {"delay", "fail_prob"}, what + " transfer");
+      r.check_keys(s, keys_of("components.*.transfer"), what + " transfer");
       if (auto v = s["delay"])
         c.transfer_delay = r.duration(v, what + " transfer delay", nonneg).value_or(0);
       if (auto v = s["fail_prob"])
@@ -299,10 +283,7 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
   l.loc = loc_of(key);
   const std::string what = "load '" + id + "'";
   if (!r.expect_map(n, what)) return;
-  r.check_keys(n,
-               {"demand", "power", "cooling", "thermal_ride_through", "priority", "tenant",
-                "divisible", "steps", "hosts"},
-               what);
+  r.check_keys(n, keys_of("loads.*"), what);
   if (auto v = n["demand"])
     l.demand = r.power(v, what + " demand", Reader::Sign::Positive).value_or(1);
   else
@@ -363,14 +344,14 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
   t.loc = loc_of(key);
   const std::string what = "tenant '" + id + "'";
   if (!r.expect_map(n, what)) return;
-  r.check_keys(n, {"monthly_fee", "sla", "workload"}, what);
+  r.check_keys(n, keys_of("tenants.*"), what);
   const auto nonneg = Reader::Sign::NonNegative;
   if (auto v = n["monthly_fee"])
     t.monthly_fee = r.number(v, what + " monthly_fee", nonneg).value_or(0);
   if (auto s = n["sla"]) {
     if (r.expect_map(s, what + " sla")) {
       t.has_sla = true;
-      r.check_keys(s, {"period", "credits", "per_incident", "cap"}, what + " sla");
+      r.check_keys(s, keys_of("tenants.*.sla"), what + " sla");
       if (auto p = s["period"]) {
         auto ps = r.scalar(p, what + " sla period");
         if (ps && *ps != "month")
@@ -382,7 +363,7 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
         } else {
           for (const auto& band : c) {
             if (!r.expect_map(band, what + " sla credit band")) continue;
-            r.check_keys(band, {"below", "credit"}, what + " sla credit band");
+            r.check_keys(band, keys_of("tenants.*.sla.credits[]"), what + " sla credit band");
             CreditBand b;
             if (auto v = band["below"])
               b.below = r.share(v, what + " sla credit band below").value_or(0);
@@ -409,8 +390,7 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
       const std::string k = kind && kind.IsScalar() ? kind.Scalar() : "";
       if (k == "training") {
         t.workload = WorkloadKind::Training;
-        r.check_keys(w, {"kind", "checkpoint_interval", "restart_time", "cost_per_hour"},
-                     what + " workload");
+        r.check_keys(w, keys_of("tenants.*.workload:training"), what + " workload");
         if (auto v = w["checkpoint_interval"])
           t.checkpoint_interval =
               r.duration(v, what + " checkpoint_interval", Reader::Sign::Positive).value_or(1);
@@ -424,7 +404,7 @@ void parse_tenant(Reader& r, const std::string& id, const YAML::Node& key, const
           r.error(w, what + " training workload needs 'cost_per_hour'");
       } else if (k == "mining") {
         t.workload = WorkloadKind::Mining;
-        r.check_keys(w, {"kind", "revenue_per_mwh"}, what + " workload");
+        r.check_keys(w, keys_of("tenants.*.workload:mining"), what + " workload");
         if (auto v = w["revenue_per_mwh"])
           t.revenue_per_mwh = r.number(v, what + " revenue_per_mwh", nonneg).value_or(0);
         else
@@ -878,7 +858,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   d.path = path;
   d.text = text;
   try {
-    r.check_keys(root, kTopKeys, "the design");
+    r.check_keys(root, keys_of(""), "the design");
     if (auto v = root["version"]) {
       auto s = r.scalar(v, "version");
       if (s && *s != "1")
@@ -900,7 +880,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
                    p.loc = loc_of(key);
                    const std::string what = "spare pool '" + id + "'";
                    if (!r.expect_map(n, what)) return;
-                   r.check_keys(n, {"stock", "lead_time"}, what);
+                   r.check_keys(n, keys_of("spares.*"), what);
                    if (auto v = n["stock"])
                      p.stock = r.count(v, what + " stock", 0).value_or(0);
                    else
@@ -927,7 +907,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
       } else {
         for (const auto& g : cc) {
           if (!r.expect_map(g, "common_cause entry")) continue;
-          r.check_keys(g, {"group", "beta"}, "common_cause entry");
+          r.check_keys(g, keys_of("common_cause[]"), "common_cause entry");
           CommonCauseGroup grp;
           grp.loc = loc_of(g);
           if (auto v = g["group"])
@@ -959,10 +939,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     }
     if (auto e = root["economics"]) {
       if (r.expect_map(e, "economics")) {
-        r.check_keys(e,
-                     {"capex", "annual_opex", "years", "discount_rate", "crew_cost_per_year",
-                      "spare_unit_cost"},
-                     "economics");
+        r.check_keys(e, keys_of("economics"), "economics");
         d.economics.present = true;
         const auto nonneg = Reader::Sign::NonNegative;
         if (auto v = e["capex"])
@@ -988,14 +965,11 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     }
     if (auto g = root["grid"]) {
       if (r.expect_map(g, "grid")) {
-        r.check_keys(g, {"curtailment"}, "grid");
+        r.check_keys(g, keys_of("grid"), "grid");
         if (auto c = g["curtailment"]) {
           const std::string what = "grid curtailment";
           if (r.expect_map(c, what)) {
-            r.check_keys(c,
-                         {"rate", "duration", "limit", "notice", "price_per_mwh", "penalty_per_mwh",
-                          "sources"},
-                         what);
+            r.check_keys(c, keys_of("grid.curtailment"), what);
             auto& cu = d.curtailment;
             cu.present = true;
             cu.loc = loc_of(c);
@@ -1030,7 +1004,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
       } else {
         for (const auto& o : opts) {
           if (!r.expect_map(o, "an option")) continue;
-          r.check_keys(o, {"path", "values", "capex"}, "an option");
+          r.check_keys(o, keys_of("options[]"), "an option");
           OptionChoice c;
           c.loc = loc_of(o);
           if (auto v = o["path"])

@@ -55,7 +55,7 @@ PortfolioLoad load_portfolio_file(const std::string& path) {
   Portfolio p;
   p.path = path;
   try {
-    r.check_keys(root, {"version", "name", "sites", "regional_events"}, "the portfolio");
+    r.check_keys(root, keys_of("portfolio:"), "the portfolio");
     if (auto v = root["version"]) {
       auto s = r.scalar(v, "version");
       if (s && *s != "1") r.error(v, "unsupported version '" + *s + "': this ridethrough reads 1");
@@ -107,7 +107,7 @@ PortfolioLoad load_portfolio_file(const std::string& path) {
         for (const auto& e : ev) {
           const std::string what = "regional event";
           if (!r.expect_map(e, what)) continue;
-          r.check_keys(e, {"name", "rate", "duration", "hits", "season"}, what);
+          r.check_keys(e, keys_of("portfolio:regional_events[]"), what);
           RegionalEvent g;
           g.loc = loc_of(e);
           if (auto v = e["name"])
@@ -125,7 +125,7 @@ PortfolioLoad load_portfolio_file(const std::string& path) {
             r.error(e, what + " needs 'duration' (a law)");
           }
           if (auto s = e["season"]; s && r.expect_map(s, what + " season")) {
-            r.check_keys(s, {"peak", "amplitude"}, what + " season");
+            r.check_keys(s, keys_of("portfolio:regional_events[].season"), what + " season");
             const double month =
                 s["peak"] ? r.convert(s["peak"], what + " season peak", parse_month).value_or(1)
                           : 1;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "topology/design.hpp"
+#include "topology/keys.hpp"
 #include "topology/loader.hpp"
 #include "topology/units.hpp"
 
@@ -274,13 +275,13 @@ class Reader {
       return v;
     };
     if (d == "exponential") {
-      check_keys(n, {"dist", "mean"}, what);
+      check_keys(n, keys_of("law:exponential"), what);
       law.kind = LawKind::Exponential;
       if (auto v = need("mean"))
         law.mean_or_scale_or_median_or_value =
             duration(v, what + " mean", Sign::Positive).value_or(1);
     } else if (d == "weibull") {
-      check_keys(n, {"dist", "shape", "scale"}, what);
+      check_keys(n, keys_of("law:weibull"), what);
       law.kind = LawKind::Weibull;
       if (auto v = need("shape"))
         law.shape_or_sigma = number(v, what + " shape", Sign::Positive).value_or(1);
@@ -288,7 +289,7 @@ class Reader {
         law.mean_or_scale_or_median_or_value =
             duration(v, what + " scale", Sign::Positive).value_or(1);
     } else if (d == "lognormal") {
-      check_keys(n, {"dist", "median", "sigma"}, what);
+      check_keys(n, keys_of("law:lognormal"), what);
       law.kind = LawKind::Lognormal;
       if (auto v = need("median"))
         law.mean_or_scale_or_median_or_value =
@@ -296,7 +297,7 @@ class Reader {
       if (auto v = need("sigma"))
         law.shape_or_sigma = number(v, what + " sigma", Sign::NonNegative).value_or(0);
     } else if (d == "fixed") {
-      check_keys(n, {"dist", "value"}, what);
+      check_keys(n, keys_of("law:fixed"), what);
       law.kind = LawKind::Fixed;
       if (auto v = need("value"))
         law.mean_or_scale_or_median_or_value =

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "topology/keys.hpp"
 #include "topology/limits.hpp"
 #include "topology/reader.hpp"
 
@@ -212,7 +213,7 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
       if (it->first.IsScalar()) names.push_back(it->first.Scalar());
   for (const auto& inst : list) {
     if (!r_.expect_map(inst, "an instances entry")) continue;
-    r_.check_keys(inst, {"template", "count", "first", "with", "each"}, "an instances entry");
+    r_.check_keys(inst, keys_of("instances[]"), "an instances entry");
     const YAML::Node tn = inst["template"];
     if (!tn || !tn.IsScalar()) {
       r_.error(inst, "an instances entry needs 'template: NAME'" + context);
@@ -226,9 +227,7 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
     }
     const YAML::Node t = templates[name];
     if (!r_.expect_map(t, "template '" + name + "'")) continue;
-    r_.check_keys(
-        t, {"params", "spares", "components", "loads", "tenants", "common_cause", "instances"},
-        "template '" + name + "'");
+    r_.check_keys(t, keys_of("templates.*"), "template '" + name + "'");
     const int count = inst["count"] ? r_.count(inst["count"], "instances count", 0).value_or(0) : 1;
     const int first = inst["first"] ? r_.count(inst["first"], "instances first", 0).value_or(1) : 1;
     // Parameters: the template's defaults, then `with` (evaluated with the outer parameters),

@@ -237,7 +237,7 @@ tenants:
         self.assertIn("hall", e["loads"])
         no = run("exact", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
         self.assertEqual(no.returncode, 2)
-        self.assertIn("is a generator", no.stderr)
+        self.assertIn("component 'gen_a' (generators)", no.stderr)
         self.assertEqual(no.stdout, "")
 
     def test_optimize_picks_what_a_brute_force_sweep_picks(self):

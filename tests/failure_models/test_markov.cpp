@@ -130,13 +130,16 @@ components:
 loads:
   l: {demand: 1, power: [b], thermal_ride_through: 2min}
 )");
-  CHECK(r.refusal.find("'u' has a non-exponential failure law") != std::string::npos);
-  CHECK(r.refusal.find("'u' has a non-exponential repair law") != std::string::npos);
-  CHECK(r.refusal.find("'g' is a generator") != std::string::npos);
-  CHECK(r.refusal.find("'s' is a switch") != std::string::npos);
-  CHECK(r.refusal.find("'b' is a ups") != std::string::npos);
-  CHECK(r.refusal.find("'b' has maintenance") != std::string::npos);
-  CHECK(r.refusal.find("'l' has a thermal ride-through") != std::string::npos);
+  INFO(r.refusal);
+  CHECK(r.refusal.find("component 'u' (non-exponential failure laws): is not Markovian") !=
+        std::string::npos);
+  CHECK(r.refusal.find("component 'u' (non-exponential repair laws)") != std::string::npos);
+  CHECK(r.refusal.find("component 'g' (generators): start delays and start failures") !=
+        std::string::npos);
+  CHECK(r.refusal.find("component 's' (transfer switches)") != std::string::npos);
+  CHECK(r.refusal.find("component 'b' (UPS batteries)") != std::string::npos);
+  CHECK(r.refusal.find("component 'b' (maintenance)") != std::string::npos);
+  CHECK(r.refusal.find("load 'l' (thermal ride-through)") != std::string::npos);
 }
 
 TEST_CASE("exact: a shared crew over many components is refused when the chain is too big",
@@ -309,4 +312,70 @@ TEST_CASE("exact: lumping keeps apart units that differ only in consumers or com
     CHECK(lumped.unavailability[t] == Approx(full.unavailability[t]).epsilon(1e-9));
     CHECK(lumped.frequency[t] == Approx(full.frequency[t]).epsilon(1e-9));
   }
+}
+
+TEST_CASE("exact: a feed with grid events is an M/G/infinity queue, whatever the duration law",
+          "[exact][markov][grid][trust]") {
+  // Finding 1: exact ignored grid events ("1.000000000000, never down"). Events at 0.01/h
+  // lasting 10 h on average keep the feed up a share exp(-0.1) = 0.904837 of the time, and it
+  // goes down at 0.01 exp(-0.1) per hour: the busy period of an M/G/infinity queue, the same
+  // for any duration law with that mean.
+  for (const char* law : {"{dist: exponential, mean: 10h}", "{dist: fixed, value: 10h}",
+                          "{dist: lognormal, median: 5h, sigma: 1.1774100225154747}"}) {
+    INFO(law);
+    const auto r = solve(std::string(R"(version: 1
+components:
+  utility: {kind: source, events: [{rate: 0.01/h, duration: )") +
+                         law + R"(}]}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+)");
+    REQUIRE(r.refusal.empty());
+    CHECK(1.0 - r.unavailability[0] == Approx(std::exp(-0.1)).epsilon(1e-9));
+    CHECK(r.frequency[0] == Approx(0.01 * std::exp(-0.1)).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("exact: grid events beside a crew chain are conditioned on, exactly",
+          "[exact][markov][grid][trust]") {
+  // A feed with events (two classes: 4/y of 6 h, 1/y of 48 h) in series with a pair of
+  // transformers sharing one crew: the pair is a birth-death chain (2 lam, lam; mu, mu), down
+  // with probability p2 = 2 rho^2 / (1 + 2 rho + 2 rho^2), rho = lam / mu, independent of the
+  // feed, which is up a share exp(-(4 x 6 + 1 x 48) / 8760).
+  const auto r = solve(R"(version: 1
+crews: 1
+components:
+  utility: {kind: source, events: [{rate: 4/y, duration: {dist: exponential, mean: 6h}},
+                                   {rate: 1/y, duration: {dist: fixed, value: 48h}}]}
+  tx1: {kind: node, inputs: [utility], failure: {dist: exponential, mean: 200h}, repair: {dist: exponential, mean: 8h}}
+  tx2: {kind: node, inputs: [utility], failure: {dist: exponential, mean: 200h}, repair: {dist: exponential, mean: 8h}}
+loads:
+  hall: {demand: 1MW, power: [tx1, tx2]}
+)");
+  REQUIRE(r.refusal.empty());
+  const double rho = lam / mu, p2 = 2 * rho * rho / (1 + 2 * rho + 2 * rho * rho);
+  const double grid_up = std::exp(-(4.0 * 6 + 48.0) / 8760);
+  CHECK(1.0 - r.unavailability[0] == Approx(grid_up * (1 - p2)).epsilon(1e-12));
+  // Going down: the pair fails (from one down, at lam) while the feed is up, or the feed goes
+  // down (at 5/y) while the pair is up.
+  const double p1 = 2 * rho / (1 + 2 * rho + 2 * rho * rho);
+  const double f = grid_up * p1 * lam + (1 - p2) * (5.0 / 8760) * grid_up;
+  CHECK(r.frequency[0] == Approx(f).epsilon(1e-12));
+}
+
+TEST_CASE("exact refuses curtailment calls and seasonal events, saying why",
+          "[exact][markov][grid][trust]") {
+  const auto r = solve(R"(version: 1
+components:
+  utility: {kind: source, events: [{rate: 2/y, duration: {dist: fixed, value: 5h}, season: {peak: 7m, amplitude: 50%}}]}
+loads:
+  miners: {demand: 1MW, power: [utility], priority: flexible}
+grid:
+  curtailment: {rate: 10/y, duration: {dist: fixed, value: 2h}, limit: 0, sources: [utility]}
+)");
+  INFO(r.refusal);
+  CHECK(r.refusal.find("grid curtailment (curtailment calls): curtailment calls shed flexible "
+                       "loads") != std::string::npos);
+  CHECK(r.refusal.find("component 'utility' (seasonal grid events): seasonal grid events have "
+                       "no steady state") != std::string::npos);
 }

@@ -421,3 +421,37 @@ loads:
   // hall dark from 101.5 h to 110 h.
   CHECK(num(s["facility"]["downtime_hours"]["mean"]) == Approx(8.5).epsilon(1e-9));
 }
+
+TEST_CASE("defer_if_unsafe waits out a storm: a feed cut off by the grid counts as down",
+          "[operations][grid][trust]") {
+  // Finding 2: deferral did not see a feed down because of a grid event, so the only
+  // generator went into maintenance during storms. Storms at 1/200 h last a fixed 20 h; the
+  // generator (which never fails) is maintained 4 h every 100 h from 10 h, 88 windows a year.
+  // With deferral a window starts only while the feed is up, so the facility goes down only
+  // when a storm begins during a window: 1 - exp(-lam m) per window. Without, also when a
+  // window is due during a storm: 1 - exp(-lam (D + m)) per window.
+  const std::string design = R"(
+version: 1
+components:
+  utility: {kind: source, events: [{rate: 0.005/h, duration: {dist: fixed, value: 20h}}]}
+  gen: {kind: generator, maintenance: {interval: 100h, duration: 4h, offset: 10h DEFER}}
+  ats: {kind: switch, inputs: [utility, gen]}
+loads:
+  hall: {demand: 1MW, power: [ats]}
+)";
+  auto with = [&](const char* defer) {
+    std::string y = design;
+    y.replace(y.find(" DEFER"), 6, defer);
+    return run_yaml(y, 3000, 6);
+  };
+  const double lam = 0.005, windows = 88;
+  const auto deferred = with(", defer_if_unsafe: true");
+  ridethrough::testing::check_within_ci(deferred["facility"]["outages"],
+                                        windows * (1 - std::exp(-lam * 4)));
+  CHECK(num(deferred["components"]["gen"]["maintenance_deferred_hours"]) > 0);
+  CHECK(num(deferred["components"]["gen"]["maintenance_windows"]) == Approx(windows));
+  const auto plain = with("");
+  ridethrough::testing::check_within_ci(plain["facility"]["outages"],
+                                        windows * (1 - std::exp(-lam * 24)));
+  CHECK(num(plain["components"]["gen"]["maintenance_deferred_hours"]) == 0);
+}

@@ -1,0 +1,238 @@
+// What each analysis handles, in one place: one declaration per analysis, one line per
+// feature. The solvers refuse from here (`assess`), the CLI prints from here, the README's table
+// is this file, and tests/topology/test_capabilities.cpp checks that every analysis declares
+// every feature and that every key of the format brings in a declared feature.
+#include "topology/capabilities.hpp"
+
+#include <array>
+#include <map>
+#include <set>
+
+namespace ridethrough::topology {
+
+namespace {
+
+using F = Feature;
+using S = Support;
+
+struct Line {
+  Feature feature;
+  Support support;
+  const char* note;
+};
+
+// Notes shared by several declarations.
+constexpr const char* kNoCosts =
+    "gives availabilities and outage figures, not tenant costs or economics";
+constexpr const char* kStaticRule =
+    "the static admission rule: generators run if up, switches follow their first live input, a "
+    "UPS passes power only while fed, chillers run while powered, delays and ride-through are "
+    "ignored";
+
+/// A plain run is the reference: it handles everything.
+std::vector<Line> run_lines() {
+  std::vector<Line> v;
+  for (int f = 0; f < kFeatureCount; ++f) v.push_back({static_cast<F>(f), S::Handled, ""});
+  return v;
+}
+
+std::vector<Line> exact_lines() {
+  const char* markov = "is not Markovian";
+  return {
+      {F::GridEvents, S::Handled,
+       "a feed with grid events is down a share 1 - exp(-sum of rate x mean duration) of the "
+       "time and goes down at rate (sum of rates) x exp(-...), whatever the duration law "
+       "(M/G/infinity), independently of everything else"},
+      {F::SeasonalEvents, S::Refused, "seasonal grid events have no steady state"},
+      {F::CurtailmentCalls, S::Refused,
+       "curtailment calls shed flexible loads by a limit the chain does not model"},
+      {F::Generators, S::Refused, "start delays and start failures are not Markovian"},
+      {F::Switches, S::Refused, "transfers and their delays are not Markovian"},
+      {F::Ups, S::Refused, "battery charge is not Markovian"},
+      {F::BatteryEnergy, S::Refused, "battery charge is not Markovian"},
+      {F::CoolingRestart, S::Refused, "a restart time is not Markovian"},
+      {F::ThermalRideThrough, S::Refused, "a thermal budget is not Markovian"},
+      {F::StandbyFailures, S::Refused, "hidden failures found at demands are not Markovian"},
+      {F::GeneratorTests, S::Refused, "periodic tests are not Markovian"},
+      {F::Fuel, S::Refused, "a fuel tank is not Markovian"},
+      {F::Refuel, S::Refused, "fuel deliveries are not Markovian"},
+      {F::NonExponentialFailure, S::Refused, markov},
+      {F::NonExponentialRepair, S::Refused, markov},
+      {F::Maintenance, S::Refused, "periodic maintenance is not Markovian"},
+      {F::MaintenanceCrew, S::Refused, "periodic maintenance is not Markovian"},
+      {F::MaintenanceDeferral, S::Refused, "periodic maintenance is not Markovian"},
+      {F::SparePools, S::Refused, "lead times of spares are not Markovian"},
+      {F::SharedCrews, S::Handled, "first-come crews: the chain of failed-component sequences"},
+      {F::CommonCause, S::Handled, "shocks as transitions of the crew chain"},
+      {F::BindingCapacity, S::Handled,
+       "every state evaluated by the admission rule (full enumeration, or the chain)"},
+      {F::DivisibleLoads, S::NotEstimated,
+       "a load shed in part counts as up while it gets any share; the energy it is short is not "
+       "computed"},
+      {F::TenantCosts, S::NotEstimated, kNoCosts},
+      {F::ClusterWorkload, S::NotEstimated, kNoCosts},
+      {F::Economics, S::NotEstimated, kNoCosts},
+  };
+}
+
+/// Balanced failure biasing simulates regenerative cycles of failures and repairs only.
+std::vector<Line> failure_biasing_lines() {
+  const char* only = "failure biasing simulates failures and repairs only";
+  const char* costs =
+      "estimates availabilities and outage frequencies, not tenant costs or economics";
+  std::vector<Line> v = exact_lines();
+  for (auto& l : v) {
+    if (l.support == S::Refused) l.note = only;
+  }
+  auto set = [&](F f, S s, const char* note) {
+    for (auto& l : v)
+      if (l.feature == f) l = {f, s, note};
+  };
+  set(F::GridEvents, S::Refused, "grid events are not failures with a repair");
+  set(F::NonExponentialRepair, S::Handled, "repair times are drawn when repairs start");
+  set(F::SharedCrews, S::Handled, "first-come crews");
+  set(F::CommonCause, S::Handled, "shocks are failure events, biased like the others");
+  set(F::BindingCapacity, S::Handled, "states evaluated by the admission rule");
+  set(F::DivisibleLoads, S::NotEstimated, "the energy a load shed in part is short");
+  set(F::TenantCosts, S::NotEstimated, costs);
+  set(F::ClusterWorkload, S::NotEstimated, costs);
+  set(F::Economics, S::NotEstimated, costs);
+  return v;
+}
+
+/// Splitting runs the full simulation; only what depends on a whole replication's path is
+/// left out, since copies share their past.
+std::vector<Line> splitting_lines() {
+  const char* costs =
+      "tenant costs are not estimated (SLA credits depend on a whole month's downtime and "
+      "training losses on whole outages, which the copies of a trajectory do not each see)";
+  std::vector<Line> v = run_lines();
+  for (auto& l : v) {
+    if (l.feature == F::TenantCosts || l.feature == F::ClusterWorkload || l.feature == F::Economics)
+      l = {l.feature, S::NotEstimated, costs};
+    if (l.feature == F::DivisibleLoads)
+      l = {l.feature, S::NotEstimated, "the energy a load shed in part is short"};
+  }
+  return v;
+}
+
+std::vector<Line> check_lines() {
+  std::vector<Line> v = run_lines();
+  auto set = [&](F f, S s, const char* note) {
+    for (auto& l : v)
+      if (l.feature == f) l = {f, s, note};
+  };
+  for (F f : {F::Generators, F::Switches, F::Ups, F::BatteryEnergy, F::CoolingRestart,
+              F::ThermalRideThrough, F::StandbyFailures, F::GeneratorTests, F::Fuel, F::Refuel})
+    set(f, S::Approximated, kStaticRule);
+  set(F::CommonCause, S::Approximated,
+      "cut sets are sets of components down; a common-cause shock takes a whole group down at "
+      "once, so any cut set within one group is a single event");
+  set(F::CurtailmentCalls, S::Handled, "calls never shed a critical load");
+  for (F f : {F::TenantCosts, F::ClusterWorkload, F::Economics})
+    set(f, S::Handled, "structure only: costs do not change what a state serves");
+  return v;
+}
+
+}  // namespace
+
+const char* analysis_name(Analysis a) {
+  switch (a) {
+    case Analysis::Run:
+      return "run";
+    case Analysis::Exact:
+      return "exact";
+    case Analysis::FailureBiasing:
+      return "failure biasing (--importance-sampling)";
+    case Analysis::Splitting:
+      return "splitting";
+    case Analysis::Check:
+      return "check";
+    case Analysis::Importance:
+      return "importance";
+    case Analysis::Sensitivity:
+      return "sensitivity";
+    case Analysis::Optimize:
+      return "optimize";
+    case Analysis::Portfolio:
+      return "portfolio";
+    case Analysis::Checkpoint:
+      return "checkpoints";
+    case Analysis::kCount:
+      break;
+  }
+  return "?";
+}
+
+namespace {
+
+/// Every declaration, built once.
+const std::array<std::vector<Line>, kAnalysisCount>& declarations() {
+  static const std::array<std::vector<Line>, kAnalysisCount> all = [] {
+    std::array<std::vector<Line>, kAnalysisCount> d;
+    d[static_cast<int>(Analysis::Run)] = run_lines();
+    d[static_cast<int>(Analysis::Exact)] = exact_lines();
+    d[static_cast<int>(Analysis::FailureBiasing)] = failure_biasing_lines();
+    d[static_cast<int>(Analysis::Splitting)] = splitting_lines();
+    d[static_cast<int>(Analysis::Check)] = check_lines();
+    // These run the full simulation on variants of the design (importance: each component
+    // perfect and failed; sensitivity: each parameter scaled; optimize: each option), or the
+    // design itself in several pieces (portfolio, checkpoints).
+    for (Analysis a : {Analysis::Importance, Analysis::Sensitivity, Analysis::Optimize,
+                       Analysis::Portfolio, Analysis::Checkpoint})
+      d[static_cast<int>(a)] = run_lines();
+    return d;
+  }();
+  return all;
+}
+
+const Line* find_line(Analysis a, Feature f) {
+  for (const auto& l : declarations()[static_cast<int>(a)])
+    if (l.feature == f) return &l;
+  return nullptr;
+}
+
+}  // namespace
+
+bool declared(Analysis a, Feature f) {
+  return find_line(a, f) != nullptr;
+}
+
+Verdict capability(Analysis a, Feature f) {
+  const Line* l = find_line(a, f);
+  if (!l)
+    return {Support::Refused, std::string(analysis_name(a)) +
+                                  " does not declare what it does with " + feature_name(f)};
+  return {l->support, l->note};
+}
+
+std::string Assessment::refusal_text() const {
+  std::string s;
+  for (const auto& r : refusals) s += r + "\n";
+  return s;
+}
+
+Assessment assess(Analysis a, const Model& m) {
+  Assessment out;
+  std::set<Feature> noted;
+  for (const auto& use : features_of(m)) {
+    const Verdict v = capability(a, use.feature);
+    const std::string what = std::string(feature_name(use.feature));
+    switch (v.support) {
+      case Support::Handled:
+        break;
+      case Support::Refused:
+        out.refusals.push_back(use.where + " (" + what + "): " + v.note);
+        break;
+      case Support::Approximated:
+        if (noted.insert(use.feature).second) out.approximations.push_back(what + ": " + v.note);
+        break;
+      case Support::NotEstimated:
+        if (noted.insert(use.feature).second) out.not_estimated.push_back(what + ": " + v.note);
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace ridethrough::topology
