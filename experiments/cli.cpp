@@ -334,8 +334,9 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> sen_set;
   auto* sensitivity = app.add_subcommand(
       "sensitivity",
-      "one at a time, each component's failure and repair means scaled by each factor: the "
-      "change in unavailability and tenant costs (common random numbers)");
+      "one at a time, every parameter of the design (laws, failure probabilities, grid events, "
+      "common-cause betas, durations of the dynamics) scaled by each factor: the change in "
+      "unavailability and tenant costs (common random numbers)");
   sensitivity->add_option("design", sen_design, "design file (YAML)")->required();
   sensitivity->add_option("--factors", sen_factors, "factors, comma-separated (default 0.5,2)");
   sensitivity->add_option("--set", sen_set, set_help);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "experiments/parameters.hpp"
 #include "experiments/text.hpp"
 #include "experiments/variants.hpp"
 
@@ -149,61 +150,46 @@ json sensitivity_analysis(const topology::Design& d, const std::vector<double>& 
                           const RunOptions& options) {
   Variants v;
   v.add(d);
+  const auto params = parameters_of(d);
   struct Row {
-    std::size_t component;
-    bool repair;
+    std::size_t parameter;
     double factor;
   };
   std::vector<Row> rows;
-  for (std::size_t c = 0; c < d.components.size(); ++c) {
-    const auto& comp = d.components[c];
-    for (bool repair : {false, true}) {
-      const topology::Law& law = repair ? comp.repair : comp.failure;
-      if (!law.can_fail() || (repair && !comp.has_repair)) continue;
-      for (double f : factors) {
-        v.add(scaled_variant(d, c, repair, f));
-        rows.push_back({c, repair, f});
-      }
+  for (std::size_t k = 0; k < params.size(); ++k)
+    for (double f : factors) {
+      v.add(scaled(d, params[k], f));
+      rows.push_back({k, f});
     }
-  }
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t i = 0; i < rows.size(); ++i) pairs.emplace_back(0, i + 1);
   const auto joint = run_joint(v.runs(), pairs, options);
   const json& base = joint.summaries[0];
   json out_rows = json::array();
-  // Rank each (component, law) by the largest change any factor makes.
-  std::vector<std::pair<double, std::size_t>> rank;
+  // Rank each parameter by the largest change any factor makes.
+  std::vector<double> size(params.size(), 0.0);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& diff = joint.differences[i];
+    const auto& p = params[rows[i].parameter];
     json tenants = json::object();
     for (const auto& t : d.tenants)
       tenants[t.id] = signed_interval(*figure(diff, "tenants." + t.id + ".cost"), 1);
     const json du = signed_interval(*figure(diff, "facility.availability"), -1);
-    out_rows.push_back({{"component", d.components[rows[i].component].id},
-                        {"parameter", rows[i].repair ? "repair" : "failure"},
+    out_rows.push_back({{"parameter", p.path},
+                        {"component", p.component.empty() ? json(nullptr) : json(p.component)},
+                        {"value", p.value},
                         {"factor", rows[i].factor},
                         {"delta_unavailability", du},
                         {"tenants", tenants}});
+    size[rows[i].parameter] =
+        std::max(size[rows[i].parameter], std::fabs(du["mean"].get<double>()));
   }
-  std::vector<std::string> keys;
-  std::vector<double> size;
-  for (const auto& r : out_rows) {
-    const std::string key =
-        r["component"].get<std::string>() + " " + r["parameter"].get<std::string>();
-    const double s = std::fabs(r["delta_unavailability"]["mean"].get<double>());
-    auto it = std::find(keys.begin(), keys.end(), key);
-    if (it == keys.end()) {
-      keys.push_back(key);
-      size.push_back(s);
-    } else {
-      size[it - keys.begin()] = std::max(size[it - keys.begin()], s);
-    }
-  }
-  for (std::size_t k = 0; k < keys.size(); ++k) rank.emplace_back(size[k], k);
+  std::vector<std::size_t> rank(params.size());
+  for (std::size_t k = 0; k < rank.size(); ++k) rank[k] = k;
   std::stable_sort(rank.begin(), rank.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+                   [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
   json order = json::array();
-  for (const auto& [s, k] : rank) order.push_back(keys[k]);
+  for (std::size_t k : rank) order.push_back(params[k].path);
   return {{"design", base["design"]},
           {"seed", options.seed},
           {"replications", base["replications"]},
@@ -226,17 +212,17 @@ void print_sensitivity(std::ostream& os, const json& r) {
      << " replications per variant, seed " << r["seed"]
      << ", common random numbers)\nfacility unavailability "
      << fmt("%.4g", r["facility_unavailability"].get<double>())
-     << "; change when one law's mean is multiplied by a factor (±95%):\n\n";
-  os << pad("component law", 28);
+     << "; change when one parameter is multiplied by a factor (±95%):\n\n";
+  std::size_t width = 20;
+  for (const auto& key : r["ranking"]) width = std::max(width, key.get<std::string>().size() + 4);
+  os << pad("parameter", width);
   for (const auto& f : r["factors"]) os << pad(fmt("x%g", f.get<double>()), 24);
   os << "\n";
   for (const auto& key : r["ranking"]) {
-    os << pad("  " + key.get<std::string>(), 28);
+    os << pad("  " + key.get<std::string>(), width);
     for (const auto& f : r["factors"])
       for (const auto& row : r["rows"])
-        if (row["component"].get<std::string>() + " " + row["parameter"].get<std::string>() ==
-                key.get<std::string>() &&
-            row["factor"] == f) {
+        if (row["parameter"] == key && row["factor"] == f) {
           const auto& d = row["delta_unavailability"];
           const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
           os << pad(fmt("%+.3g", d["mean"].get<double>()) + " ±" + fmt("%.2g", hw), 24);

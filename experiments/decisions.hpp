@@ -18,9 +18,12 @@ namespace ridethrough::experiments {
 nlohmann::json importance_analysis(const topology::Design& d, const RunOptions& options);
 void print_importance(std::ostream& os, const nlohmann::json& result);
 
-/// `sensitivity`: one at a time, each component's failure law and then its repair law
-/// stretched by each factor (common random numbers), and the change in facility
-/// unavailability and each tenant's expected cost, ranked by the largest change.
+/// `sensitivity`: one at a time, every parameter of the design (experiments/parameters.hpp:
+/// laws' scales, start, transfer and refuel failure probabilities, grid event rates and
+/// durations, common-cause betas, autonomy, battery energy, restarts, thermal ride-through,
+/// delays, lead times, curtailment calls) multiplied by each factor (common random numbers),
+/// and the change in facility unavailability and each tenant's expected cost, ranked by the
+/// largest change; each row is labelled with the parameter's key path.
 nlohmann::json sensitivity_analysis(const topology::Design& d, const std::vector<double>& factors,
                                     const RunOptions& options);
 void print_sensitivity(std::ostream& os, const nlohmann::json& result);

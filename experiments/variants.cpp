@@ -15,6 +15,9 @@ Design perfect_variant(const Design& d, std::size_t component) {
   c.start_fail_prob = 0.0;
   c.transfer_fail_prob = 0.0;
   c.has_maintenance = false;
+  c.events.clear();   // a feed without storms
+  c.fuel_tank = 0.0;  // a generator that never runs dry
+  c.has_refuel = false;
   for (auto& g : v.common_cause) {
     auto it = std::find(g.members.begin(), g.members.end(), c.id);
     if (it == g.members.end()) continue;
@@ -31,13 +34,6 @@ Design perfect_variant(const Design& d, std::size_t component) {
 Design failed_variant(const Design& d, std::size_t component) {
   Design v = d;
   v.components[component].forced_down = true;
-  return v;
-}
-
-Design scaled_variant(const Design& d, std::size_t component, bool repair, double factor) {
-  Design v = d;
-  Law& law = repair ? v.components[component].repair : v.components[component].failure;
-  law.mean_or_scale_or_median_or_value *= factor;
   return v;
 }
 

@@ -181,15 +181,16 @@ Classes singleton_classes(const topology::Model& m, const std::vector<int>& fail
 }
 
 /// Exchangeable units: same kind and laws, same inputs and power providers, the same consumers
-/// (components, load power, load cooling) and the same common-cause groups. Swapping two such
-/// components is an automorphism of the structure, so when service is monotone (reachability)
-/// the service of a state depends only on how many of each class are down. Members of a
-/// common-cause group that holds more than one class stay single, so that the order in which
+/// (components, load power, load cooling), the same common-cause groups, and, where a capacity
+/// can bind, the same binding capacity and power draw. Swapping two such components is an
+/// automorphism of the structure and of the flow problem, so the service of a state depends
+/// only on how many of each class are down. One thing is not symmetric: draws are admitted in
+/// file order, so units with a draw are lumped only when their draws are next to each other in
+/// that order (the first k of them that fit are then admitted, whichever k are up). Members of
+/// a common-cause group that holds more than one class stay single, so that the order in which
 /// a shock queues its victims is the unlumped chain's.
 Classes exchangeable_classes(const topology::Model& m, const std::vector<int>& failing,
-                             const std::vector<double>& lam, const std::vector<double>& mu,
-                             bool monotone) {
-  if (!monotone) return singleton_classes(m, failing, lam, mu);
+                             const std::vector<double>& lam, const std::vector<double>& mu) {
   // Consumers of each component.
   std::vector<std::vector<long>> used_by(m.n);
   auto add_uses = [&](const topology::Csr& csr, int rows, long tag) {
@@ -210,23 +211,35 @@ Classes exchangeable_classes(const topology::Model& m, const std::vector<int>& f
     return v;
   };
   using Signature = std::tuple<int, double, double, double, std::vector<long>, std::vector<long>,
-                               std::vector<long>, std::vector<long>>;
+                               std::vector<long>, std::vector<long>, double, double>;
   std::map<Signature, int> class_index;
   Classes cl;
   std::vector<int> class_of(m.n, -1);
   for (int c : failing) {
     auto uses = used_by[c];
     std::sort(uses.begin(), uses.end());
+    // The capacity as admission sees it (infinite where it can never bind).
+    const double binding = (m.net[c] == topology::Net::Power ? m.power : m.cooling)
+                               .capacity[static_cast<std::size_t>(c)];
     Signature sig{
-        static_cast<int>(m.kind[c]), lam[c], mu[c],   m.life_stretch[c], sorted_row(m.inputs, c),
-        sorted_row(m.powered_by, c), uses,   cc_of[c]};
+        static_cast<int>(m.kind[c]), lam[c], mu[c],    m.life_stretch[c], sorted_row(m.inputs, c),
+        sorted_row(m.powered_by, c), uses,   cc_of[c], binding,           m.power_draw[c]};
     auto [it, fresh] = class_index.emplace(std::move(sig), static_cast<int>(cl.members.size()));
     if (fresh) cl.members.emplace_back();
     cl.members[it->second].push_back(c);
     class_of[c] = it->second;
   }
-  // Split the classes of common-cause groups that mix classes.
+  // Split the classes of common-cause groups that mix classes, and those whose draws are not
+  // next to each other in admission order.
   std::vector<char> split(cl.members.size(), 0);
+  for (std::size_t g = 0; g < cl.members.size(); ++g) {
+    std::vector<int> items;
+    for (int c : cl.members[g])
+      if (m.power.draw_item[c] >= 0) items.push_back(m.power.draw_item[c]);
+    std::sort(items.begin(), items.end());
+    if (!items.empty() && items.back() - items.front() + 1 != static_cast<int>(items.size()))
+      split[g] = 1;
+  }
   for (const auto& group : m.cc_members) {
     std::vector<int> gs;
     for (int c : group)
@@ -565,9 +578,8 @@ void solve_chain(const topology::Model& m, const Parts& parts, Targets& targets,
                  std::size_t max_states, std::size_t direct_limit, ExactResult& r) {
   const int k = static_cast<int>(parts.failing.size()), nt = targets.count();
   const int crews = m.crews < 0 ? k : m.crews;
-  const Classes cl =
-      lump ? exchangeable_classes(m, parts.failing, parts.lam, parts.mu, targets.monotone())
-           : singleton_classes(m, parts.failing, parts.lam, parts.mu);
+  const Classes cl = lump ? exchangeable_classes(m, parts.failing, parts.lam, parts.mu)
+                          : singleton_classes(m, parts.failing, parts.lam, parts.mu);
   const int g_count = static_cast<int>(cl.members.size());
   r.states = chain_size(cl, crews);
   r.classes = g_count;

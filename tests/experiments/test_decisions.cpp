@@ -6,6 +6,7 @@
 
 #include "experiments/decisions.hpp"
 #include "experiments/driver.hpp"
+#include "experiments/parameters.hpp"
 #include "failure_models/markov.hpp"
 #include "tests/support/run.hpp"
 
@@ -150,7 +151,7 @@ TEST_CASE("sensitivity: doubling a repair mean against the product form",
   };
   int seen = 0;
   for (const auto& row : r["rows"]) {
-    if (row["component"] != "tx_b" || row["parameter"] != "repair") continue;
+    if (row["parameter"] != "components.tx_b.repair.mean") continue;
     const double f = row["factor"].get<double>();
     INFO("factor " << f);
     testing::check_within_ci(row["delta_unavailability"], u(30 * f) - u(30));
@@ -158,6 +159,7 @@ TEST_CASE("sensitivity: doubling a repair mean against the product form",
   }
   CHECK(seen == 2);
   CHECK(r["rows"].size() == 4 * 2 * 2);  // four components, failure and repair, two factors
+  CHECK(r["ranking"].size() == 8);
 }
 
 TEST_CASE("risk figures: VaR and the loss exceedance curve against a Poisson count",
@@ -227,4 +229,122 @@ economics: {capex: 1000000, annual_opex: 50000, years: 10, discount_rate: 5%,
   CHECK(e["present_value_factor"].get<double>() == Approx(annuity).epsilon(1e-12));
   CHECK(e["expected_total_cost"].get<double>() ==
         Approx(1000000 + 2 * 7000 + annuity * (50000 + 3 * 20000)).epsilon(1e-12));
+}
+
+namespace {
+/// A feed with storms (an M/G/infinity queue, up a share exp(-rho)) in series with a
+/// transformer: the unavailability is 1 - exp(-rho) A_tx.
+const char* kStormFeed = R"(
+version: 1
+warmup: 500h
+components:
+  utility: {kind: source, events: [{name: storm, rate: 10/y, duration: {dist: lognormal, median: 10h, sigma: 1}}]}
+  tx: {kind: node, inputs: [utility], failure: {dist: exponential, mean: 2000h}, repair: {dist: exponential, mean: 20h}}
+loads:
+  hall: {demand: 1MW, power: [tx]}
+)";
+const double kStormRho = 10.0 / 8760 * 10 * std::exp(0.5);
+}  // namespace
+
+TEST_CASE("importance: a perfect feed loses its storms, so the storming utility ranks first",
+          "[decisions][importance][grid][exact][trust]") {
+  // Finding 3: a "perfect" source kept its events (U(perfect) = U, Birnbaum negative, RRW 1).
+  // Perfect removes every way of being down: U(perfect utility) = 1 - A_tx, and Birnbaum =
+  // U(failed) - U(perfect) = A_tx; for the transformer, exp(-rho).
+  const auto r = importance_of(kStormFeed, 4000, 12);
+  const double a_tx = a_of(2000, 20), grid = std::exp(-kStormRho);
+  CHECK(r["ranking"][0] == "utility");
+  const auto& u = r["components"]["utility"];
+  testing::check_within_ci(u["birnbaum"], a_tx);
+  CHECK(u["unavailability_if_perfect"].get<double>() <
+        0.5 * r["facility_unavailability"].get<double>());
+  CHECK(u["rrw"].get<double>() > 2.0);
+  testing::check_within_ci(r["components"]["tx"]["birnbaum"], grid);
+}
+
+TEST_CASE("sensitivity varies every parameter, labelled with its path, storms included",
+          "[decisions][sensitivity][grid][exact][trust]") {
+  // Finding 3: sensitivity scaled failure and repair laws only. Doubling the storm rate
+  // doubles rho: U = 1 - exp(-2 rho) A_tx; doubling the storms' median doubles their mean.
+  const auto l = testing::load_yaml(kStormFeed);
+  experiments::RunOptions o;
+  o.replications = 3000;
+  o.seed = 13;
+  const auto r = experiments::sensitivity_analysis(l.design, {2.0}, o);
+  const double a_tx = a_of(2000, 20);
+  const double u0 = 1 - std::exp(-kStormRho) * a_tx, u2 = 1 - std::exp(-2 * kStormRho) * a_tx;
+  int seen = 0;
+  for (const auto& row : r["rows"]) {
+    const auto path = row["parameter"].get<std::string>();
+    INFO(path);
+    if (path == "components.utility.events.storm.rate" ||
+        path == "components.utility.events.storm.duration.median") {
+      testing::check_within_ci(row["delta_unavailability"], u2 - u0);
+      ++seen;
+    }
+  }
+  CHECK(seen == 2);
+  CHECK(r["ranking"].size() == 4);  // storm rate and duration, tx failure and repair
+}
+
+TEST_CASE("parameters: every number a user can set that drives the figures, by its path",
+          "[decisions][sensitivity][trust]") {
+  const auto l = testing::load_yaml(R"(
+version: 1
+spares: {pool: {stock: 1, lead_time: 8w}}
+components:
+  utility: {kind: source, events: [{rate: 2/y, duration: {dist: fixed, value: 5h}}]}
+  gen: {kind: generator, start: {delay: 10s, fail_prob: 0.01}, standby_failure: {dist: exponential, mean: 4000h},
+        failure: {dist: weibull, shape: 1.5, scale: 800h}, repair: {dist: exponential, mean: 12h},
+        test: {interval: 4w, duration: 1h}, fuel: {tank: 24h, refuel: {delay: 6h, fail_prob: 0.05}}}
+  ats: {kind: switch, inputs: [utility, gen], transfer: {delay: 5s, fail_prob: 0.001}, retransfer_after: 5min,
+        repair: {dist: fixed, value: 4h}}
+  ups: {kind: ups, inputs: [ats], autonomy: 10min, recharge: 2h, spare_pool: pool,
+        failure: {dist: exponential, mean: 1e5h}, repair: {dist: exponential, mean: 8h},
+        maintenance: {interval: 26w, duration: 8h}}
+  ch: {kind: cooling_source, powered_by: [ups], restart: 12min, failure: {dist: exponential, mean: 3000h}, repair: {dist: exponential, mean: 24h}}
+  ch2: {kind: cooling_source, powered_by: [ups], failure: {dist: exponential, mean: 3000h}, repair: {dist: exponential, mean: 24h}}
+common_cause:
+  - {group: [ch, ch2], beta: 0.05}
+loads:
+  hall: {demand: 1MW, power: [ups], cooling: [ch, ch2], thermal_ride_through: 5min}
+grid:
+  curtailment: {rate: 10/y, duration: {dist: exponential, mean: 2h}, limit: 0, sources: [utility]}
+)");
+  std::vector<std::string> paths;
+  for (const auto& p : experiments::parameters_of(l.design)) paths.push_back(p.path);
+  for (const char* want : {"components.utility.events.event1.rate",
+                           "components.utility.events.event1.duration.value",
+                           "components.gen.failure.scale",
+                           "components.gen.repair.mean",
+                           "components.gen.standby_failure.mean",
+                           "components.gen.start.fail_prob",
+                           "components.gen.start.delay",
+                           "components.gen.test.duration",
+                           "components.gen.fuel.tank",
+                           "components.gen.fuel.refuel.delay",
+                           "components.gen.fuel.refuel.fail_prob",
+                           "components.ats.transfer.fail_prob",
+                           "components.ats.transfer.delay",
+                           "components.ats.retransfer_after",
+                           "components.ats.repair.value",
+                           "components.ups.autonomy",
+                           "components.ups.recharge",
+                           "components.ups.maintenance.duration",
+                           "components.ch.restart",
+                           "common_cause.0.beta",
+                           "spares.pool.lead_time",
+                           "loads.hall.thermal_ride_through",
+                           "grid.curtailment.rate",
+                           "grid.curtailment.duration.mean"}) {
+    INFO(want);
+    CHECK(std::find(paths.begin(), paths.end(), want) != paths.end());
+  }
+  // A probability scaled up stays below 1; a window stays within its interval.
+  for (const auto& p : experiments::parameters_of(l.design)) {
+    const auto d = experiments::scaled(l.design, p, 1000.0);
+    if (p.path == "components.gen.start.fail_prob") CHECK(d.components[1].start_fail_prob < 1.0);
+    if (p.path == "components.ups.maintenance.duration")
+      CHECK(d.components[3].maintenance_duration < d.components[3].maintenance_interval);
+  }
 }
