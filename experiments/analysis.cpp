@@ -8,6 +8,7 @@
 #include "failure_models/markov.hpp"
 #include "topology/capabilities.hpp"
 #include "topology/cut_sets.hpp"
+#include "topology/features.hpp"
 #include "topology/static_eval.hpp"
 
 namespace ridethrough::experiments {
@@ -28,19 +29,37 @@ json check_design(const topology::Model& m, int order) {
   json loads = json::object();
   topology::StaticEvaluator eval(m);
   std::vector<char> down(m.n, 0);
+  // A set with a component that cannot fail (a bus without a failure law) is kept apart: the
+  // list of what to fix is the list of what can fail. Planned work on it still drops the load.
+  auto ids_of = [&](std::initializer_list<int> cs, bool& structural) {
+    json ids = json::array();
+    structural = false;
+    for (int c : cs) {
+      ids.push_back(m.ids[c]);
+      structural = structural || !topology::can_be_down(m, c);
+    }
+    return ids;
+  };
   for (const auto& c : topology::minimal_cut_sets(m, order)) {
-    json singles = json::array(), cuts = json::array(), drops = json::array();
-    json reasons = json::object();
+    json singles = json::array(), structural_singles = json::array(), cuts = json::array(),
+         structural_cuts = json::array(), drops = json::array(), reasons = json::object();
+    bool st = false;
     for (int a : c.singles) {
-      singles.push_back(m.ids[a]);
-      cuts.push_back(json::array({m.ids[a]}));
+      const json ids = ids_of({a}, st);
+      (st ? structural_singles : singles).push_back(m.ids[a]);
+      (st ? structural_cuts : cuts).push_back(ids);
       down[a] = 1;
       reasons[m.ids[a]] = topology::why_not_served(eval, m, c.load, down);
       down[a] = 0;
     }
-    for (const auto& [a, b] : c.pairs) cuts.push_back(json::array({m.ids[a], m.ids[b]}));
-    for (const auto& t : c.triples)
-      cuts.push_back(json::array({m.ids[t[0]], m.ids[t[1]], m.ids[t[2]]}));
+    for (const auto& [a, b] : c.pairs) {
+      const json ids = ids_of({a, b}, st);
+      (st ? structural_cuts : cuts).push_back(ids);
+    }
+    for (const auto& t : c.triples) {
+      const json ids = ids_of({t[0], t[1], t[2]}, st);
+      (st ? structural_cuts : cuts).push_back(ids);
+    }
     for (int a : c.maintenance_drops) drops.push_back(m.ids[a]);
     // Fault tolerance during maintenance: with any one scheduled component in maintenance, no
     // further single failure may drop the load, so no cut set of order 2 may hold one.
@@ -51,8 +70,10 @@ json check_design(const topology::Model& m, int order) {
     loads[m.load_ids[c.load]] = {
         {"served_with_everything_up", c.served_all_up},
         {"single_points_of_failure", singles},
+        {"structural_single_points", structural_singles},
         {"single_point_reasons", reasons},
         {"cut_sets", cuts},
+        {"structural_cut_sets", structural_cuts},
         {"concurrently_maintainable", c.served_all_up && c.singles.empty()},
         {"scheduled_maintenance_drops_it", drops},
         {"fault_tolerant_during_maintenance",
@@ -61,6 +82,9 @@ json check_design(const topology::Model& m, int order) {
   }
   json out = {{"loads", loads}};
   if (order != 2) out["order"] = order;
+  // What the static rule approximates in this design (topology/capabilities.cpp).
+  const auto assessed = topology::assess(topology::Analysis::Check, m);
+  out["approximations"] = assessed.approximations;
   return out;
 }
 
@@ -103,9 +127,15 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
       continue;
     }
     const auto& s = l["single_points_of_failure"];
+    const auto& structural = l["structural_single_points"];
     os << "  single points of failure: " << (s.empty() ? std::string("none") : join(s)) << "\n";
+    if (!structural.empty())
+      os << "  structural single points (cannot fail; planned work on them drops it): "
+         << join(structural) << "\n";
     // Say why where it is not simply a broken path: a capacity left short.
-    for (const auto& id : s) {
+    json all_singles = s;
+    for (const auto& id : structural) all_singles.push_back(id);
+    for (const auto& id : all_singles) {
       const auto why = l["single_point_reasons"][id.get<std::string>()].get<std::string>();
       if (why != "no live path brings it power")
         os << "    without " << id.get<std::string>() << ": " << why << "\n";
@@ -116,6 +146,11 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
       if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
     if (pairs == 0) os << " none";
     os << "\n";
+    int with_structural = 0;
+    for (const auto& cut : l["structural_cut_sets"]) with_structural += cut.size() > 1;
+    if (with_structural > 0)
+      os << "  (and " << with_structural
+         << " larger cut set(s) with a part that cannot fail: structural_cut_sets in the JSON)\n";
     if (check.value("order", 2) >= 3) {
       os << "  cut sets of order 3:";
       int triples = 0;
@@ -128,7 +163,7 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     if (l["concurrently_maintainable"].get<bool>()) {
       os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
     } else {
-      os << "  concurrently maintainable: NO: taking " << join(s, " or ")
+      os << "  concurrently maintainable: NO: taking " << join(all_singles, " or ")
          << " out for planned work drops it\n";
       if (!l["scheduled_maintenance_drops_it"].empty())
         os << "  scheduled maintenance that will drop it: "
@@ -137,13 +172,17 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     if (l["fault_tolerant_during_maintenance"].get<bool>()) {
       os << "  fault tolerant during maintenance: yes (no scheduled window plus one failure "
             "drops it)\n";
-    } else if (l["single_points_of_failure"].empty()) {
+    } else if (all_singles.empty()) {
       os << "  fault tolerant during maintenance: NO: a window plus one failure drops it:";
       int k = 0;
       for (const auto& cut : l["maintenance_and_failure_cut_sets"])
         os << (k++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
       os << "\n";
     }
+  }
+  if (check.contains("approximations") && !check["approximations"].empty()) {
+    os << "\nassumptions of check (the static rule) for this design:\n";
+    for (const auto& a : check["approximations"]) os << "  - " << a.get<std::string>() << "\n";
   }
 }
 

@@ -5,8 +5,6 @@
 #include "topology/capabilities.hpp"
 
 #include <array>
-#include <map>
-#include <set>
 
 namespace ridethrough::topology {
 
@@ -214,10 +212,21 @@ std::string Assessment::refusal_text() const {
 
 Assessment assess(Analysis a, const Model& m) {
   Assessment out;
-  std::set<Feature> noted;
+  // Approximations and figures left out are said once per note, naming every feature it
+  // covers ("generators, transfer switches: the static admission rule ...").
+  std::vector<std::pair<std::string, std::string>> approximated, left_out;  // note, features
+  auto add = [](std::vector<std::pair<std::string, std::string>>& list, const std::string& note,
+                const char* feature) {
+    for (auto& [n, features] : list)
+      if (n == note) {
+        if (features.find(feature) == std::string::npos) features += std::string(", ") + feature;
+        return;
+      }
+    list.emplace_back(note, feature);
+  };
   for (const auto& use : features_of(m)) {
     const Verdict v = capability(a, use.feature);
-    const std::string what = std::string(feature_name(use.feature));
+    const char* what = feature_name(use.feature);
     switch (v.support) {
       case Support::Handled:
         break;
@@ -225,13 +234,16 @@ Assessment assess(Analysis a, const Model& m) {
         out.refusals.push_back(use.where + " (" + what + "): " + v.note);
         break;
       case Support::Approximated:
-        if (noted.insert(use.feature).second) out.approximations.push_back(what + ": " + v.note);
+        add(approximated, v.note, what);
         break;
       case Support::NotEstimated:
-        if (noted.insert(use.feature).second) out.not_estimated.push_back(what + ": " + v.note);
+        add(left_out, v.note, what);
         break;
     }
   }
+  for (const auto& [note, features] : approximated)
+    out.approximations.push_back(features + ": " + note);
+  for (const auto& [note, features] : left_out) out.not_estimated.push_back(features + ": " + note);
   return out;
 }
 

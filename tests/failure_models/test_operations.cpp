@@ -41,9 +41,11 @@ loads:
   const auto s = run_yaml(yaml, 2, 1);
   CHECK(num(s["facility"]["outages"]["mean"]) == 0.0);
   CHECK(num(s["components"]["ch1"]["failures"]) == 9.0);
-  // check agrees: ch1 is not a single point of failure, the bus is.
+  // check agrees: ch1 is not a single point of failure, the bus is (structural: neither grid nor
+  // mech can fail here).
   const auto c = ridethrough::experiments::check_design(load_yaml(yaml).model);
-  CHECK(c["loads"]["hall"]["single_points_of_failure"] == nlohmann::json::array({"grid", "mech"}));
+  CHECK(c["loads"]["hall"]["single_points_of_failure"].empty());
+  CHECK(c["loads"]["hall"]["structural_single_points"] == nlohmann::json::array({"grid", "mech"}));
 }
 
 TEST_CASE("a power outage followed by a chiller restart is one outage", "[operations][rules]") {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "experiments/analysis.hpp"
 #include "topology/cut_sets.hpp"
+#include "topology/features.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 
@@ -203,4 +205,32 @@ loads:
   CHECK(cuts[1].triples.empty());
   // Without asking, no triples.
   CHECK(minimal_cut_sets(m)[0].triples.empty());
+}
+
+TEST_CASE("check lists components that cannot fail apart from those that can", "[check][trust]") {
+  // Finding 10: a bus with no failure law or maintenance was a single point of failure mixed
+  // with the real ones. It stays visible (planned work on it still drops the load, so the
+  // design is not concurrently maintainable), but apart.
+  auto r = load_design_text(R"(version: 1
+components:
+  utility: {kind: source, failure: {dist: exponential, mean: 1000h}, repair: {dist: exponential, mean: 2h}}
+  gen: {kind: generator, start: {fail_prob: 0.01}, repair: {dist: exponential, mean: 10h}}
+  ats: {kind: switch, inputs: [utility, gen], failure: {dist: exponential, mean: 1e5h}, repair: {dist: exponential, mean: 6h}}
+  bus: {kind: node, inputs: [ats]}
+  pdu_a: {kind: node, inputs: [bus], failure: {dist: exponential, mean: 1e5h}, repair: {dist: exponential, mean: 4h}}
+  pdu_b: {kind: node, inputs: [bus]}
+loads:
+  rack: {demand: 10kW, power: [pdu_a, pdu_b]}
+)",
+                            "t.yaml");
+  REQUIRE(r.design);
+  const Model m = compile(*r.design);
+  const auto c = ridethrough::experiments::check_design(m)["loads"]["rack"];
+  CHECK(c["single_points_of_failure"] == nlohmann::json::array({"ats"}));
+  CHECK(c["structural_single_points"] == nlohmann::json::array({"bus"}));
+  CHECK(c["cut_sets"] == nlohmann::json::parse(R"([["ats"], ["utility", "gen"]])"));
+  CHECK(c["structural_cut_sets"] == nlohmann::json::parse(R"([["bus"], ["pdu_a", "pdu_b"]])"));
+  CHECK_FALSE(c["concurrently_maintainable"].get<bool>());
+  CHECK(can_be_down(m, 1));  // a generator that can fail to start
+  CHECK_FALSE(can_be_down(m, 5));
 }
