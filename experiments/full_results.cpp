@@ -22,6 +22,7 @@ void FullRows::save(sim::Archive& a) const {
   a.put(load_downtime), a.put(load_outages);
   a.put(tenant_cost), a.put(tenant_sla), a.put(tenant_workload);
   a.put(o_replication), a.put(o_load), a.put(o_start), a.put(o_duration), a.put(o_components);
+  a.put(o_shed);
   a.put(r_replication), a.put(r_tenant), a.put(r_completed), a.put(r_job), a.put(r_start);
   a.put(r_read);
 }
@@ -31,6 +32,7 @@ void FullRows::load(sim::Archive& a) {
   a.get(load_downtime), a.get(load_outages);
   a.get(tenant_cost), a.get(tenant_sla), a.get(tenant_workload);
   a.get(o_replication), a.get(o_load), a.get(o_start), a.get(o_duration), a.get(o_components);
+  a.get(o_shed);
   a.get(r_replication), a.get(r_tenant), a.get(r_completed), a.get(r_job), a.get(r_start);
   a.get(r_read);
 }
@@ -50,6 +52,7 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
       o_load.push_back(load);
       o_start.push_back(iv.start);
       o_duration.push_back(iv.end - iv.start);
+      o_shed.push_back(iv.shed ? 1 : 0);
       std::string ids;
       for (auto k = iv.blame_begin; k < iv.blame_end; ++k)
         ids += (ids.empty() ? "" : " ") + m.cause_names[r.blame[k]];
@@ -146,7 +149,7 @@ struct Hdf5Writer::Impl {
   std::string path, tmp;
   H5::H5File file;
   std::vector<std::unique_ptr<Column>> rep_cols;  // fixed order, see open()
-  std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components;
+  std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components, o_shed;
   std::unique_ptr<Column> r_rep, r_tenant, r_tenant_id, r_job, r_start, r_read, r_completed;
   const topology::Model& m;
   bool done = false;
@@ -210,6 +213,9 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
     I.o_duration = col(outs, "duration_hours", f64, "full length (followed past the horizon)");
     I.o_components =
         col(outs, "components_down", str, "components down when it began, space-separated");
+    I.o_shed = col(outs, "shed", i32,
+                   "1 if it began with the load shed: a live path reached it but capacity was "
+                   "short (for the facility: the critical load that took it down)");
     bool clusters = false;
     for (const auto& t : m.tenants)
       clusters = clusters || t.workload == topology::WorkloadKind::Cluster;
@@ -270,6 +276,7 @@ void Hdf5Writer::append(const FullRows& r) {
     I.o_start->append(r.o_start.data(), no);
     I.o_duration->append(r.o_duration.data(), no);
     I.o_components->append_strings(r.o_components);
+    I.o_shed->append(r.o_shed.data(), no);
     if (I.r_rep) {
       const std::size_t nr = r.r_replication.size();
       I.r_rep->append(r.r_replication.data(), nr);

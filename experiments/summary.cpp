@@ -52,6 +52,11 @@ json downtime_block(DowntimeStats& s, double horizon) {
                                     {"max", optional(o.max())},
                                     {"count", o.count()}};
   }
+  // The share of outages that began with the load shed for capacity (the admission rule, see
+  // README "Shedding"), not cut off.
+  out["shed_share"] =
+      o.count() == 0 ? json(nullptr)
+                     : json(static_cast<double>(s.shed_outages) / static_cast<double>(o.count()));
   return out;
 }
 
@@ -65,6 +70,7 @@ double DowntimeStats::add(const std::vector<failure_models::Interval>& down, dou
     if (iv.start >= 0.0) {  // counted in the replication in which it starts
       ++count;
       durations.add(iv.end - iv.start);
+      shed_outages += iv.shed;
     }
   }
   this->downtime.add(downtime);
@@ -78,6 +84,7 @@ void DowntimeStats::merge(const DowntimeStats& o) {
   outages.merge(o.outages);
   downtime_sample.merge(o.downtime_sample);
   durations.merge(o.durations);
+  shed_outages += o.shed_outages;
 }
 
 void TenantStats::merge(const TenantStats& o) {
@@ -94,6 +101,7 @@ void DowntimeStats::save(sim::Archive& a) const {
   outages.save(a);
   downtime_sample.save(a);
   durations.save(a);
+  a.put(shed_outages);
 }
 
 void DowntimeStats::load(sim::Archive& a) {
@@ -101,6 +109,7 @@ void DowntimeStats::load(sim::Archive& a) {
   outages.load(a);
   downtime_sample.load(a);
   durations.load(a);
+  a.get(shed_outages);
 }
 
 void TenantStats::save(sim::Archive& a) const {

@@ -23,7 +23,8 @@ struct DowntimeStats {
   sim::Moments downtime;  ///< hours within the horizon, per replication
   sim::Moments outages;   ///< outages starting within the horizon, per replication
   sim::Sample downtime_sample;
-  sim::Sample durations;  ///< full length of every outage, pooled over replications
+  sim::Sample durations;           ///< full length of every outage, pooled over replications
+  std::uint64_t shed_outages = 0;  ///< outages that began with the load shed for capacity
 
   /// Returns the replication's downtime within the horizon.
   double add(const std::vector<failure_models::Interval>& down, double horizon);

@@ -173,6 +173,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   load_dirty_.assign(nl, 0);
   dirty_loads_.clear();
   load_down_since_.assign(nl, 0.0);
+  load_shed_.assign(nl, 0);
+  facility_shed_ = false;
   load_blame_begin_.assign(nl, 0);
   load_blame_end_.assign(nl, 0);
   budget_.assign(m_.thermal_ride_through.begin(), m_.thermal_ride_through.end());
@@ -263,8 +265,8 @@ void FacilitySim::close_at_limit(double limit) {
   now_ = limit;
   for (int l = 0; l < m_.n_loads; ++l) {
     if (!load_down_[l] || load_down_since_[l] >= tend_) continue;
-    out_->load_down[l].push_back(
-        {load_down_since_[l] - t0_, limit - t0_, load_blame_begin_[l], load_blame_end_[l]});
+    out_->load_down[l].push_back({load_down_since_[l] - t0_, limit - t0_, load_blame_begin_[l],
+                                  load_blame_end_[l], load_shed_[l] != 0});
     if (load_down_since_[l] >= t0_) ++out_->closed_at_limit;
   }
   if (critical_down_ > 0) close_facility_interval(limit);

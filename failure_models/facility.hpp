@@ -283,6 +283,7 @@ class FacilitySim {
   // loads.cpp
   void record_loads();
   void close_facility_interval(double end);
+  bool load_shed_now(int l) const;
   std::pair<std::uint32_t, std::uint32_t> snapshot_down();
 
   const topology::Model& m_;
@@ -406,6 +407,8 @@ class FacilitySim {
   std::vector<char> load_power_, load_cooled_, load_cool_live_, load_down_, load_dirty_;
   std::vector<int> dirty_loads_;
   std::vector<double> load_down_since_;
+  std::vector<char> load_shed_;  ///< per load: its current outage began with it shed
+  bool facility_shed_ = false;   ///< the current facility outage began with a load shed
   std::vector<double> budget_, budget_t_;
   std::vector<int> budget_mode_;  ///< -1 draining, 0 frozen, +1 refilling
   std::vector<char> budget_empty_;

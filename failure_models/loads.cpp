@@ -10,8 +10,21 @@ namespace ridethrough::failure_models {
 /// Records the facility interval that ends at `end`, with the components down at its start.
 void FacilitySim::close_facility_interval(double end) {
   if (facility_down_since_ >= tend_ || end <= t0_) return;
-  out_->facility_down.push_back(
-      {facility_down_since_ - t0_, end - t0_, pending_blame_begin_, pending_blame_end_});
+  out_->facility_down.push_back({facility_down_since_ - t0_, end - t0_, pending_blame_begin_,
+                                 pending_blame_end_, facility_shed_});
+}
+
+/// A load going down now is shed if a live path reaches it but admission does not serve it:
+/// its power (or its cooling, for a load with power) is short, not cut.
+bool FacilitySim::load_shed_now(int l) const {
+  if (!load_power_[l]) {
+    const int i = power_item_of_load_[l];
+    for (int a : m_.power.items[i].attach)
+      if (live_[a]) return true;
+    return false;
+  }
+  const int ci = cooling_item_of_load_[l];
+  return ci >= 0 && !load_cooled_[l] && cooling_reach_[ci];
 }
 
 /// Appends what is down now to the replication's blame list (components, then generators out
@@ -48,15 +61,17 @@ void FacilitySim::record_loads() {
       load_down_[l] = down;
       if (down) {
         load_down_since_[l] = now_;
+        load_shed_[l] = load_shed_now(l);
         if (record_load_blame_ && now_ < tend_)
           std::tie(load_blame_begin_[l], load_blame_end_[l]) = snapshot_down();
       } else if (load_down_since_[l] < tend_ && now_ > t0_) {
-        out_->load_down[l].push_back(
-            {load_down_since_[l] - t0_, now_ - t0_, load_blame_begin_[l], load_blame_end_[l]});
+        out_->load_down[l].push_back({load_down_since_[l] - t0_, now_ - t0_, load_blame_begin_[l],
+                                      load_blame_end_[l], load_shed_[l] != 0});
       }
       if (m_.critical[l]) {
         if (down && critical_down_++ == 0) {
           facility_down_since_ = now_;
+          facility_shed_ = load_shed_[l] != 0;
           if (now_ < tend_) std::tie(pending_blame_begin_, pending_blame_end_) = snapshot_down();
         } else if (!down && --critical_down_ == 0) {
           facility_back();

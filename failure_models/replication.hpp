@@ -12,6 +12,9 @@ struct Interval {
   double end = 0.0;
   /// The components down when it began: blame[blame_begin, blame_end) of its replication.
   std::uint32_t blame_begin = 0, blame_end = 0;
+  /// It began with the load shed: a live path reached it, but capacity was short and the
+  /// admission rule served others (for the facility: the critical load that took it down).
+  bool shed = false;
 };
 
 /// An outage imposed on a source from outside the site (a regional event of a portfolio): the

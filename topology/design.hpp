@@ -106,6 +106,9 @@ struct Load {
   int steps = -1;  ///< flexible: -1 all or nothing; 0 divisible (any share); N equal blocks
   int hosts = -1;  ///< cluster hosts it powers (`hosts: N`); -1: not said
   Loc hosts_loc;
+  /// `shed_order: N`: within its priority, loads are shed in this order when capacity is
+  /// short (1 first); 0: none given, shed only with the whole group of loads it stands with.
+  int shed_order = 0;
 };
 
 /// A synchronous training job of a cluster tenant: it holds `hosts` hosts for the whole run.

@@ -90,6 +90,7 @@ const std::vector<DesignKey>& design_keys() {
       {"loads.*", "cooling", none},
       {"loads.*", "thermal_ride_through", F::ThermalRideThrough},
       {"loads.*", "priority", none},
+      {"loads.*", "shed_order", none},  // the admission rule every analysis shares
       {"loads.*", "tenant", F::TenantCosts},
       {"loads.*", "divisible", F::DivisibleLoads},
       {"loads.*", "steps", F::DivisibleLoads},

@@ -325,6 +325,7 @@ void parse_load(Reader& r, const std::string& id, const YAML::Node& key, const Y
     l.hosts = r.count(v, what + " hosts", 0).value_or(0);
     l.hosts_loc = loc_of(v);
   }
+  if (auto v = n["shed_order"]) l.shed_order = r.count(v, what + " shed_order", 1).value_or(1);
   if (l.steps >= 0) {
     const YAML::Node where = n["divisible"] ? n["divisible"] : n["steps"];
     if (l.priority != Priority::Flexible)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <map>
 #include <queue>
 
@@ -253,15 +254,42 @@ Model compile(const Design& d) {
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
       m.power.items.push_back(
           {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
-  for (int pass = 0; pass < 2; ++pass) {
-    const bool want_critical = pass == 0;
-    for (int l = 0; l < m.n_loads; ++l) {
-      if (m.critical[l] != want_critical) continue;
+  // Loads by standing: critical before flexible; within a priority, loads without a shed_order
+  // first, then by shed_order from the highest (shed last) down to 1 (shed first); loads of
+  // equal standing keep file order, which admission does not depend on.
+  std::vector<int> order(m.n_loads);
+  for (int l = 0; l < m.n_loads; ++l) order[l] = l;
+  auto standing = [&](int l) {
+    const int rank = d.loads[l].shed_order;
+    return std::make_pair(m.critical[l] ? 0 : 1,
+                          rank == 0 ? std::numeric_limits<int>::min() : -rank);
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return standing(a) < standing(b); });
+  auto group = [](FlowNetwork& fn, bool same) {
+    const int i = static_cast<int>(fn.items.size()) - 1;
+    if (same && !fn.groups.empty())
+      fn.groups.back().second = i + 1;
+    else
+      fn.groups.emplace_back(i, i + 1);
+  };
+  for (int c = 0; c < m.n; ++c)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0) {
       m.power.items.push_back(
-          {m.demand[l], ids_to_idx(d.loads[l].power), -1, l, want_critical, d.loads[l].steps});
-      if (!d.loads[l].cooling.empty())
-        m.cooling.items.push_back(
-            {m.demand[l], ids_to_idx(d.loads[l].cooling), -1, l, want_critical, -1});
+          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
+      group(m.power, false);
+    }
+  int last_power = -1, last_cooling = -1;  // the load item before, in each network
+  for (int l : order) {
+    const bool critical = m.critical[l];
+    m.power.items.push_back(
+        {m.demand[l], ids_to_idx(d.loads[l].power), -1, l, critical, d.loads[l].steps});
+    group(m.power, last_power >= 0 && standing(last_power) == standing(l));
+    last_power = l;
+    if (!d.loads[l].cooling.empty()) {
+      m.cooling.items.push_back({m.demand[l], ids_to_idx(d.loads[l].cooling), -1, l, critical, -1});
+      group(m.cooling, last_cooling >= 0 && standing(last_cooling) == standing(l));
+      last_cooling = l;
     }
   }
   finish_network(m, m.power);

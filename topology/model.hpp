@@ -35,8 +35,12 @@ struct FlowItem {
 /// The static description of one network for admission (section "Serving loads").
 struct FlowNetwork {
   Net net = Net::Power;
-  std::vector<int> members;      ///< components of this network, in topological order
-  std::vector<FlowItem> items;   ///< in admission order
+  std::vector<int> members;     ///< components of this network, in topological order
+  std::vector<FlowItem> items;  ///< in admission order
+  /// Items of equal standing, admitted together: [begin, end) ranges of `items`, in order.
+  /// Each draw stands alone (equipment starts in file order: the plant's lead/lag sequence);
+  /// loads of one priority and shed_order stand together (see topology::Admission).
+  std::vector<std::pair<int, int>> groups;
   std::vector<double> capacity;  ///< per component (global index); infinity = never binding
   bool capacity_free = true;     ///< no capacity can ever bind: admission is connectivity
   Csr items_of_component;        ///< items attached to each component (global index)
