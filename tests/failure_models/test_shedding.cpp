@@ -116,7 +116,7 @@ TEST_CASE("shedding: divisible loads of equal standing share a shortage in propo
   }
 }
 
-TEST_CASE("shedding: a load cut off is not shed; the outage rows say which was",
+TEST_CASE("shedding: a load cut off is not shed, and the outage rows say which was",
           "[shedding][trust]") {
   // The feed fails: every outage is a cut, not a shortage.
   const auto s = run_yaml(R"(version: 1
