@@ -249,6 +249,90 @@ void print_exact(std::ostream& os, const json& e) {
       os << "not estimated: " << n.get<std::string>() << "\n";
 }
 
+namespace {
+const char* support_name(topology::Support s) {
+  switch (s) {
+    case topology::Support::Handled:
+      return "handled";
+    case topology::Support::Approximated:
+      return "approximated";
+    case topology::Support::NotEstimated:
+      return "not estimated";
+    case topology::Support::Refused:
+      return "refused";
+  }
+  return "?";
+}
+}  // namespace
+
+json capabilities_json(const topology::Model* m) {
+  json analyses = json::array();
+  for (int a = 0; a < topology::kAnalysisCount; ++a) {
+    const auto an = static_cast<topology::Analysis>(a);
+    json entry = {{"analysis", topology::analysis_name(an)}};
+    if (m) {
+      const auto as = topology::assess(an, *m);
+      entry.update({{"refused", as.refused()},
+                    {"refusals", as.refusals},
+                    {"approximations", as.approximations},
+                    {"not_estimated", as.not_estimated}});
+    } else {
+      json features = json::array();
+      for (int f = 0; f < topology::kFeatureCount; ++f) {
+        const auto v = topology::capability(an, static_cast<topology::Feature>(f));
+        features.push_back({{"feature", topology::feature_name(static_cast<topology::Feature>(f))},
+                            {"support", support_name(v.support)},
+                            {"note", v.note}});
+      }
+      entry["features"] = features;
+    }
+    analyses.push_back(entry);
+  }
+  json out = {{"analyses", analyses}};
+  if (m) out["design"] = m->name;
+  return out;
+}
+
+void print_capabilities(std::ostream& os, const json& caps) {
+  const auto& analyses = caps["analyses"];
+  if (caps.contains("design")) {
+    for (const auto& a : analyses) {
+      os << a["analysis"].get<std::string>() << ": "
+         << (a["refused"].get<bool>() ? "REFUSES this design" : "runs") << "\n";
+      for (const auto& line : a["refusals"]) os << "  refused: " << line.get<std::string>() << "\n";
+      for (const auto& line : a["approximations"])
+        os << "  approximates " << line.get<std::string>() << "\n";
+      for (const auto& line : a["not_estimated"])
+        os << "  leaves out " << line.get<std::string>() << "\n";
+    }
+    return;
+  }
+  // Features down the side, analyses across (their first word), one letter each.
+  os << "H handled, A approximated, N runs but leaves some figures out, R refused "
+        "(capabilities --json - gives every note)\n\n"
+     << pad("", 30);
+  std::vector<std::size_t> width;
+  for (const auto& a : analyses) {
+    const std::string name = a["analysis"].get<std::string>();
+    const std::string word = name.substr(0, name.find(' '));
+    width.push_back(word.size() + 2);
+    os << pad(word, width.back());
+  }
+  os << "\n";
+  for (std::size_t f = 0; f < analyses[0]["features"].size(); ++f) {
+    os << pad(analyses[0]["features"][f]["feature"].get<std::string>(), 30);
+    for (std::size_t k = 0; k < analyses.size(); ++k) {
+      const auto s = analyses[k]["features"][f]["support"].get<std::string>();
+      os << pad(s == "handled"        ? "H"
+                : s == "approximated" ? "A"
+                : s == "refused"      ? "R"
+                                      : "N",
+                width[k]);
+    }
+    os << "\n";
+  }
+}
+
 void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
   if (points.empty()) return;
   std::vector<std::string> keys;

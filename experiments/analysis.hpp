@@ -21,6 +21,11 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
 nlohmann::json exact_design(const topology::Design& d, const topology::Model& m, bool lump = true);
 void print_exact(std::ostream& os, const nlohmann::json& exact);
 
+/// `capabilities`: what every analysis does with every feature (topology/capabilities.cpp), or,
+/// given a design, what each would refuse, approximate or leave out for it.
+nlohmann::json capabilities_json(const topology::Model* m = nullptr);
+void print_capabilities(std::ostream& os, const nlohmann::json& caps);
+
 /// `sweep`: one row per point, the varied values first.
 void print_sweep_table(std::ostream& os, const std::vector<nlohmann::json>& points);
 

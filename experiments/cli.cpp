@@ -382,6 +382,13 @@ int run_cli(int argc, char** argv) {
   check->add_option("--order", check_order, "largest cut sets to list: 2, or 3")
       ->check(CLI::Range(1, 3));
 
+  std::string caps_design, caps_json;
+  auto* capabilities = app.add_subcommand(
+      "capabilities",
+      "what each analysis handles, approximates, leaves out or refuses (for a design: of it)");
+  capabilities->add_option("design", caps_design, "design file (YAML); none: the whole table");
+  capabilities->add_option("--json", caps_json, "write the answer as JSON; '-' means stdout");
+
   std::string expand_design_path;
   std::vector<std::string> expand_set;
   auto* expand = app.add_subcommand(
@@ -511,6 +518,16 @@ int run_cli(int argc, char** argv) {
       if (!l) return 2;
       const auto result = experiments::check_design(l->model, check_order);
       if (!emit_json(o, result)) experiments::print_check(std::cout, l->design, l->model, result);
+      return 0;
+    }
+    if (*capabilities) {
+      CommonOptions o;
+      o.json = caps_json;
+      if (int rc = check_outputs(o)) return rc;
+      std::optional<Loaded> l;
+      if (!caps_design.empty() && !(l = load(caps_design))) return 2;
+      const auto caps = experiments::capabilities_json(l ? &l->model : nullptr);
+      if (!emit_json(o, caps)) experiments::print_capabilities(std::cout, caps);
       return 0;
     }
     if (*expand) {

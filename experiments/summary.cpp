@@ -459,19 +459,24 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();
   s["quantiles_exact"] = exact;
 
-  // The most frequent combinations of components down when a facility outage began.
-  std::vector<std::pair<std::vector<int>, std::uint64_t>> causes(acc.causes.begin(),
-                                                                 acc.causes.end());
-  std::stable_sort(causes.begin(), causes.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  // The most frequent combinations of components down when a facility outage began, each
+  // named in alphabetical order and ties broken by name, so that the order of the file does
+  // not show.
+  std::vector<std::pair<std::vector<std::string>, std::uint64_t>> causes;
+  for (const auto& [ids, count] : acc.causes) {
+    std::vector<std::string> names;
+    for (int c : ids) names.push_back(m.cause_names[c]);
+    std::sort(names.begin(), names.end());
+    causes.emplace_back(std::move(names), count);
+  }
+  std::sort(causes.begin(), causes.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   json top = json::array();
-  for (std::size_t k = 0; k < causes.size() && k < 5; ++k) {
-    json ids = json::array();
-    for (int c : causes[k].first) ids.push_back(m.cause_names[c]);
-    top.push_back({{"components", ids},
+  for (std::size_t k = 0; k < causes.size() && k < 5; ++k)
+    top.push_back({{"components", causes[k].first},
                    {"share", static_cast<double>(causes[k].second) /
                                  static_cast<double>(acc.facility_outages)}});
-  }
   s["facility"]["top_causes"] = top;
   s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
 

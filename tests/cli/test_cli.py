@@ -240,6 +240,26 @@ tenants:
         self.assertIn("component 'gen_a' (generators)", no.stderr)
         self.assertEqual(no.stdout, "")
 
+    def test_capabilities_table_and_design(self):
+        # Every analysis declares every feature; for a design, each says what it would refuse.
+        r = run("capabilities", "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        caps = json.loads(r.stdout)["analyses"]
+        names = [a["analysis"] for a in caps]
+        self.assertEqual(names[0], "run")
+        self.assertIn("exact", names)
+        exact = caps[names.index("exact")]
+        by_feature = {f["feature"]: f for f in exact["features"]}
+        self.assertEqual(by_feature["generators"]["support"], "refused")
+        self.assertEqual(by_feature["grid events"]["support"], "handled")
+        self.assertTrue(all(len(a["features"]) == len(exact["features"]) for a in caps))
+        d = run("capabilities", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
+        self.assertEqual(d.returncode, 0, d.stderr)
+        self.assertIn("exact: REFUSES this design", d.stdout)
+        self.assertIn("component 'gen_a' (generators)", d.stdout)
+        self.assertIn("splitting: runs", d.stdout)
+        self.assertEqual(run("capabilities", self.write("bad.yaml", "version: 1\nloads: {}\n")).returncode, 2)
+
     def test_optimize_picks_what_a_brute_force_sweep_picks(self):
         design = self.write("opt.yaml", """version: 1
 crews: 1
