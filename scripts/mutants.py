@@ -23,30 +23,49 @@ MUTANTS = [
                 "const bool pw = powered(c);")]},
     {"name": "flexible loads admitted before critical ones",
      "file": "topology/flow.cpp",
-     "edits": [("""  for (std::size_t i = 0; i < n_items; ++i)
-    if (fn_.items[i].critical) admit_item(i, out.share);
-  if (call""", """  for (std::size_t i = 0; i < n_items; ++i)
-    if (!fn_.items[i].critical) admit_item(i, out.share);
+     "edits": [("""  for (const auto& g : fn_.groups)
+    if (critical(g)) ga.group(g.first, g.second, out.share);
+  if (call""", """  for (const auto& g : fn_.groups)
+    if (!critical(g)) ga.group(g.first, g.second, out.share);
   if (call"""),
                ("""  } else {
-    for (std::size_t i = 0; i < n_items; ++i)
-      if (!fn_.items[i].critical) admit_item(i, out.share);
+    for (const auto& g : fn_.groups)
+      if (!critical(g)) ga.group(g.first, g.second, out.share);
   }""", """  } else {
-    for (std::size_t i = 0; i < n_items; ++i)
-      if (fn_.items[i].critical) admit_item(i, out.share);
+    for (const auto& g : fn_.groups)
+      if (critical(g)) ga.group(g.first, g.second, out.share);
   }""")]},
     {"name": "equipment draws admitted after the loads",
      "file": "topology/model.cpp",
      "edits": [("""  for (int c = 0; c < m.n; ++c)
-    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0) {
       m.power.items.push_back(
           {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
-  for (int pass = 0; pass < 2; ++pass) {""", "  for (int pass = 0; pass < 2; ++pass) {"),
+      group(m.power, false);
+    }
+""", ""),
                 ("""  finish_network(m, m.power);""", """  for (int c = 0; c < m.n; ++c)
-    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
+    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0) {
       m.power.items.push_back(
           {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
+      group(m.power, false);
+    }
   finish_network(m, m.power);""")]},
+    {"name": "shedding: loads of equal standing admitted one by one in file order",
+     "file": "topology/model.cpp",
+     "edits": [("group(m.power, last_power >= 0 && standing(last_power) == standing(l));",
+                "group(m.power, false);"),
+               ("group(m.cooling, last_cooling >= 0 && standing(last_cooling) == standing(l));",
+                "group(m.cooling, false);")]},
+    {"name": "shedding: shed_order ignored",
+     "file": "topology/model.cpp",
+     "edits": [("rank == 0 ? std::numeric_limits<int>::min() : -rank",
+                "std::numeric_limits<int>::min()")]},
+    {"name": "shedding: the whole group admitted though it does not fit",
+     "file": "topology/flow.cpp",
+     "edits": [("""  if (fits(demand)) {
+    for (std::size_t i : whole) share[i] = 1.0;""", """  if (true || fits(demand)) {
+    for (std::size_t i : whole) share[i] = 1.0;""")]},
     {"name": "generator ages while idle (running life counted from time 0)",
      "file": "failure_models/generator.cpp",
      "edits": [("life_left_[g] -= now_ - run_since_[g];", "life_left_[g] -= now_;")]},
@@ -144,7 +163,7 @@ MUTANTS = [
      "edits": [("live = up && grid_active_[c] == 0 && powered(c);", "live = up && powered(c);")]},
     {"name": "blocks of a stepped load rounded up",
      "file": "topology/flow.cpp",
-     "edits": [("std::floor(s * item.steps + 1e-9)", "std::ceil(s * item.steps - 1e-9)")]},
+     "edits": [("std::floor(share[i] * steps + 1e-9)", "std::ceil(share[i] * steps - 1e-9)")]},
     {"name": "no penalty for critical import above a call's limit",
      "file": "topology/flow.cpp",
      "edits": [("out.excess = std::max(0.0, needed - fn_.call_limit);", "out.excess = 0.0;")]},
@@ -205,7 +224,7 @@ MUTANTS = [
                 "        (void)0;")]},
     {"name": "exact: lumping ignores common-cause groups",
      "file": "failure_models/markov.cpp",
-     "edits": [("uses,   cc_of[c]};", "uses,   std::vector<long>{}};")]},
+     "edits": [("uses,   cc_of[c], binding,", "uses,   std::vector<long>{}, binding,")]},
     {"name": "exact: lumping ignores a component's consumers",
      "file": "failure_models/markov.cpp",
      "edits": [("sorted_row(m.powered_by, c), uses,", "sorted_row(m.powered_by, c), std::vector<long>{},")]},
@@ -230,7 +249,8 @@ MUTANTS = [
      "edits": [("leaf(mark, 0, it == size_.end() ? 1 : it->second);", "leaf(mark, 0, 1);")]},
     {"name": "templates: with evaluated in the instance's own scope",
      "file": "topology/templates.cpp",
-     "edits": [("bind(inst[\"with\"], p, outer, context);", "bind(inst[\"with\"], p, scope, context);")]},
+     "edits": [("bind(inst[\"with\"], p, outer, context, k == 0);",
+                "bind(inst[\"with\"], p, scope, context, k == 0);")]},
     {"name": "splitting: copies do not share the weight (factor left out)",
      "file": "failure_models/splitting.cpp",
      "edits": [("weights.push_back(weights.back() / factors[level]);", "weights.push_back(weights.back());")]},
@@ -244,4 +264,43 @@ MUTANTS = [
      "file": "failure_models/branching.cpp",
      "edits": [("               m_.repair[c].mean_or_scale_or_median_or_value * rng(c, kRepairStream)",
                 "               m_.failure[c].mean_or_scale_or_median_or_value * rng(c, kRepairStream)")]},
+    # Trust (declared capabilities, where features meet)
+    {"name": "exact: a feed with events goes down at the event rate, not while it is up",
+     "file": "failure_models/markov.cpp",
+     "edits": [("nu[c] = rate * (1.0 - u[c]);", "nu[c] = rate;")]},
+    {"name": "exact: events ignored beside a crew chain",
+     "file": "failure_models/markov.cpp",
+     "edits": [("for (int i = 0; i < ne; ++i) down[parts.events[i]] = (e >> i) & 1;",
+                "for (int i = 0; i < ne; ++i) down[parts.events[i]] = 0;")]},
+    {"name": "deferral blind to feeds the grid cut off",
+     "file": "failure_models/maintenance.cpp",
+     "edits": [("safety_down_[k] = !in_service(k) || grid_active_[k] > 0;",
+                "safety_down_[k] = !in_service(k);")]},
+    {"name": "importance: a perfect feed keeps its storms",
+     "file": "experiments/variants.cpp",
+     "edits": [("  c.events.clear();", "")]},
+    {"name": "sensitivity: grid event rates not varied",
+     "file": "experiments/parameters.cpp",
+     "edits": [("""    out.push_back({at + "rate", c.id, e.rate, topology::kUnlimited,""",
+                """    if (false) out.push_back({at + "rate", c.id, e.rate, topology::kUnlimited,""")]},
+    {"name": "check: structural components mixed with those that can fail",
+     "file": "experiments/analysis.cpp",
+     "edits": [("structural = structural || !topology::can_be_down(m, c);", "structural = false;")]},
+    {"name": "a grid event over a failure restarts the down interval",
+     "file": "failure_models/repairs.cpp",
+     "edits": [("  if (down == static_cast<bool>(was_down_[c])) return;\n", "")]},
+    {"name": "event-class hours restart at every event of the class",
+     "file": "failure_models/grid.cpp",
+     "edits": [("if (class_active_[k]++ == 0) class_since_[k] = now_;",
+                "if (class_active_[k]++ >= 0) class_since_[k] = now_;")]},
+    {"name": "templates: each beyond count accepted",
+     "file": "topology/templates.cpp",
+     "edits": [("if (v < first || v >= static_cast<long>(first) + count)", "if (v < first)")]},
+    {"name": "times below the clock's resolution accepted",
+     "file": "topology/loader.cpp",
+     "edits": [("const double smallest = 4.0 * end * std::numeric_limits<double>::epsilon();",
+                "const double smallest = 0.0;")]},
+    {"name": "exact: lumping blind to binding capacity",
+     "file": "failure_models/markov.cpp",
+     "edits": [("uses,   cc_of[c], binding,", "uses,   cc_of[c], 0.0,")]},
 ]

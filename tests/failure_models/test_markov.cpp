@@ -464,3 +464,26 @@ TEST_CASE("exact: 2-of-4 feeds, 3-of-4 modules, 2-of-3 units on 2 crews solve lu
   ridethrough::testing::check_within_ci(s["facility"]["availability"], 1 - r.unavailability[0]);
   ridethrough::testing::check_within_ci(s["facility"]["outages"], r.frequency[0] * 8760);
 }
+
+TEST_CASE("exact: units that differ only in their binding capacity are not lumped",
+          "[exact][markov][trust]") {
+  // Three feeds with the same laws, one twice as big: for a 1 MW hall, the big one and either
+  // small one suffice, but the two small ones do not. Swapping the big one with a small one is
+  // not a symmetry, so they stay apart (2 classes), and lumped equals unlumped.
+  std::string y = "version: 1\ncrews: 1\ncomponents:\n";
+  for (const char* id : {"f1", "f2"})
+    y += "  " + std::string(id) +
+         ": {kind: source, capacity: 500kW, failure: {dist: exponential, mean: 200h}, repair: "
+         "{dist: exponential, mean: 8h}}\n";
+  y += "  f3: {kind: source, capacity: 1000kW, failure: {dist: exponential, mean: 200h}, repair: "
+       "{dist: exponential, mean: 8h}}\n  bus: {kind: node, inputs: [f1, f2, f3]}\n"
+       "loads:\n  hall: {demand: 1MW, power: [bus]}\n";
+  const auto m = model_of(y);
+  const auto lumped = failure_models::solve_exact(m);
+  const auto full = failure_models::solve_exact(m, 10'000'000, false);
+  REQUIRE(lumped.refusal.empty());
+  REQUIRE(full.refusal.empty());
+  CHECK(lumped.classes == 2);
+  CHECK(lumped.unavailability[0] == Approx(full.unavailability[0]).epsilon(1e-9));
+  CHECK(lumped.frequency[0] == Approx(full.frequency[0]).epsilon(1e-9));
+}
