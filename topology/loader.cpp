@@ -471,6 +471,13 @@ void expand_counted(Reader& r, Design& d) {
   for (auto& g : d.common_cause) expand(g.members, g.member_locs);
 }
 
+/// Errors in the order of the file (stable: messages at one place keep theirs).
+void sort_by_position(std::vector<Diagnostic>& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.loc.line < b.loc.line || (a.loc.line == b.loc.line && a.loc.col < b.loc.col);
+  });
+}
+
 /// A positive time too short for the clock to advance by it (1e-300h) would put an event at
 /// the very instant it is drawn, again and again: a run that never ends. Refuse every time
 /// below what the clock resolves at the end of the follow-up, the latest instant a replication
@@ -842,7 +849,10 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   if (templated) {
     // Expand, read the flat design, and point every message back at the file.
     auto ex = expand_templates(root, errors);
-    if (!ex) return result;
+    if (!ex) {
+      sort_by_position(errors);
+      return result;
+    }
     LoadResult inner = load_design_text(ex->text, path, later);
     for (auto& d : inner.errors) {
       const std::size_t i = d.loc.line >= 1 ? static_cast<std::size_t>(d.loc.line - 1) : 0;
@@ -851,6 +861,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
         d.loc = ex->origin[i];
       }
     }
+    sort_by_position(inner.errors);
     if (inner.design) inner.design->text = text;
     return inner;
   }
@@ -1038,9 +1049,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   } catch (const YAML::Exception& e) {
     r.error(Loc{e.mark.line + 1, e.mark.column + 1}, std::string("malformed design: ") + e.msg);
   }
-  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return a.loc.line < b.loc.line || (a.loc.line == b.loc.line && a.loc.col < b.loc.col);
-  });
+  sort_by_position(errors);
   if (errors.empty()) result.design = std::move(d);
   return result;
 }
