@@ -213,6 +213,16 @@ nlohmann::json run_portfolio_file(const std::string& file, std::uint64_t n, std:
   return ridethrough::experiments::run_portfolio(*loaded.portfolio, o);
 }
 
+/// Every error of a portfolio file that must not load, as the CLI prints them.
+std::string portfolio_errors(const std::string& file) {
+  const auto loaded = ridethrough::topology::load_portfolio_file(file);
+  CHECK_FALSE(loaded.portfolio);
+  std::string all;
+  for (const auto& e : loaded.errors)
+    all += ridethrough::topology::format_diagnostic(e.path, e.diagnostic) + "\n";
+  return all;
+}
+
 const char* kQuietSite = R"(version: 1
 warmup: 200h
 components:
@@ -308,11 +318,7 @@ sites: {a: a.yaml, b: bad.yaml, c: missing.yaml}
 regional_events:
   - {name: storm, rate: 1/y, duration: {dist: fixed, value: 1h}, hits: [a.utilty, z.utility]}
 )");
-  const auto loaded = ridethrough::topology::load_portfolio_file(file);
-  REQUIRE_FALSE(loaded.portfolio);
-  std::string all;
-  for (const auto& e : loaded.errors)
-    all += ridethrough::topology::format_diagnostic(e.path, e.diagnostic) + "\n";
+  const std::string all = portfolio_errors(file);
   INFO(all);
   CHECK(all.find(dir.path + "/bad.yaml:3:13: error: ") != std::string::npos);
   CHECK(all.find(file + ":2:36: error: site 'c': cannot open") != std::string::npos);
@@ -381,11 +387,7 @@ regional_events:
   - {name: storm, rate: 1/y, duration: {dist: fixed, value: 1h}, hits: []}
   - {name: flood, rate: 1/y, duration: {dist: fixed, value: 1h}, hits: [a.utility, a.utility]}
 )");
-  const auto loaded = ridethrough::topology::load_portfolio_file(file);
-  REQUIRE_FALSE(loaded.portfolio);
-  std::string all;
-  for (const auto& e : loaded.errors)
-    all += ridethrough::topology::format_diagnostic(e.path, e.diagnostic) + "\n";
+  const std::string all = portfolio_errors(file);
   INFO(all);
   CHECK(all.find(file + ":4:72: error: regional event hits is empty") != std::string::npos);
   CHECK(all.find(file + ":5:84: error: regional event hits 'a.utility' twice") !=

@@ -22,6 +22,21 @@ std::string unit(const std::string& id, const std::string& extra = "") {
   return "  " + id + ": {kind: " + (extra.empty() ? "source" : extra) +
          ", failure: {dist: exponential, mean: 200h}, repair: {dist: exponential, mean: 8h}}\n";
 }
+/// Solves `m` lumped and unlumped: both must succeed, the lumped chain with `classes` classes,
+/// and agree to 1e-9 on every target. Returns the lumped result.
+failure_models::ExactResult lumped_equals_full(const topology::Model& m, int classes) {
+  const auto lumped = failure_models::solve_exact(m);
+  const auto full = failure_models::solve_exact(m, 10'000'000, false);
+  INFO(lumped.refusal << full.refusal);
+  REQUIRE(lumped.refusal.empty());
+  REQUIRE(full.refusal.empty());
+  CHECK(lumped.classes == classes);
+  for (std::size_t t = 0; t < full.unavailability.size(); ++t) {
+    CHECK(lumped.unavailability[t] == Approx(full.unavailability[t]).epsilon(1e-9));
+    CHECK(lumped.frequency[t] == Approx(full.frequency[t]).epsilon(1e-9));
+  }
+  return lumped;
+}
 }  // namespace
 
 TEST_CASE("exact: series chain", "[exact][markov]") {
@@ -303,16 +318,7 @@ TEST_CASE("exact: lumping keeps apart units that differ only in consumers or com
   for (const char* id : {"s1", "s2", "s3", "s4", "s5", "s6", "s7"}) y += unit(id);
   y += "common_cause:\n  - {group: [s1, s2], beta: 0.2}\n  - {group: [s3, s4], beta: 0.2}\n"
        "loads:\n  a: {demand: 1, power: [s1, s2, s3, s4, s7]}\n  b: {demand: 1, power: [s5, s6]}\n";
-  const auto m = model_of(y);
-  const auto lumped = failure_models::solve_exact(m);
-  const auto full = failure_models::solve_exact(m, 10'000'000, false);
-  REQUIRE(lumped.refusal.empty());
-  REQUIRE(full.refusal.empty());
-  CHECK(lumped.classes == 4);
-  for (std::size_t t = 0; t < full.unavailability.size(); ++t) {
-    CHECK(lumped.unavailability[t] == Approx(full.unavailability[t]).epsilon(1e-9));
-    CHECK(lumped.frequency[t] == Approx(full.frequency[t]).epsilon(1e-9));
-  }
+  lumped_equals_full(model_of(y), 4);
 }
 
 TEST_CASE("exact: a feed with grid events is an M/G/infinity queue, whatever the duration law",
@@ -433,17 +439,8 @@ TEST_CASE("exact: units with the same binding capacity lump, and equal the unlum
     const auto m = model_of(draws ? capacity_groups(2, 2, 2, 2, true, "500kW")
                                   : capacity_groups(3, 3, 2, 1, false, "500kW"));
     REQUIRE_FALSE(m.power.capacity_free);
-    const auto lumped = failure_models::solve_exact(m);
-    const auto full = failure_models::solve_exact(m, 10'000'000, false);
-    INFO(lumped.refusal << full.refusal);
-    REQUIRE(lumped.refusal.empty());
-    REQUIRE(full.refusal.empty());
-    CHECK(lumped.classes == (draws ? 4 : 3));
-    CHECK(lumped.states < full.states / 10);
-    for (std::size_t t = 0; t < full.unavailability.size(); ++t) {
-      CHECK(lumped.unavailability[t] == Approx(full.unavailability[t]).epsilon(1e-9));
-      CHECK(lumped.frequency[t] == Approx(full.frequency[t]).epsilon(1e-9));
-    }
+    const auto lumped = lumped_equals_full(m, draws ? 4 : 3);
+    CHECK(lumped.states < failure_models::solve_exact(m, 10'000'000, false).states / 10);
   }
 }
 
@@ -478,12 +475,5 @@ TEST_CASE("exact: units that differ only in their binding capacity are not lumpe
   y += "  f3: {kind: source, capacity: 1000kW, failure: {dist: exponential, mean: 200h}, repair: "
        "{dist: exponential, mean: 8h}}\n  bus: {kind: node, inputs: [f1, f2, f3]}\n"
        "loads:\n  hall: {demand: 1MW, power: [bus]}\n";
-  const auto m = model_of(y);
-  const auto lumped = failure_models::solve_exact(m);
-  const auto full = failure_models::solve_exact(m, 10'000'000, false);
-  REQUIRE(lumped.refusal.empty());
-  REQUIRE(full.refusal.empty());
-  CHECK(lumped.classes == 2);
-  CHECK(lumped.unavailability[0] == Approx(full.unavailability[0]).epsilon(1e-9));
-  CHECK(lumped.frequency[0] == Approx(full.frequency[0]).epsilon(1e-9));
+  lumped_equals_full(model_of(y), 2);
 }
