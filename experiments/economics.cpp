@@ -12,7 +12,7 @@ CostModel cost_model(const topology::Model& m) {
   const double r = e.discount_rate;
   // An annuity: the sum over years 1..Y of 1 / (1 + r)^y (continued for a fractional Y).
   c.factor = r > 0.0 ? (1.0 - std::pow(1.0 + r, -e.years)) / r : e.years;
-  c.per_year = 8760.0 / m.horizon;
+  c.per_year = topology::kHoursPerYear / m.horizon;
   int stock = 0;
   for (int s : m.pool_stock) stock += s;
   c.spares = e.spare_unit_cost * stock;

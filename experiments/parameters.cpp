@@ -13,23 +13,6 @@ namespace {
 
 constexpr double kBelowOne = 0.999;
 
-/// The name of a law's scale parameter, as the design file writes it.
-const char* scale_key(const Law& law) {
-  switch (law.kind) {
-    case LawKind::Exponential:
-      return "mean";
-    case LawKind::Weibull:
-      return "scale";
-    case LawKind::Lognormal:
-      return "median";
-    case LawKind::Fixed:
-      return "value";
-    case LawKind::Never:
-      break;
-  }
-  return "";
-}
-
 /// Collects the parameters of one component (index `i` in the design).
 class ComponentParameters {
  public:
@@ -48,10 +31,10 @@ class ComponentParameters {
   void law(const std::string& key, const Law& law, Law Component::*field) {
     if (!law.can_fail()) return;
     const std::size_t i = i_;
-    out_.push_back({"components." + c_.id + "." + key + "." + scale_key(law), c_.id,
-                    law.mean_or_scale_or_median_or_value, topology::kUnlimited,
+    out_.push_back({"components." + c_.id + "." + key + "." + law.scale_key(), c_.id,
+                    law.scale, topology::kUnlimited,
                     [i, field](Design& d, double v) {
-                      (d.components[i].*field).mean_or_scale_or_median_or_value = v;
+                      (d.components[i].*field).scale = v;
                     }});
   }
 
@@ -95,10 +78,10 @@ void component_parameters(const Component& c, std::size_t i, std::vector<Paramet
     const std::string at = "components." + c.id + ".events." + e.name + ".";
     out.push_back({at + "rate", c.id, e.rate, topology::kUnlimited,
                    [i, k](Design& d, double v) { d.components[i].events[k].rate = v; }});
-    out.push_back({at + "duration." + scale_key(e.duration), c.id,
-                   e.duration.mean_or_scale_or_median_or_value, topology::kUnlimited,
+    out.push_back({at + "duration." + e.duration.scale_key(), c.id,
+                   e.duration.scale, topology::kUnlimited,
                    [i, k](Design& d, double v) {
-                     d.components[i].events[k].duration.mean_or_scale_or_median_or_value = v;
+                     d.components[i].events[k].duration.scale = v;
                    }});
   }
 }
@@ -126,9 +109,9 @@ std::vector<Parameter> parameters_of(const Design& d) {
     out.push_back({"grid.curtailment.rate", "", d.curtailment.rate, topology::kUnlimited,
                    [](Design& x, double v) { x.curtailment.rate = v; }});
     out.push_back(
-        {"grid.curtailment.duration." + std::string(scale_key(d.curtailment.duration)), "",
-         d.curtailment.duration.mean_or_scale_or_median_or_value, topology::kUnlimited,
-         [](Design& x, double v) { x.curtailment.duration.mean_or_scale_or_median_or_value = v; }});
+        {"grid.curtailment.duration." + std::string(d.curtailment.duration.scale_key()), "",
+         d.curtailment.duration.scale, topology::kUnlimited,
+         [](Design& x, double v) { x.curtailment.duration.scale = v; }});
   }
   return out;
 }

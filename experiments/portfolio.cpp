@@ -9,7 +9,7 @@
 #include "experiments/summary.hpp"
 #include "experiments/text.hpp"
 #include "failure_models/facility.hpp"
-#include "failure_models/laws.hpp"
+#include "topology/law.hpp"
 #include "failure_models/season.hpp"
 #include "sim/mpi.hpp"
 #include "sim/rng.hpp"
@@ -196,7 +196,7 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
             if (ev.amplitude > 0.0 &&
                 rng.uniform() >= failure_models::season_keep(t, ev.peak, ev.amplitude))
               continue;
-            const double d = failure_models::sample(ev.duration, rng);
+            const double d = topology::sample(ev.duration, rng);
             const double t0 = models[0].warmup;
             if (t >= t0 && t < t0 + horizon) ++count;
             for (std::size_t h = 0; h < ev.hits.size(); ++h)

@@ -546,7 +546,7 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["components"] = comps;
   json tenants = json::object();
   double yearly_cost = 0.0;
-  const double per_year = 8760.0 / m.horizon;
+  const double per_year = topology::kHoursPerYear / m.horizon;
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     auto& ts = acc.tenants[t];
     ts.cost_sample.finalize();

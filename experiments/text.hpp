@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "topology/units.hpp"
+
 namespace ridethrough::experiments {
 
 /// printf-style formatting of one number.
@@ -40,8 +42,8 @@ inline std::string money(double v) {
 
 /// What a per-replication figure is counted over: "/y" for the default year.
 inline std::string per_horizon(double horizon_hours) {
-  if (horizon_hours == 8760.0) return "/y";
-  if (horizon_hours == 730.0) return "/month";
+  if (horizon_hours == topology::kHoursPerYear) return "/y";
+  if (horizon_hours == topology::kHoursPerMonth) return "/month";
   return fmt("/%g h", horizon_hours);
 }
 

@@ -73,7 +73,7 @@ void FacilitySim::rebranch(std::uint64_t key) {
   auto exponential = [&](const topology::Law& law) { return law.kind == LawKind::Exponential; };
   // A fresh residual life, in the time unit of the law (running hours for a generator).
   auto life = [&](int c) {
-    return m_.failure[c].mean_or_scale_or_median_or_value * m_.life_stretch[c] *
+    return m_.failure[c].scale * m_.life_stretch[c] *
            rng(c, kLifeStream).exponential();
   };
   q_.retime([&](const sim::Event& e) -> double {
@@ -91,11 +91,11 @@ void FacilitySim::rebranch(std::uint64_t key) {
       case kRepairDone:
         if (!exponential(m_.repair[c])) return e.time;
         return now_ +
-               m_.repair[c].mean_or_scale_or_median_or_value * rng(c, kRepairStream).exponential();
+               m_.repair[c].scale * rng(c, kRepairStream).exponential();
       case kStandbyFail:
         if (e.stamp != standby_stamp_[c] || !exponential(m_.standby_failure[c])) return e.time;
         {
-          const double rest = m_.standby_failure[c].mean_or_scale_or_median_or_value *
+          const double rest = m_.standby_failure[c].scale *
                               rng(c, kStandbyStream).exponential();
           standby_left_[c] = (now_ - idle_since_[c]) + rest;
           return now_ + rest;
@@ -118,7 +118,7 @@ void FacilitySim::rebranch(std::uint64_t key) {
     if (gen_[g] != Gen::Running && life_left_[g] < kInf && exponential(m_.failure[g]))
       life_left_[g] = life(g);
     if (gen_[g] != Gen::Idle && standby_left_[g] < kInf && exponential(m_.standby_failure[g]))
-      standby_left_[g] = m_.standby_failure[g].mean_or_scale_or_median_or_value *
+      standby_left_[g] = m_.standby_failure[g].scale *
                          rng(g, kStandbyStream).exponential();
   }
 }

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "failure_models/facility.hpp"
-#include "failure_models/laws.hpp"
+#include "topology/law.hpp"
 #include "failure_models/season.hpp"
 
 namespace ridethrough::failure_models {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <functional>
 
-#include "failure_models/laws.hpp"
+#include "topology/law.hpp"
 #include "topology/capabilities.hpp"
 
 namespace ridethrough::failure_models {
@@ -21,7 +21,7 @@ RegenerativeSim::RegenerativeSim(const topology::Model& m, double bias)
   for (int c = 0; c < m.n; ++c) {
     if (m.failure[c].kind != LawKind::Exponential) continue;
     // A common-cause member's own failures are stretched by 1 / (1 - beta).
-    lam_[c] = 1.0 / (m.failure[c].mean_or_scale_or_median_or_value * m.life_stretch[c]);
+    lam_[c] = 1.0 / (m.failure[c].scale * m.life_stretch[c]);
     mean_repair_[c] = m.repair[c].mean();
     failing_.push_back(c);
   }

@@ -25,7 +25,7 @@ using topology::LawKind;
 namespace {
 
 double rate_of(const topology::Law& law) {
-  return law.kind == LawKind::Exponential ? 1.0 / law.mean_or_scale_or_median_or_value : 0.0;
+  return law.kind == LawKind::Exponential ? 1.0 / law.scale : 0.0;
 }
 
 /// Which targets (facility, then loads) are down for a set of down components.

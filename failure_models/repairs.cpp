@@ -1,7 +1,7 @@
 // Failures and repairs: a component's life, crews (first ready, first served), spare pools,
 // common-cause shocks, and coming back as good as new.
 #include "failure_models/facility.hpp"
-#include "failure_models/laws.hpp"
+#include "topology/law.hpp"
 
 #include <algorithm>
 

@@ -7,8 +7,8 @@ namespace ridethrough::failure_models {
 /// Poisson process at the peak rate rate (1 + amplitude): a candidate at time t is kept with
 /// this probability. Hours from the start of the replication; 8760 h a year.
 inline double season_keep(double t, double peak, double amplitude) {
-  const double phase = std::fmod(t, 8760.0) - peak;
-  return (1.0 + amplitude * std::cos(6.283185307179586 * phase / 8760.0)) / (1.0 + amplitude);
+  const double phase = std::fmod(t, topology::kHoursPerYear) - peak;
+  return (1.0 + amplitude * std::cos(6.283185307179586 * phase / topology::kHoursPerYear)) / (1.0 + amplitude);
 }
 
 }  // namespace ridethrough::failure_models

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "topology/law.hpp"
+
 namespace ridethrough::topology {
 
-constexpr double kUnlimited = std::numeric_limits<double>::infinity();
-constexpr double kHoursPerMonth = 730.0;
 
 /// Where a value came from in the design file (1-based, as printed in diagnostics).
 struct Loc {
@@ -16,18 +16,8 @@ struct Loc {
 };
 
 enum class Kind { Source, Generator, Node, Switch, Ups, CoolingSource };
-enum class LawKind { Never, Exponential, Weibull, Lognormal, Fixed };
 enum class Priority { Critical, Flexible };
 enum class WorkloadKind { None, Training, Mining, Cluster };
-
-/// A failure or repair law. All durations are in hours.
-struct Law {
-  LawKind kind = LawKind::Never;
-  double mean_or_scale_or_median_or_value = 0.0;  ///< exponential mean, weibull scale, ...
-  double shape_or_sigma = 0.0;                    ///< weibull shape, lognormal sigma
-  double mean() const;                            ///< infinity for Never
-  bool can_fail() const { return kind != LawKind::Never; }
-};
 
 /// A class of grid events on a utility feed: a Poisson process of outages with a duration law,
 /// optionally seasonal.
@@ -189,7 +179,7 @@ struct Design {
   std::string path;  ///< for diagnostics
   std::string text;  ///< the file as read, kept for the HDF5 attributes
   std::string name;
-  double horizon = 8760.0;
+  double horizon = kHoursPerYear;
   double warmup = 0.0;
   std::optional<int> crews;  ///< none: every ready repair starts at once
   std::vector<SparePool> spares;

@@ -178,7 +178,7 @@ void parse_component(Reader& r, const std::string& id, const YAML::Node& key, co
         if (!names.insert(g.name).second)
           r.error(e, ew + ": another class is named '" + g.name + "'");
         if (auto v = e["rate"])
-          g.rate = r.rate(v, ew + " rate").value_or(1.0 / 8760.0);
+          g.rate = r.rate(v, ew + " rate").value_or(1.0 / kHoursPerYear);
         else
           r.error(e, ew + " needs 'rate' (such as 2/y)");
         if (auto v = e["duration"]) {
@@ -753,22 +753,6 @@ bool apply_override(YAML::Node root, const Override& o, std::vector<Diagnostic>&
 
 }  // namespace
 
-double Law::mean() const {
-  switch (kind) {
-    case LawKind::Never:
-      return kUnlimited;
-    case LawKind::Exponential:
-      return mean_or_scale_or_median_or_value;
-    case LawKind::Weibull:
-      return mean_or_scale_or_median_or_value * std::tgamma(1.0 + 1.0 / shape_or_sigma);
-    case LawKind::Lognormal:
-      return mean_or_scale_or_median_or_value * std::exp(0.5 * shape_or_sigma * shape_or_sigma);
-    case LawKind::Fixed:
-      return mean_or_scale_or_median_or_value;
-  }
-  return kUnlimited;
-}
-
 const char* kind_name(Kind k) {
   for (const auto& info : kinds())
     if (info.kind == k) return info.name;
@@ -880,7 +864,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
     }
     if (auto v = root["name"]) d.name = r.scalar(v, "name").value_or("");
     if (auto v = root["horizon"])
-      d.horizon = r.duration(v, "horizon", Reader::Sign::Positive).value_or(8760);
+      d.horizon = r.duration(v, "horizon", Reader::Sign::Positive).value_or(kHoursPerYear);
     if (auto v = root["warmup"])
       d.warmup = r.duration(v, "warmup", Reader::Sign::NonNegative).value_or(0);
     if (auto v = root["crews"]) d.crews = r.count(v, "crews", 1);
@@ -989,7 +973,7 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
               if (!c[key]) r.error(c, what + " needs '" + key + "'");
               return c[key];
             };
-            if (auto v = need("rate")) cu.rate = r.rate(v, what + " rate").value_or(1.0 / 8760);
+            if (auto v = need("rate")) cu.rate = r.rate(v, what + " rate").value_or(1.0 / kHoursPerYear);
             if (auto v = need("duration")) {
               cu.duration = r.law(v, what + " duration");
               if (!cu.duration.can_fail()) r.error(v, what + " duration cannot be 'never'");

@@ -115,7 +115,7 @@ PortfolioLoad load_portfolio_file(const std::string& path) {
           else
             r.error(e, what + " needs 'name'");
           if (auto v = e["rate"])
-            g.rate = r.convert(v, what + " rate", parse_rate).value_or(1.0 / 8760);
+            g.rate = r.convert(v, what + " rate", parse_rate).value_or(1.0 / kHoursPerYear);
           else
             r.error(e, what + " needs 'rate' (such as 0.05/y)");
           if (auto v = e["duration"]) {

@@ -278,29 +278,29 @@ class Reader {
       check_keys(n, keys_of("law:exponential"), what);
       law.kind = LawKind::Exponential;
       if (auto v = need("mean"))
-        law.mean_or_scale_or_median_or_value =
+        law.scale =
             duration(v, what + " mean", Sign::Positive).value_or(1);
     } else if (d == "weibull") {
       check_keys(n, keys_of("law:weibull"), what);
       law.kind = LawKind::Weibull;
       if (auto v = need("shape"))
-        law.shape_or_sigma = number(v, what + " shape", Sign::Positive).value_or(1);
+        law.shape = number(v, what + " shape", Sign::Positive).value_or(1);
       if (auto v = need("scale"))
-        law.mean_or_scale_or_median_or_value =
+        law.scale =
             duration(v, what + " scale", Sign::Positive).value_or(1);
     } else if (d == "lognormal") {
       check_keys(n, keys_of("law:lognormal"), what);
       law.kind = LawKind::Lognormal;
       if (auto v = need("median"))
-        law.mean_or_scale_or_median_or_value =
+        law.scale =
             duration(v, what + " median", Sign::Positive).value_or(1);
       if (auto v = need("sigma"))
-        law.shape_or_sigma = number(v, what + " sigma", Sign::NonNegative).value_or(0);
+        law.shape = number(v, what + " sigma", Sign::NonNegative).value_or(0);
     } else if (d == "fixed") {
       check_keys(n, keys_of("law:fixed"), what);
       law.kind = LawKind::Fixed;
       if (auto v = need("value"))
-        law.mean_or_scale_or_median_or_value =
+        law.scale =
             duration(v, what + " value", Sign::Positive).value_or(1);
     } else {
       error(dist, what + ": unknown dist '" + d + "'" +

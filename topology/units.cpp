@@ -85,7 +85,7 @@ Parsed parse_duration(std::string_view text) {
                  {"min", 1.0 / 60.0},
                  {"d", 24.0},
                  {"w", 168.0},
-                 {"y", 8760.0}},
+                 {"y", kHoursPerYear}},
                 "a duration such as 30s, 5min, 8h, 2d, 40w or 1y (a bare number means hours)");
 }
 
@@ -96,8 +96,8 @@ Parsed parse_power(std::string_view text) {
 
 Parsed parse_rate(std::string_view text) {
   return scaled(text,
-                {{"", 1.0 / 8760.0},
-                 {"/y", 1.0 / 8760.0},
+                {{"", 1.0 / kHoursPerYear},
+                 {"/y", 1.0 / kHoursPerYear},
                  {"/month", 1.0 / 730.0},
                  {"/w", 1.0 / 168.0},
                  {"/d", 1.0 / 24.0},

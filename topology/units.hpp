@@ -1,9 +1,15 @@
 #pragma once
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ridethrough::topology {
+
+/// Units of the design format, in the project's base units (hours, kW).
+constexpr double kHoursPerYear = 8760.0;  ///< 1y, and the default horizon
+constexpr double kHoursPerMonth = 730.0;  ///< a twelfth of a year: SLA months
+constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
 /// Each parser returns the value in the project's base unit (hours, kW, fraction), or an error
 /// message that says what form was expected.
