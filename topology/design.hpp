@@ -8,7 +8,6 @@
 
 namespace ridethrough::topology {
 
-
 /// Where a value came from in the design file (1-based, as printed in diagnostics).
 struct Loc {
   int line = 0;

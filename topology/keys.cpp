@@ -1,13 +1,19 @@
 // The design format's keys, each once: where it goes and what feature it brings in. A new key
-// is one line here (and its reading in the loader).
+// is one line here, or in its kind's file (topology/kinds/), and its reading in the loader.
 #include "topology/keys.hpp"
+
+#include "topology/kinds.hpp"
 
 namespace ridethrough::topology {
 
-const std::vector<DesignKey>& design_keys() {
+namespace {
+
+/// The keys of every component and of the design's other blocks; each kind's own keys are in
+/// its file (topology/kinds/).
+std::vector<DesignKey> common_keys() {
   using F = Feature;
   constexpr F none = kNoFeature;
-  static const std::vector<DesignKey> keys = {
+  return {
       // The design.
       {"", "version", none},
       {"", "name", none},
@@ -34,42 +40,11 @@ const std::vector<DesignKey>& design_keys() {
       {"components.*", "powered_by", none},
       {"components.*", "power_draw", none},
       {"components.*", "count", none},
-      {"components.*", "events", F::GridEvents, "source"},
-      {"components.*", "start", F::Generators, "generator"},
-      {"components.*", "standby_failure", F::StandbyFailures, "generator"},
-      {"components.*", "test", F::GeneratorTests, "generator"},
-      {"components.*", "fuel", F::Fuel, "generator"},
-      {"components.*", "inputs", none, "node"},
-      {"components.*", "inputs", none, "switch"},
-      {"components.*", "transfer", F::Switches, "switch"},
-      {"components.*", "retransfer_after", F::Switches, "switch"},
-      {"components.*", "inputs", none, "ups"},
-      {"components.*", "autonomy", F::Ups, "ups"},
-      {"components.*", "battery_energy", F::BatteryEnergy, "ups"},
-      {"components.*", "recharge", F::Ups, "ups"},
-      {"components.*", "restart", F::CoolingRestart, "cooling_source"},
       {"components.*.maintenance", "interval", F::Maintenance},
       {"components.*.maintenance", "duration", F::Maintenance},
       {"components.*.maintenance", "offset", F::Maintenance},
       {"components.*.maintenance", "crew", F::MaintenanceCrew},
       {"components.*.maintenance", "defer_if_unsafe", F::MaintenanceDeferral},
-      {"components.*.test", "interval", F::GeneratorTests},
-      {"components.*.test", "duration", F::GeneratorTests},
-      {"components.*.test", "offset", F::GeneratorTests},
-      {"components.*.fuel", "tank", F::Fuel},
-      {"components.*.fuel", "refuel", F::Refuel},
-      {"components.*.fuel.refuel", "delay", F::Refuel},
-      {"components.*.fuel.refuel", "fail_prob", F::Refuel},
-      {"components.*.events[]", "name", F::GridEvents},
-      {"components.*.events[]", "rate", F::GridEvents},
-      {"components.*.events[]", "duration", F::GridEvents},
-      {"components.*.events[]", "season", F::SeasonalEvents},
-      {"components.*.events[].season", "peak", F::SeasonalEvents},
-      {"components.*.events[].season", "amplitude", F::SeasonalEvents},
-      {"components.*.start", "delay", F::Generators},
-      {"components.*.start", "fail_prob", F::Generators},
-      {"components.*.transfer", "delay", F::Switches},
-      {"components.*.transfer", "fail_prob", F::Switches},
       // Laws (failure, repair, standby_failure, event and call durations): the feature is that
       // of where the law is used, and of its kind for failures and repairs (features_of).
       {"law:exponential", "dist", none},
@@ -170,6 +145,20 @@ const std::vector<DesignKey>& design_keys() {
       {"portfolio:regional_events[].season", "peak", none},
       {"portfolio:regional_events[].season", "amplitude", none},
   };
+}
+
+}  // namespace
+
+const std::vector<DesignKey>& design_keys() {
+  static const std::vector<DesignKey> keys = [] {
+    std::vector<DesignKey> all = common_keys();
+    for (const auto* k : kinds())
+      for (DesignKey key : k->keys) {
+        if (key.scope == "components.*") key.kind = k->name;
+        all.push_back(key);
+      }
+    return all;
+  }();
   return keys;
 }
 

@@ -13,8 +13,9 @@ enum class LawKind { Never, Exponential, Weibull, Lognormal, Fixed };
 /// A law of a duration. All durations are in hours.
 struct Law {
   LawKind kind = LawKind::Never;
-  double scale = 0.0;  ///< the exponential's mean, Weibull's scale, lognormal's median, the fixed value
-  double shape = 0.0;  ///< Weibull's shape, lognormal's sigma
+  double scale =
+      0.0;  ///< the exponential's mean, Weibull's scale, lognormal's median, the fixed value
+  double shape = 0.0;   ///< Weibull's shape, lognormal's sigma
   double mean() const;  ///< infinity for Never
   bool can_fail() const { return kind != LawKind::Never; }
   /// The key of `scale` in a design file: mean, scale, median or value ("" for never).

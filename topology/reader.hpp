@@ -278,30 +278,26 @@ class Reader {
       check_keys(n, keys_of("law:exponential"), what);
       law.kind = LawKind::Exponential;
       if (auto v = need("mean"))
-        law.scale =
-            duration(v, what + " mean", Sign::Positive).value_or(1);
+        law.scale = duration(v, what + " mean", Sign::Positive).value_or(1);
     } else if (d == "weibull") {
       check_keys(n, keys_of("law:weibull"), what);
       law.kind = LawKind::Weibull;
       if (auto v = need("shape"))
         law.shape = number(v, what + " shape", Sign::Positive).value_or(1);
       if (auto v = need("scale"))
-        law.scale =
-            duration(v, what + " scale", Sign::Positive).value_or(1);
+        law.scale = duration(v, what + " scale", Sign::Positive).value_or(1);
     } else if (d == "lognormal") {
       check_keys(n, keys_of("law:lognormal"), what);
       law.kind = LawKind::Lognormal;
       if (auto v = need("median"))
-        law.scale =
-            duration(v, what + " median", Sign::Positive).value_or(1);
+        law.scale = duration(v, what + " median", Sign::Positive).value_or(1);
       if (auto v = need("sigma"))
         law.shape = number(v, what + " sigma", Sign::NonNegative).value_or(0);
     } else if (d == "fixed") {
       check_keys(n, keys_of("law:fixed"), what);
       law.kind = LawKind::Fixed;
       if (auto v = need("value"))
-        law.scale =
-            duration(v, what + " value", Sign::Positive).value_or(1);
+        law.scale = duration(v, what + " value", Sign::Positive).value_or(1);
     } else {
       error(dist, what + ": unknown dist '" + d + "'" +
                       did_you_mean(d, {"exponential", "weibull", "lognormal", "fixed"}) +
