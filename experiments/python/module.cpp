@@ -12,6 +12,7 @@
 
 #include "experiments/analysis.hpp"
 #include "experiments/driver.hpp"
+#include "experiments/workflow.hpp"
 #include "topology/limits.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
@@ -21,34 +22,16 @@ using namespace ridethrough;
 
 namespace {
 
-/// A validated, compiled design.
-struct Loaded {
-  topology::Design design;
-  topology::Model model;
-};
-
+using Loaded = experiments::LoadedDesign;
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
 /// (design, []) or (None, error lines "FILE:LINE:COL: error: ..."), as the CLI reports them.
 py::tuple load_text(const std::string& text, const std::string& path, const Overrides& overrides) {
   std::vector<topology::Override> ov;
   for (const auto& [p, v] : overrides) ov.push_back({p, v});
-  std::string with;
-  for (const auto& o : ov) with += (with.empty() ? " (with " : ", ") + o.path + "=" + o.value;
-  if (!with.empty()) with += ")";
-  std::vector<std::string> errors;
-  auto r = topology::load_design_text(text, path, ov);
-  if (!r.design) {
-    for (const auto& d : r.errors) errors.push_back(topology::format_diagnostic(path, d) + with);
-    return py::make_tuple(py::none(), errors);
-  }
-  auto l = std::make_shared<Loaded>();
-  l->design = std::move(*r.design);
-  l->model = topology::compile(l->design);
-  for (const auto& d : topology::unservable_loads(l->design, l->model))
-    errors.push_back(topology::format_diagnostic(path, d) + with);
-  if (!errors.empty()) return py::make_tuple(py::none(), errors);
-  return py::make_tuple(l, errors);
+  auto r = experiments::load_and_compile_text(text, path, ov);
+  if (!r.loaded) return py::make_tuple(py::none(), r.errors);
+  return py::make_tuple(std::make_shared<Loaded>(std::move(*r.loaded)), r.errors);
 }
 
 /// Runs the designs over the same replications (common random numbers, as `compare`); one
@@ -144,5 +127,29 @@ PYBIND11_MODULE(_core, m) {
     for (const auto& d : errs) errors.push_back(topology::format_diagnostic(path, d));
     return py::make_tuple(flat ? py::object(py::str(*flat)) : py::object(py::none()), errors);
   });
+  // The CLI's own steps: ranking by expected total cost, and a sweep's points.
+  m.def("rank", [](const std::vector<std::string>& summaries) {
+    std::vector<nlohmann::json> s;
+    for (const auto& t : summaries) s.push_back(nlohmann::json::parse(t));
+    experiments::rank_by_expected_total_cost(s);
+    std::vector<std::string> out;
+    for (const auto& x : s) out.push_back(x.dump());
+    return out;
+  });
+  m.def(
+      "sweep_points",
+      [](const std::vector<experiments::SweepAxis>& axes, bool zip) {
+        std::vector<std::vector<std::pair<std::string, std::string>>> out;
+        try {
+          for (const auto& p : experiments::sweep_points(axes, zip)) {
+            out.emplace_back();
+            for (const auto& o : p) out.back().emplace_back(o.path, o.value);
+          }
+        } catch (const std::invalid_argument& e) {
+          throw py::value_error(e.what());
+        }
+        return out;
+      },
+      py::arg("axes"), py::arg("zip"));
   m.attr("version") = RIDETHROUGH_VERSION;
 }

@@ -324,8 +324,8 @@ TEST_CASE("cluster results are bit-identical whatever the thread count", "[clust
 namespace {
 testing::LoadedDesign load_with(const std::string& yaml, const std::string& path,
                                 const std::string& value) {
-  return testing::load_result(topology::load_design_text(yaml, "test.yaml", {{path, value}}),
-                              "test.yaml");
+  return testing::loaded_or_fail(
+      experiments::load_and_compile_text(yaml, "test.yaml", {{path, value}}));
 }
 }  // namespace
 

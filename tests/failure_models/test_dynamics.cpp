@@ -403,7 +403,8 @@ loads:
 }
 
 TEST_CASE("equipment power draw is admitted before every load", "[dynamics]") {
-  // A 1 MW bus: the chiller's 400 kW draw comes first, so the 700 kW hall never fits.
+  // A 1 MW bus: the chiller's 400 kW draw comes first, so the 700 kW hall never fits (it is
+  // flexible, shed first: a critical load that never fits is refused as a design error).
   const auto s = run_yaml(R"(
 version: 1
 horizon: 100h
@@ -411,7 +412,7 @@ components:
   bus: {kind: source, capacity: 1MW}
   chiller: {kind: cooling_source, powered_by: [bus], power_draw: 400kW}
 loads:
-  hall: {demand: 700kW, power: [bus], cooling: [chiller]}
+  hall: {demand: 700kW, power: [bus], cooling: [chiller], priority: flexible, shed_order: 1}
   small: {demand: 600kW, power: [bus], priority: flexible}
 )",
                           2, 1);

@@ -9,36 +9,33 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/driver.hpp"
+#include "experiments/workflow.hpp"
 #include "topology/loader.hpp"
 #include "topology/model.hpp"
 
 namespace ridethrough::testing {
 
-/// A design and its compiled model, loaded for a test (FAILs the test on any error).
-struct LoadedDesign {
-  topology::Design design;
-  topology::Model model;
-};
+/// A design and its compiled model, loaded for a test as the CLI loads it
+/// (experiments::load_and_compile_*): the test FAILs on any error.
+using LoadedDesign = experiments::LoadedDesign;
 
-inline LoadedDesign load_result(topology::LoadResult r, const std::string& what) {
-  if (!r.design) {
+inline LoadedDesign loaded_or_fail(experiments::Loading r) {
+  if (!r.loaded) {
     std::string all;
-    for (const auto& d : r.errors) all += topology::format_diagnostic(what, d) + "\n";
+    for (const auto& e : r.errors) all += e + "\n";
     FAIL("design did not load:\n" << all);
   }
-  LoadedDesign l{*r.design, {}};
-  l.model = topology::compile(l.design);
-  return l;
+  return std::move(*r.loaded);
 }
 
 /// A bundled design, by its path under experiments/designs/.
 inline LoadedDesign load_bundled(const std::string& name) {
-  const std::string path = std::string(RIDETHROUGH_SOURCE_DIR) + "/experiments/designs/" + name;
-  return load_result(topology::load_design_file(path), path);
+  return loaded_or_fail(experiments::load_and_compile_file(std::string(RIDETHROUGH_SOURCE_DIR) +
+                                                           "/experiments/designs/" + name));
 }
 
 inline LoadedDesign load_yaml(const std::string& yaml) {
-  return load_result(topology::load_design_text(yaml, "test.yaml"), "test.yaml");
+  return loaded_or_fail(experiments::load_and_compile_text(yaml, "test.yaml"));
 }
 
 inline nlohmann::json run_yaml(const std::string& yaml, std::uint64_t replications,

@@ -12,7 +12,6 @@ The numbers are the CLI's: the same seed and replications give the same summary 
 `performance` block aside). The GIL is released while simulating; Ctrl-C stops a run cleanly.
 """
 import builtins
-import itertools
 import json
 import os
 import shutil
@@ -181,11 +180,10 @@ def compare(designs, replications=10000, seed=1, threads=None, progress=True, fu
     with an `economics` block ranked by expected total cost. Returns the summaries (a list of
     dicts); full=True returns Results instead."""
     results = _run(designs, replications, seed, threads, progress, full, False, 0.5, 0.0)
+    ranked = _core.rank([json.dumps(r.summary) for r in results])
+    for r, text in builtins.zip(results, ranked):
+        r.summary.update(json.loads(text))
     summaries = [r.summary for r in results]
-    ranked = sorted((i for i, s in enumerate(summaries) if "economics" in s),
-                    key=lambda i: summaries[i]["economics"]["expected_total_cost"])
-    for rank, i in enumerate(ranked, start=1):
-        summaries[i]["economics"]["rank"] = rank
     return results if full else summaries
 
 
@@ -198,13 +196,9 @@ def sweep(design, vary, zip=False, replications=10000, seed=1, threads=None, pro
     import pandas as pd
     base = design if isinstance(design, Design) else load(design)
     keys = list(vary)
-    if zip:
-        lengths = {len(vary[k]) for k in keys}
-        if len(lengths) > 1:
-            raise ValueError("zip=True needs the same number of values for every key")
-        points = list(builtins.zip(*(vary[k] for k in keys)))
-    else:
-        points = list(itertools.product(*(vary[k] for k in keys)))
+    # The points as the CLI makes them (the values by their position in each list).
+    axes = [(k, [str(i) for i in range(len(vary[k]))]) for k in keys]
+    points = [tuple(vary[k][int(i)] for k, i in p) for p in _core.sweep_points(axes, bool(zip))]
     variants = [base.variant(dict(builtins.zip(keys, p))) for p in points]
     summaries = [r.summary for r in _run(variants, replications, seed, threads, progress, False,
                                          False, 0.5, 0.0)]

@@ -1,0 +1,101 @@
+// `ridethrough run`: one design, plain or rare-event, resumable with checkpoints.
+#include <iostream>
+
+#include "experiments/checkpoint.hpp"
+#include "experiments/commands/command.hpp"
+#include "experiments/report.hpp"
+#include "experiments/temp_files.hpp"
+#include "sim/mpi.hpp"
+
+namespace ridethrough::experiments::commands {
+
+namespace {
+
+class Run : public Command {
+ public:
+  const char* name() const override { return "run"; }
+  const char* help() const override { return "simulate one design"; }
+  void declare(CLI::App& cmd) override {
+    cmd.add_option("design", design_, "design file (YAML)")->required();
+    add_sets(cmd, sets_);
+    add_common(cmd, o_);
+    cmd.add_option("--checkpoint", checkpoint_,
+                   "save the merged statistics to FILE every --checkpoint-every seconds and on "
+                   "SIGINT/SIGTERM (then stop), to continue later with --resume FILE");
+    cmd.add_option("--checkpoint-every", every_, "seconds between checkpoints")
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--resume", resume_,
+                   "continue the run saved in FILE (same design, --set, --seed, --replications, "
+                   "--out), checkpointing there; the result is bit-identical to an "
+                   "uninterrupted run")
+        ->excludes("--checkpoint");
+  }
+  int run(const nlohmann::json& command_line) override;
+
+ private:
+  /// Sets up --checkpoint or --resume; false (exit status 2) if they cannot be used here.
+  bool checkpoints(const LoadedDesign& l, const std::vector<topology::Override>& sets,
+                   RunOptions& options) const;
+
+  CommonOptions o_;
+  std::string design_, checkpoint_, resume_;
+  std::vector<std::string> sets_;
+  double every_ = 60.0;
+};
+
+bool Run::checkpoints(const LoadedDesign& l, const std::vector<topology::Override>& sets,
+                      RunOptions& options) const {
+  const std::string& path = resume_.empty() ? checkpoint_ : resume_;
+  if (path.empty()) return true;
+  if (o_.rare() || sim::mpi_ranks().size > 1) {
+    std::cerr << "ridethrough: error: --checkpoint and --resume work on plain runs in one "
+                 "process (not --importance-sampling, not several MPI ranks)\n";
+    return false;
+  }
+  auto& ck = options.checkpoint;
+  ck.path = path;
+  ck.resume = !resume_.empty();
+  ck.every_seconds = every_;
+  ck.fingerprint = checkpoint_fingerprint(l.design.text, sets, o_.seed, o_.replications,
+                                          o_.target_rel_error, o_.out);
+  ck.stop_signal = [] { return pending_stop_signal(); };
+  for (const auto& p : {o_.out, o_.json})
+    if (!p.empty() && p != "-") ck.outputs.push_back(p);
+  defer_stop_signals();
+  return true;
+}
+
+int Run::run(const nlohmann::json& command_line) {
+  std::vector<topology::Override> sets;
+  if (!parse_sets(sets_, sets)) return 2;
+  if (int rc = check_outputs(o_)) return rc;
+  auto l = load(design_, sets);
+  if (!l) return 2;
+  announce_rare_method(o_, design_, l->model);
+  auto options = run_options(o_, command_line);
+  if (!checkpoints(*l, sets, options)) return 2;
+  nlohmann::json summary;
+  try {
+    summary = run_design(l->design, l->model, options);
+  } catch (const CheckpointError& e) {
+    std::cerr << "ridethrough: error: " << e.what() << "\n";
+    return 2;
+  } catch (const StoppedAtCheckpoint& e) {
+    const std::string& path = resume_.empty() ? checkpoint_ : resume_;
+    std::cerr << "ridethrough: stopped by signal " << e.signal << "; checkpoint saved in '" << path
+              << "': run the same command with --resume " << path << " to continue\n";
+    return 128 + e.signal;
+  }
+  warn_closed(design_, summary);
+  const bool json_only = emit_json(o_, summary);
+  if (!o_.quiet && !json_only) print_run_table(std::cout, summary);
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_run() {
+  return std::make_unique<Run>();
+}
+
+}  // namespace ridethrough::experiments::commands
