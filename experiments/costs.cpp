@@ -3,19 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/intervals.hpp"
+
 namespace ridethrough::experiments {
 
 std::vector<Interval> merge_intervals(std::vector<Interval> all) {
-  std::sort(all.begin(), all.end(),
-            [](const Interval& a, const Interval& b) { return a.start < b.start; });
-  std::vector<Interval> out;
-  for (const auto& iv : all) {
-    if (!out.empty() && iv.start <= out.back().end)
-      out.back().end = std::max(out.back().end, iv.end);
-    else
-      out.push_back(iv);
-  }
-  return out;
+  return sim::merge_overlapping(std::move(all));
 }
 
 double month_sla_cost(const topology::Tenant& t, double availability, int incidents_started) {

@@ -31,6 +31,8 @@ namespace ridethrough::failure_models {
 ///   cooling.cpp      chiller restarts and the thermal budget of loads
 ///   network.cpp      liveness of components, admission of draws and loads, power sharing
 ///   loads.cpp        load and facility outage records, blame
+///   grid.cpp         grid event classes, curtailment calls, energy accounting
+///   branching.cpp    stepping, copying and re-randomising a replication (splitting)
 class FacilitySim {
  public:
   explicit FacilitySim(const topology::Model& model);

@@ -135,7 +135,6 @@ Model compile(const Design& d) {
     m.needs_power_sharing = m.needs_power_sharing || c.fuel_tank > 0 || c.battery_energy > 0;
     m.stream_id.push_back(name_hash(c.id));
     m.spare_pool.push_back(c.spare_pool.empty() ? -1 : pool_index.at(c.spare_pool));
-    if (c.kind == Kind::Generator) m.generators.push_back(i);
   }
   for (const auto& r : deps_rows) m.dependents.push_row(r);
   m.cause_names = m.ids;
@@ -216,14 +215,12 @@ Model compile(const Design& d) {
   }
 
   // Common cause: rate beta / mean MTTF, members' own lives stretched by 1 / (1 - beta).
-  m.cc_group.assign(m.n, -1);
   m.life_stretch.assign(m.n, 1.0);
   for (std::size_t g = 0; g < d.common_cause.size(); ++g) {
     const auto& grp = d.common_cause[g];
     std::vector<int> members = ids_to_idx(grp.members);
     double sum = 0.0;
     for (int c : members) {
-      m.cc_group[c] = static_cast<int>(g);
       m.life_stretch[c] = 1.0 / (1.0 - grp.beta);
       sum += m.failure[c].mean();
     }
@@ -246,7 +243,6 @@ Model compile(const Design& d) {
     m.tenant.push_back(l.tenant.empty() ? -1 : tenant_index.at(l.tenant));
     m.load_power.push_row(ids_to_idx(l.power));
     m.load_cooling.push_row(ids_to_idx(l.cooling));
-    m.any_cooling = m.any_cooling || !l.cooling.empty();
   }
   m.power.net = Net::Power;
   m.cooling.net = Net::Cooling;

@@ -101,14 +101,12 @@ struct Model {
   std::vector<std::string> event_names;
   std::vector<std::uint64_t> event_stream_id;
   std::vector<int> spare_pool;       ///< -1: none
-  std::vector<int> cc_group;         ///< -1: none
   std::vector<double> life_stretch;  ///< 1 / (1 - beta) for common-cause members, else 1
   std::vector<int> topo;             ///< topological order (inputs and powered_by first)
   std::vector<int> topo_pos;
   /// For switch input k (global position inputs.off[s] + k): generators upstream of it without
   /// crossing another switch.
   std::vector<std::vector<int>> switch_input_gens;
-  std::vector<int> generators;  ///< indices of generator components
 
   // Spares and common cause.
   std::vector<std::string> pool_ids;
@@ -126,7 +124,6 @@ struct Model {
   std::vector<int> load_steps;  ///< -1 all or nothing; 0 divisible; N blocks
   std::vector<int> tenant;      ///< -1: none
   Csr load_power, load_cooling;
-  bool any_cooling = false;
 
   FlowNetwork power, cooling;
 

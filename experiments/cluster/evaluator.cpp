@@ -4,20 +4,9 @@
 #include <chrono>
 
 #include "experiments/cluster/worker.hpp"
+#include "sim/intervals.hpp"
 
 namespace ridethrough::experiments::cluster {
-
-std::vector<Span> merge_spans(std::vector<Span> all) {
-  std::sort(all.begin(), all.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
-  std::vector<Span> out;
-  for (const auto& s : all) {
-    if (!out.empty() && s.start <= out.back().end)
-      out.back().end = std::max(out.back().end, s.end);
-    else
-      out.push_back(s);
-  }
-  return out;
-}
 
 namespace {
 
@@ -147,7 +136,7 @@ void ClusterEvaluator::evaluate(const topology::Model& m,
           const double s = std::max(iv.start, 0.0);  // down since the warmup: from time 0
           if (iv.end > s) all.push_back({s, iv.end});
         }
-      req.stops[j] = merge_spans(std::move(all));
+      req.stops[j] = sim::merge_overlapping(std::move(all));
       any = any || !req.stops[j].empty();
       for (const auto& s : req.stops[j])
         around.push_back({std::max(0.0, s.start - tc.window_before), s.end + tc.window_after});
@@ -156,7 +145,7 @@ void ClusterEvaluator::evaluate(const topology::Model& m,
       out.jobs[k] = run_analytic(tc.platform, tc.jobs, req);
       continue;
     }
-    req.windows = merge_spans(std::move(around));
+    req.windows = sim::merge_overlapping(std::move(around));
     const auto start = std::chrono::steady_clock::now();
     if (!workers_[k])
       workers_[k] = std::make_unique<WorkerClient>(tc.platform, tc.jobs, cm_.worker);

@@ -73,7 +73,4 @@ class ClusterEvaluator {
   Request request_;
 };
 
-/// Sorted union of spans (touching spans join).
-std::vector<Span> merge_spans(std::vector<Span> all);
-
 }  // namespace ridethrough::experiments::cluster
