@@ -97,7 +97,8 @@ void FacilitySim::update(int c) {
       const auto& layout = (power ? *power_admission_ : *cooling_admission_).layout();
       std::string& key = power ? power_key_ : cooling_key_;
       key[layout.mode_pos[c]] = static_cast<char>(mode);
-      if (layout.follow_pos[c] >= 0) key[layout.follow_pos[c]] = static_cast<char>(follow_[c]);
+      if (layout.follow_pos[c] >= 0)
+        key[layout.follow_pos[c]] = topology::Admission::follow_byte(mode, follow_[c]);
     }
     for (int k = m_.dependents.begin(c); k < m_.dependents.end(c); ++k) mark(m_.dependents.idx[k]);
     mark_items(c);

@@ -132,6 +132,43 @@ std::vector<Line> check_lines() {
   return v;
 }
 
+/// The Open-PSA export writes the static structure (check's rule) as minimal cut sets of
+/// basic events whose probability is each component's steady unavailability.
+std::vector<Line> export_lines() {
+  std::vector<Line> v = check_lines();
+  auto set = [&](F f, S s, const char* note) {
+    for (auto& l : v)
+      if (l.feature == f) l = {f, s, note};
+  };
+  const char* demand =
+      "the static rule (check's); start and transfer failure probabilities are folded into the "
+      "component's basic event; delays, batteries, restarts and ride-through have no static "
+      "equivalent";
+  for (F f : {F::Generators, F::Switches, F::Ups, F::BatteryEnergy, F::CoolingRestart,
+              F::ThermalRideThrough, F::StandbyFailures, F::GeneratorTests, F::Fuel, F::Refuel})
+    set(f, S::Approximated, demand);
+  set(F::GridEvents, S::Handled, "a feed with events is down a share 1 - exp(-sum of rate x mean)");
+  set(F::SeasonalEvents, S::Approximated, "the mean rate over the year");
+  set(F::Maintenance, S::Approximated,
+      "the share of time in maintenance is added to the basic event, as if independent of the "
+      "rest (windows are in fact scheduled)");
+  set(F::MaintenanceCrew, S::Approximated, "crews are not modelled: repairs are independent");
+  set(F::MaintenanceDeferral, S::Approximated, "windows are not deferred");
+  set(F::SharedCrews, S::Approximated,
+      "each basic event's probability assumes its own repair crew (independent repair)");
+  set(F::SparePools, S::Approximated, "spares and their lead times are left out");
+  set(F::CommonCause, S::Approximated,
+      "a group's shock is a basic event of its own, ORed with each member, with probability "
+      "rate x the members' mean repair time; MEF's beta-factor model is not ours (our shocks "
+      "fail the members that are up, each repaired on its own)");
+  set(F::BindingCapacity, S::Handled,
+      "the exact structure as its minimal cut sets where it is coherent; refused where it is "
+      "not (admission order or shared capacity make more down serve more)");
+  for (F f : {F::DivisibleLoads, F::TenantCosts, F::ClusterWorkload, F::Economics})
+    set(f, S::NotEstimated, "a fault tree of critical loads: no costs, no energy");
+  return v;
+}
+
 }  // namespace
 
 const char* analysis_name(Analysis a) {
@@ -156,6 +193,8 @@ const char* analysis_name(Analysis a) {
       return "portfolio";
     case Analysis::Checkpoint:
       return "checkpoints";
+    case Analysis::Export:
+      return "export (open-psa)";
     case Analysis::kCount:
       break;
   }
@@ -173,6 +212,7 @@ const std::array<std::vector<Line>, kAnalysisCount>& declarations() {
     d[static_cast<int>(Analysis::FailureBiasing)] = failure_biasing_lines();
     d[static_cast<int>(Analysis::Splitting)] = splitting_lines();
     d[static_cast<int>(Analysis::Check)] = check_lines();
+    d[static_cast<int>(Analysis::Export)] = export_lines();
     // These run the full simulation on variants of the design (importance: each component
     // perfect and failed; sensitivity: each parameter scaled; optimize: each option), or the
     // design itself in several pieces (portfolio, checkpoints).

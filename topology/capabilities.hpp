@@ -20,6 +20,7 @@ enum class Analysis : int {
   Optimize,        ///< `optimize`: the design's options searched
   Portfolio,       ///< `portfolio`: sites with shared regional events
   Checkpoint,      ///< `run --checkpoint` / `--resume`
+  Export,          ///< `export --format open-psa`: a static fault tree per critical load
   kCount
 };
 

@@ -29,8 +29,8 @@ int find(std::vector<int>& parent, int x) {
   return x;
 }
 
-/// The components that can decide whether each load is served: its cone, and the cones of
-/// every item (load or equipment draw) it competes with for a capacity that can bind.
+}  // namespace
+
 std::vector<std::vector<int>> relevant_components(const Model& m) {
   // Items: every power item and every cooling item, each with its cone.
   struct Item {
@@ -88,6 +88,8 @@ std::vector<std::vector<int>> relevant_components(const Model& m) {
   }
   return out;
 }
+
+namespace {
 
 /// Candidate sets of one order, each with the loads it is a candidate for; evaluated once each
 /// on the union of those loads' relevant components.

@@ -25,6 +25,11 @@ struct LoadCutSets {
 /// distinct candidate is evaluated once for every load it concerns, on that scope only.
 std::vector<LoadCutSets> minimal_cut_sets(const Model& m, int order = 2);
 
+/// Per load, the components that can decide whether it is served, in topological order: its
+/// cone (upstream through inputs and powered_by), and the cones of every item (load or
+/// equipment draw) it competes with for a capacity that can bind.
+std::vector<std::vector<int>> relevant_components(const Model& m);
+
 /// The same by brute force over every pair of components (the reference the fast version is
 /// tested against; quadratic in the number of components).
 std::vector<LoadCutSets> minimal_cut_sets_exhaustive(const Model& m);

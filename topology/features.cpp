@@ -154,4 +154,9 @@ double steady_unavailability(const Model& m, int c) {
   return 1.0 - up;
 }
 
+double basic_event_probability(const Model& m, int c) {
+  return 1.0 - (1.0 - steady_unavailability(m, c)) * (1.0 - m.start_fail_prob[c]) *
+                   (1.0 - m.transfer_fail_prob[c]);
+}
+
 }  // namespace ridethrough::topology

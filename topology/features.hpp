@@ -69,4 +69,9 @@ bool can_be_down(const Model& m, int c);
 /// whatever the duration law), plus the share of time in maintenance. 0 if it cannot fail.
 double steady_unavailability(const Model& m, int c);
 
+/// The probability a component is down or fails when asked, as a static fault tree takes it:
+/// steady_unavailability with the start and transfer failure probabilities folded in
+/// (independent repair, every demand answered as if it came at a random time).
+double basic_event_probability(const Model& m, int c);
+
 }  // namespace ridethrough::topology

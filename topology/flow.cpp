@@ -117,7 +117,7 @@ void Admission::build_key(const std::vector<Mode>& mode, const std::vector<int>&
   key.assign(static_cast<std::size_t>(layout_.size), '\0');
   for (int c : fn_.members) {
     key[layout_.mode_pos[c]] = static_cast<char>(mode[c]);
-    if (layout_.follow_pos[c] >= 0) key[layout_.follow_pos[c]] = static_cast<char>(follow[c]);
+    if (layout_.follow_pos[c] >= 0) key[layout_.follow_pos[c]] = follow_byte(mode[c], follow[c]);
   }
   for (std::size_t i = 0; i < candidate.size(); ++i)
     key[layout_.item0 + i] = static_cast<char>(candidate[i]);

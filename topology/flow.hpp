@@ -51,6 +51,12 @@ class Admission {
     int size = 0;
   };
   const KeyLayout& layout() const { return layout_; }
+  /// The followed-input byte of a switch: what it follows while it passes flow, and one value
+  /// for any dead switch (what a dead switch follows changes nothing, and can change on the way,
+  /// a transfer completing onto a dead input, without any other change to see).
+  static char follow_byte(Mode mode, int follow) {
+    return mode == Mode::Dead ? static_cast<char>(-1) : static_cast<char>(follow);
+  }
   /// The key of a state, built from scratch.
   void build_key(const std::vector<Mode>& mode, const std::vector<int>& follow,
                  const std::vector<std::uint8_t>& candidate, bool call, std::string& key) const;

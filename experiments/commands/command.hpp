@@ -40,6 +40,7 @@ std::unique_ptr<Command> make_check();
 std::unique_ptr<Command> make_capabilities();
 std::unique_ptr<Command> make_expand();
 std::unique_ptr<Command> make_exact();
+std::unique_ptr<Command> make_export();
 
 // What the commands share (common.cpp).
 
