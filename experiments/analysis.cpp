@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "experiments/driver.hpp"
 #include "experiments/text.hpp"
@@ -24,6 +25,29 @@ std::string join(const json& ids, const char* sep = ", ") {
 }
 
 }  // namespace
+
+/// The cut sets that can happen, ranked by probability (the product of their members'
+/// basic-event probabilities, independent repair), each with its share of their sum (the
+/// rare-event approximation of the load's unavailability from these cut sets).
+json rank_cut_sets(const topology::Model& m, const json& cuts) {
+  std::map<std::string, int> index;
+  for (int c = 0; c < m.n; ++c) index[m.ids[c]] = c;
+  std::vector<std::pair<double, json>> ranked;
+  double total = 0.0;
+  for (const auto& cut : cuts) {
+    double p = 1.0;
+    for (const auto& id : cut)
+      p *= topology::basic_event_probability(m, index[id.get<std::string>()]);
+    ranked.emplace_back(p, cut);
+    total += p;
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  json out = json::array();
+  for (const auto& [p, cut] : ranked)
+    out.push_back({{"cut_set", cut}, {"probability", p}, {"share", total > 0 ? p / total : 0.0}});
+  return out;
+}
 
 json check_design(const topology::Model& m, int order) {
   json loads = json::object();
@@ -68,6 +92,7 @@ json check_design(const topology::Model& m, int order) {
       if (m.maintenance_interval[a] > 0 || m.maintenance_interval[b] > 0)
         during.push_back(json::array({m.ids[a], m.ids[b]}));
     loads[m.load_ids[c.load]] = {
+        {"cut_set_ranking", rank_cut_sets(m, cuts)},
         {"served_with_everything_up", c.served_all_up},
         {"single_points_of_failure", singles},
         {"structural_single_points", structural_singles},
@@ -146,6 +171,18 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
       if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
     if (pairs == 0) os << " none";
     os << "\n";
+    if (!l["cut_set_ranking"].empty()) {
+      os << "  most likely cut sets (probability, share of their sum):\n";
+      int shown = 0;
+      for (const auto& r : l["cut_set_ranking"]) {
+        if (shown++ == 5) break;
+        std::string set = "{";  // built in steps: GCC 12 warns falsely (-Wrestrict) otherwise
+        set += join(r["cut_set"]);
+        set += "}";
+        os << "    " << pad(set, 40) << pad(fmt("%.3g", r["probability"].get<double>()), 12)
+           << fmt("%.1f%%", 100 * r["share"].get<double>()) << "\n";
+      }
+    }
     int with_structural = 0;
     for (const auto& cut : l["structural_cut_sets"]) with_structural += cut.size() > 1;
     if (with_structural > 0)

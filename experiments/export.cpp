@@ -43,9 +43,7 @@ class Names {
   std::string event(int c) const {
     return loads_.count(m_.ids[c]) ? m_.ids[c] + "_component" : m_.ids[c];
   }
-  std::string member(int c, int group) const {
-    return group < 0 ? event(c) : event(c) + "_or_ccf";
-  }
+  std::string member(int c, int group) const { return group < 0 ? event(c) : event(c) + "_or_ccf"; }
 
  private:
   const topology::Model& m_;
@@ -98,7 +96,8 @@ std::string model_data(const topology::Model& m, const std::set<int>& used, cons
       label += ": failure " + law_text(m.failure[c]) + ", repair " + law_text(m.repair[c]);
     if (m.events.size(c) > 0) label += ": grid events";
     if (m.start_fail_prob[c] > 0) label += ", start fail_prob " + num(m.start_fail_prob[c]);
-    if (m.transfer_fail_prob[c] > 0) label += ", transfer fail_prob " + num(m.transfer_fail_prob[c]);
+    if (m.transfer_fail_prob[c] > 0)
+      label += ", transfer fail_prob " + num(m.transfer_fail_prob[c]);
     if (m.maintenance_interval[c] > 0) label += ", maintenance";
     s += "    <define-basic-event name=\"" + names.event(c) + "\">\n      <label>" + label +
          "</label>\n      <float value=\"" + num(topology::basic_event_probability(m, c)) +
@@ -129,7 +128,9 @@ std::string ccf_gates(const std::set<int>& used, const Names& names,
          ref("ccf_" + std::to_string(group[c] + 1), false, "        ") +
          "      </or>\n    </define-gate>\n";
   }
-  return s.empty() ? s : "  <define-fault-tree name=\"common_cause\">\n" + s + "  </define-fault-tree>\n";
+  return s.empty()
+             ? s
+             : "  <define-fault-tree name=\"common_cause\">\n" + s + "  </define-fault-tree>\n";
 }
 
 }  // namespace
@@ -161,15 +162,16 @@ OpenPsaExport open_psa(const topology::Design& d, const topology::Model& m) {
       line.replace(k, 2, "- -");  // not allowed inside an XML comment
     comment += "     - " + line + "\n";
   }
-  out.xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ridethrough " +
-            std::string(RIDETHROUGH_VERSION) + ": " + design_label(d) +
-            ", one fault tree per critical load (\"the load is not served\"), the OR of its "
-            "minimal cut sets under the static rule; basic-event probabilities are steady-state "
-            "unavailabilities with independent repair." +
-            (comment.empty() ? std::string(" -->\n")
-                             : std::string("\n     Approximated or left out:\n") + comment + "-->\n") +
-            "<opsa-mef>\n" + trees + ccf_gates(used, names, group) +
-            model_data(m, used, names, group) + "</opsa-mef>\n";
+  out.xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ridethrough " +
+      std::string(RIDETHROUGH_VERSION) + ": " + design_label(d) +
+      ", one fault tree per critical load (\"the load is not served\"), the OR of its "
+      "minimal cut sets under the static rule; basic-event probabilities are steady-state "
+      "unavailabilities with independent repair." +
+      (comment.empty() ? std::string(" -->\n")
+                       : std::string("\n     Approximated or left out:\n") + comment + "-->\n") +
+      "<opsa-mef>\n" + trees + ccf_gates(used, names, group) + model_data(m, used, names, group) +
+      "</opsa-mef>\n";
   return out;
 }
 

@@ -10,9 +10,9 @@
 namespace ridethrough::experiments {
 
 struct OpenPsaExport {
-  std::string xml;                     ///< empty if refused
-  std::vector<std::string> refusals;   ///< one per load that has no fault tree, and why
-  std::vector<std::string> left_out;   ///< what the static trees approximate or leave out
+  std::string xml;                    ///< empty if refused
+  std::vector<std::string> refusals;  ///< one per load that has no fault tree, and why
+  std::vector<std::string> left_out;  ///< what the static trees approximate or leave out
 };
 
 /// One fault tree per critical load, its top gate named after the load ("the load is not

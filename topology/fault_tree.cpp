@@ -15,8 +15,13 @@ class CutSetSearch {
  public:
   CutSetSearch(const Model& m, int l, std::vector<int> candidates, std::vector<int> scope,
                std::size_t budget)
-      : m_(m), l_(l), cand_(std::move(candidates)), scope_(std::move(scope)), eval_(m),
-        down_(m.n, 0), budget_(budget) {}
+      : m_(m),
+        l_(l),
+        cand_(std::move(candidates)),
+        scope_(std::move(scope)),
+        eval_(m),
+        down_(m.n, 0),
+        budget_(budget) {}
 
   /// False if the budget ran out.
   bool run(std::vector<std::vector<int>>& out) {
@@ -110,8 +115,8 @@ LoadFaultTree load_fault_tree(const Model& m, int l, std::size_t max_evaluations
   }
   if (!search.run(t.cut_sets)) {
     t.refusal = "enumerating its minimal cut sets over " + std::to_string(cand.size()) +
-                " components that can be down takes more than " +
-                std::to_string(max_evaluations) + " evaluations";
+                " components that can be down takes more than " + std::to_string(max_evaluations) +
+                " evaluations";
     return t;
   }
   if (!m.power.capacity_free || !m.cooling.capacity_free)
