@@ -4,7 +4,8 @@ bundled and test design that `exact` accepts is exported with `ridethrough expor
 open-psa` and analysed by SCRAM. Its minimal cut sets must equal `check --order 3`'s (up to order
 3) and the export's own; with independent components (exact's product form) its top-event
 probability must equal `exact`'s unavailability to SCRAM's printed digits; and on two designs
-its Birnbaum importance (MIF) must fall within `importance`'s interval.
+its Birnbaum importance (MIF), RAW, RRW and Fussell-Vesely (DIF) must fall within
+`importance`'s intervals.
 
     test_scram.py RIDETHROUGH [SCRAM]
 """
@@ -48,7 +49,9 @@ def scram(xml_path, out_dir):
                     for p in sop.iter("product")}
         out[sop.get("name")] = [float(sop.get("probability")), products, {}]
     for imp in results.iter("importance"):
-        out[imp.get("name")][2] = {b.get("name"): float(b.get("MIF")) for b in imp.iter("basic-event")}
+        out[imp.get("name")][2] = {
+            b.get("name"): {k: float(b.get(k)) for k in ("MIF", "RAW", "RRW", "DIF")}
+            for b in imp.iter("basic-event")}
     return out
 
 
@@ -125,14 +128,24 @@ loads:
                 report = scram(xml_path, tmp)
             imp = json.loads(rt("importance", path, "-n", "4000", "--seed", "3", "--json", "-")
                              .stdout)
-            (_, _, mif), = report.values()
-            for comp, mif_value in mif.items():
+            (_, _, measures), = report.values()
+            # RAW = U(failed) / U and RRW = U / U(perfect) are ratios of estimates sharing their
+            # random numbers, and Fussell-Vesely (SCRAM's DIF: P(down | top event)) a share of
+            # U: their relative standard error is about that of U, times sqrt(2).
+            lo, hi = imp["facility_unavailability_ci95"]
+            rel = (hi - lo) / 2 / 1.96 / imp["facility_unavailability"]
+            for comp, m in measures.items():
                 with self.subTest(design=name, component=comp):
                     b = imp["components"][comp]["birnbaum"]
                     half = (b["ci95"][1] - b["ci95"][0]) / 2
                     # 5 standard errors (the 95% half-width is 1.96 of them).
-                    self.assertLessEqual(abs(b["mean"] - mif_value), 5 * half / 1.96 + 1e-9,
-                                         f"importance {b['mean']} ±{half}, SCRAM MIF {mif_value}")
+                    self.assertLessEqual(abs(b["mean"] - m["MIF"]), 5 * half / 1.96 + 1e-9,
+                                         f"importance {b['mean']} ±{half}, SCRAM MIF {m['MIF']}")
+                    c = imp["components"][comp]
+                    for ours, theirs in ((c["raw"], m["RAW"]), (c["rrw"], m["RRW"]),
+                                         (c["fussell_vesely"], m["DIF"])):
+                        self.assertLessEqual(abs(ours - theirs), 5 * 2 ** 0.5 * rel * theirs,
+                                             f"importance {ours}, SCRAM {theirs}")
 
 
 if __name__ == "__main__":
