@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/cluster/evaluator.hpp"
-#include "experiments/costs.hpp"
+#include "experiments/pricing.hpp"
 #include "failure_models/replication.hpp"
 #include "sim/archive.hpp"
 #include "topology/design.hpp"

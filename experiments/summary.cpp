@@ -1,7 +1,7 @@
 #include "experiments/summary.hpp"
 
-#include "experiments/costs.hpp"
 #include "experiments/economics.hpp"
+#include "experiments/pricing.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -309,16 +309,15 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   }
   for (int l = 0; l < m.n_loads; ++l)
     if (m.load_steps[l] >= 0) load_shortfall[l].add(r.load_shortfall_kwh[l]);
+  const CallMoney money = call_money(m, r);
   if (m.call_rate > 0.0) {
-    const double revenue = m.call_price * r.call_shed_kwh / 1000.0;
-    const double penalty = m.call_penalty * r.call_excess_kwh / 1000.0;
     calls.add(r.calls);
-    call_revenue.add(revenue);
-    call_penalty.add(penalty);
-    call_mwh.add(r.call_shed_kwh / 1000.0);
-    call_revenue_sample.add(revenue);
-    call_penalty_sample.add(penalty);
-    call_mwh_sample.add(r.call_shed_kwh / 1000.0);
+    call_revenue.add(money.revenue);
+    call_penalty.add(money.penalty);
+    call_mwh.add(money.mwh_shed);
+    call_revenue_sample.add(money.revenue);
+    call_penalty_sample.add(money.penalty);
+    call_mwh_sample.add(money.mwh_shed);
   }
   for (const auto& iv : r.facility_down) {
     if (iv.start < 0.0) continue;  // began during the warmup
@@ -373,8 +372,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   events += r.events;
   last_cost = 0.0;
   for (const auto& c : costs) last_cost += c.total();
-  if (m.call_rate > 0.0)
-    last_cost += (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
+  last_cost += money.net;
   if (!figures) return;
   // In figure_set order.
   auto& f = *figures;
@@ -399,8 +397,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   }
   for (const auto& cf : cluster_figures)
     for (double v : cluster::compared_values(cf)) f.push_back(v);
-  if (m.call_rate > 0.0)
-    all += (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
+  all += money.net;
   if (m.economics.present) f.push_back(cost_model_of_design.total(all));
 }
 

@@ -5,7 +5,7 @@
 MUTANTS = [
     # Costs and statistics
     {"name": "month boundary: an incident starting on it also charged to the month before",
-     "file": "experiments/costs.cpp",
+     "file": "experiments/pricing.cpp",
      "edits": [("incidents[k].start < hi", "incidents[k].start <= hi")]},
     {"name": "confidence interval twice as wide",
      "file": "sim/stats.cpp",
@@ -168,9 +168,9 @@ MUTANTS = [
      "file": "topology/flow.cpp",
      "edits": [("out.excess = std::max(0.0, needed - fn_.call_limit);", "out.excess = 0.0;")]},
     {"name": "curtailment revenue priced on the excess, not on what was given up",
-     "file": "experiments/summary.cpp",
-     "edits": [("const double revenue = m.call_price * r.call_shed_kwh / 1000.0;",
-                "const double revenue = m.call_price * r.call_excess_kwh / 1000.0;")]},
+     "file": "experiments/pricing.cpp",
+     "edits": [("money.revenue = m.call_price * r.call_shed_kwh / 1000.0;",
+                "money.revenue = m.call_price * r.call_excess_kwh / 1000.0;")]},
     {"name": "a regional event hits only its first site",
      "file": "experiments/portfolio.cpp",
      "edits": [("for (std::size_t h = 0; h < ev.hits.size(); ++h)", "for (std::size_t h = 0; h < 1; ++h)")]},

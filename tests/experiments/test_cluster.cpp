@@ -8,8 +8,9 @@
 #include "experiments/cluster/evaluator.hpp"
 #include "experiments/cluster/spec.hpp"
 #include "experiments/cluster/worker.hpp"
-#include "experiments/costs.hpp"
 #include "experiments/driver.hpp"
+#include "experiments/pricing.hpp"
+#include "experiments/workloads/workload.hpp"
 #include "failure_models/facility.hpp"
 #include "tests/support/run.hpp"
 

@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "experiments/costs.hpp"
+#include "experiments/pricing.hpp"
+#include "experiments/workloads/workload.hpp"
 #include "tests/support/run.hpp"
 
 using namespace ridethrough::experiments;

@@ -1,8 +1,11 @@
 #pragma once
+// How an outage is priced, in one place: a tenant's incidents, its SLA months, its workload
+// (experiments/workloads/), and what curtailment calls earn and cost.
 #include <vector>
 
 #include "failure_models/replication.hpp"
 #include "topology/design.hpp"
+#include "topology/model.hpp"
 
 namespace ridethrough::experiments {
 
@@ -26,11 +29,9 @@ std::vector<Interval> merge_intervals(std::vector<Interval> all);
 /// incident started in the month, capped at `cap` times the fee.
 double month_sla_cost(const topology::Tenant& t, double availability, int incidents_started);
 
-/// Hours a training job is charged for: down, restarting, and running work lost since its last
-/// checkpoint at each interruption. `incidents` are merged, measured from the end of the warmup;
-/// the job starts fresh at time 0.
-double training_hours(const std::vector<Interval>& incidents, double checkpoint_interval,
-                      double restart_time);
+/// SLA costs of the months of one replication from a tenant's incidents (0 without an SLA).
+void price_sla(const topology::Tenant& t, const std::vector<Interval>& incidents, double horizon,
+               TenantCost& c);
 
 /// All costs of one tenant in one replication. `loads` are the tenant's loads' down intervals
 /// with their demands (kW).
@@ -39,5 +40,13 @@ TenantCost tenant_cost(const topology::Tenant& t,
                        const std::vector<const std::vector<Interval>*>& loads,
                        const std::vector<double>& demands, double horizon,
                        const std::vector<double>& shortfall_kwh = {});
+
+/// What the curtailment calls of one replication earn (the flexible load given up), cost (the
+/// critical import above a call's limit) and shed.
+struct CallMoney {
+  double revenue = 0.0, penalty = 0.0, mwh_shed = 0.0;
+  double net = 0.0;  ///< penalty - revenue, what the calls cost the site
+};
+CallMoney call_money(const topology::Model& m, const failure_models::ReplicationResult& r);
 
 }  // namespace ridethrough::experiments
