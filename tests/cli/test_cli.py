@@ -240,6 +240,38 @@ tenants:
         self.assertIn("component 'gen_a' (generators)", no.stderr)
         self.assertEqual(no.stdout, "")
 
+    def test_docs_figures_names_every_summary_key(self):
+        # docs/figures.md is the reference of the output: every key the summaries of designs
+        # with every feature (grid events, calls, divisible loads, tenants, economics, cluster
+        # jobs), a comparison, exact and check write is named there.
+        with open(os.path.join(ROOT, "docs", "figures.md")) as f:
+            doc = f.read()
+        ids = ("loads", "components", "tenants", "jobs", "events", "var", "sweep")
+        names = set()
+
+        def walk(x, parent=None):
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    if parent in ids:
+                        walk(v, None)
+                        continue
+                    names.add(k)
+                    walk(v, k)
+            elif isinstance(x, list):
+                for v in x:
+                    walk(v, parent)
+        d = lambda n: os.path.join(DESIGNS, n)
+        for args in (["run", d("ref_mining_conversion.yaml"), "-n", "100"],
+                     ["run", d("ref_ai_cluster.yaml"), "-n", "50"],
+                     ["compare", d("hall_1mw_n.yaml"), d("hall_1mw_2n.yaml"), "-n", "100"],
+                     ["exact", d("markov/n1_modules_one_crew.yaml")],
+                     ["check", d("ref_tier3_n1_cm.yaml"), "--order", "3"]):
+            r = run(*args, "--json", "-")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            walk(json.loads(r.stdout))
+        missing = sorted(k for k in names if f"`{k}`" not in doc)
+        self.assertEqual(missing, [], "keys not named in docs/figures.md")
+
     def test_capabilities_table_and_design(self):
         # Every analysis declares every feature; for a design, each says what it would refuse.
         r = run("capabilities", "--json", "-")

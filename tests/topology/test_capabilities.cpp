@@ -4,7 +4,10 @@
 // approximates, or says what it leaves out) instead of printing a confident wrong answer.
 #include <catch2/catch.hpp>
 
+#include <cctype>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <set>
 #include <string>
 
@@ -271,4 +274,24 @@ TEST_CASE("capabilities: the key table's scopes are the loader's", "[capabilitie
                              "unknown key 'refil' in component 'gen' fuel (did you "
                              "mean 'refuel'?)") != std::string::npos;
   CHECK(offered);
+}
+
+TEST_CASE("docs/format.md names every key of the format", "[capabilities][docs]") {
+  std::ifstream in(std::string(RIDETHROUGH_SOURCE_DIR) + "/docs/format.md");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  auto word = [&](const std::string& w) {
+    for (auto p = doc.find(w); p != std::string::npos; p = doc.find(w, p + 1)) {
+      const auto ok = [](char ch) { return !(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'); };
+      if ((p == 0 || ok(doc[p - 1])) && (p + w.size() == doc.size() || ok(doc[p + w.size()])))
+        return true;
+    }
+    return false;
+  };
+  for (const auto& k : design_keys()) {
+    INFO("key " << k.scope << " " << k.key);
+    CHECK(word(std::string(k.key)));
+  }
 }
