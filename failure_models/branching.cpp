@@ -10,7 +10,6 @@ using topology::Kind;
 using topology::LawKind;
 
 namespace {
-constexpr double kInf = topology::kUnlimited;
 /// Separates a branch's grid, call and common-cause streams from its components' streams.
 constexpr std::uint64_t kBranchStride = 0xd1b54a32d192ed03ULL;
 }  // namespace
@@ -73,8 +72,7 @@ void FacilitySim::rebranch(std::uint64_t key) {
   auto exponential = [&](const topology::Law& law) { return law.kind == LawKind::Exponential; };
   // A fresh residual life, in the time unit of the law (running hours for a generator).
   auto life = [&](int c) {
-    return m_.failure[c].scale * m_.life_stretch[c] *
-           rng(c, kLifeStream).exponential();
+    return m_.failure[c].scale * m_.life_stretch[c] * rng(c, kLifeStream).exponential();
   };
   q_.retime([&](const sim::Event& e) -> double {
     const int c = e.target;
@@ -90,13 +88,11 @@ void FacilitySim::rebranch(std::uint64_t key) {
         return now_ + life(c);
       case kRepairDone:
         if (!exponential(m_.repair[c])) return e.time;
-        return now_ +
-               m_.repair[c].scale * rng(c, kRepairStream).exponential();
+        return now_ + m_.repair[c].scale * rng(c, kRepairStream).exponential();
       case kStandbyFail:
         if (e.stamp != standby_stamp_[c] || !exponential(m_.standby_failure[c])) return e.time;
         {
-          const double rest = m_.standby_failure[c].scale *
-                              rng(c, kStandbyStream).exponential();
+          const double rest = m_.standby_failure[c].scale * rng(c, kStandbyStream).exponential();
           standby_left_[c] = (now_ - idle_since_[c]) + rest;
           return now_ + rest;
         }
@@ -118,8 +114,7 @@ void FacilitySim::rebranch(std::uint64_t key) {
     if (gen_[g] != Gen::Running && life_left_[g] < kInf && exponential(m_.failure[g]))
       life_left_[g] = life(g);
     if (gen_[g] != Gen::Idle && standby_left_[g] < kInf && exponential(m_.standby_failure[g]))
-      standby_left_[g] = m_.standby_failure[g].scale *
-                         rng(g, kStandbyStream).exponential();
+      standby_left_[g] = m_.standby_failure[g].scale * rng(g, kStandbyStream).exponential();
   }
 }
 

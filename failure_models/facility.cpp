@@ -13,7 +13,6 @@ using topology::Kind;
 using topology::Mode;
 
 namespace {
-constexpr double kInf = topology::kUnlimited;
 /// Separates the purposes of one component's streams (any odd constant would do).
 constexpr std::uint64_t kPurposeStride = 0x9e3779b97f4a7c15ULL;
 }  // namespace

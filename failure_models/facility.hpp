@@ -14,6 +14,9 @@
 
 namespace ridethrough::failure_models {
 
+/// "Never" for clocks and remaining lives (the design's unlimited).
+inline constexpr double kInf = topology::kUnlimited;
+
 /// Simulates one replication of a compiled design: failures, repairs, crews, spares,
 /// maintenance, common cause, generators (standby failures, tests, fuel), switches, UPS
 /// batteries, chiller restarts and thermal ride-through, and records when each load is down.

@@ -8,10 +8,6 @@
 
 namespace ridethrough::failure_models {
 
-namespace {
-constexpr double kInf = topology::kUnlimited;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Demand, starts and stops
 

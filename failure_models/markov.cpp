@@ -1,9 +1,5 @@
 #include "failure_models/markov.hpp"
 
-#include <Eigen/IterativeLinearSolvers>
-#include <Eigen/Sparse>
-#include <Eigen/SparseLU>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +9,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "failure_models/stationary.hpp"
 #include "topology/capabilities.hpp"
 #include "topology/features.hpp"
 #include "topology/static_eval.hpp"
@@ -131,9 +128,6 @@ std::vector<char> relevant_to(const topology::Model& m, int l) {
   }
   return seen;
 }
-
-/// Relative residual |A pi - b| / |b| the iterative solver stops at.
-constexpr double kIterativeTolerance = 1e-13;
 
 std::string fmt_count(double x) {
   char buf[64];
@@ -459,12 +453,6 @@ void solve_enumeration(const topology::Model& m, const Parts& parts, Targets& ta
   r.evaluated_states = n_states;
 }
 
-/// A transition of the crew chain.
-struct Transition {
-  int from, to;
-  double rate;
-};
-
 /// The crew chain's reachable states and transitions: the first `crews` failed units are
 /// being repaired (order among them does not matter), the rest wait in order of failure;
 /// exchangeable units are lumped into classes, and a state is the sequence of classes failed.
@@ -516,57 +504,22 @@ void build_chain(const topology::Model& m, const Classes& cl, int crews,
   }
 }
 
-/// The stationary distribution of the chain: pi Q = 0 as the transpose system with the balance
-/// equation of the all-up state replaced by pi_0 = 1 (a row of ones instead would be dense and
-/// fill the factors), then normalised. Sparse LU up to `direct_limit` states, BiCGSTAB beyond.
+/// The stationary distribution of the crew chain (failure_models/stationary), with the method
+/// and, where the solver fails, the refusal.
 bool stationary(int n, const std::vector<Transition>& trans, std::size_t direct_limit,
-                ExactResult& r, Eigen::VectorXd& pi) {
-  std::vector<Eigen::Triplet<double>> tri;
-  std::vector<double> out_rate(n, 0.0);
-  for (const auto& t : trans) {
-    out_rate[t.from] += t.rate;
-    if (t.to != 0) tri.emplace_back(t.to, t.from, t.rate);
-  }
-  for (int s = 1; s < n; ++s) tri.emplace_back(s, s, -out_rate[s]);
-  tri.emplace_back(0, 0, 1.0);
-  Eigen::SparseMatrix<double> a(n, n);
-  a.setFromTriplets(tri.begin(), tri.end());
-  a.makeCompressed();
-  tri.clear();
-  tri.shrink_to_fit();
-  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
-  b(0) = 1.0;
-  if (static_cast<std::size_t>(n) <= direct_limit) {
-    r.method = "continuous-time Markov chain (shared crews or common cause), sparse LU";
-    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-    lu.compute(a);
-    if (lu.info() != Eigen::Success) {
-      r.refusal = "the chain's matrix could not be factorised\n";
-      return false;
-    }
-    pi = lu.solve(b);
-  } else {
-    // Too big to factorise (the first-come queue fills the factors): BiCGSTAB to a relative
-    // residual of kIterativeTolerance, preconditioned by the diagonal (an incomplete LU's
-    // ordering cost 70% of the time on half a million states and saved nothing: the diagonal
-    // converges in about ten iterations on these chains).
-    r.method = "continuous-time Markov chain (shared crews or common cause), BiCGSTAB";
-    Eigen::BiCGSTAB<Eigen::SparseMatrix<double>> solver;
-    solver.setTolerance(kIterativeTolerance);
-    solver.setMaxIterations(20000);
-    solver.compute(a);
-    if (solver.info() == Eigen::Success) pi = solver.solve(b);
-    r.iterations = static_cast<int>(solver.iterations());
-    r.residual = solver.error();
-    if (solver.info() != Eigen::Success) {
-      r.refusal = "the iterative solver did not converge on the chain's " + fmt_count(n) +
-                  " states (relative residual " + fmt_count(r.residual) + " after " +
-                  std::to_string(r.iterations) + " iterations)\n";
-      return false;
-    }
-  }
-  pi /= pi.sum();
-  return true;
+                ExactResult& r, std::vector<double>& pi) {
+  Stationary st = solve_stationary(n, trans, direct_limit);
+  r.method = std::string("continuous-time Markov chain (shared crews or common cause), ") +
+             (st.iterative ? "BiCGSTAB" : "sparse LU");
+  r.iterations = st.iterations;
+  r.residual = st.residual;
+  if (!st.solved && !st.iterative) r.refusal = "the chain's matrix could not be factorised\n";
+  if (!st.solved && st.iterative)
+    r.refusal = "the iterative solver did not converge on the chain's " + fmt_count(n) +
+                " states (relative residual " + fmt_count(r.residual) + " after " +
+                std::to_string(r.iterations) + " iterations)\n";
+  pi = std::move(st.pi);
+  return st.solved;
 }
 
 /// Most states times event combinations the chain's figures are evaluated on.
@@ -604,7 +557,7 @@ void solve_chain(const topology::Model& m, const Parts& parts, Targets& targets,
   build_chain(m, cl, crews, states, trans);
   const int n = static_cast<int>(states.size());
   r.states = n;
-  Eigen::VectorXd pi;
+  std::vector<double> pi;
   if (!stationary(n, trans, direct_limit, r, pi)) return;
   if (g_count < k) r.method += ", exchangeable units lumped";
   if (ne > 0) r.method += ", grid events conditioned on";
@@ -636,7 +589,7 @@ void solve_chain(const topology::Model& m, const Parts& parts, Targets& targets,
     for (int s = 0; s < n; ++s)
       for (int t = 0; t < nt; ++t) {
         if (d[std::size_t(s) * nt + t]) {
-          r.unavailability[t] += pe * pi(s);
+          r.unavailability[t] += pe * pi[s];
           continue;
         }
         // A feed's event starting or ending takes the target down.
@@ -644,13 +597,13 @@ void solve_chain(const topology::Model& m, const Parts& parts, Targets& targets,
           const int c = parts.events[i];
           const bool is_down = (e >> i) & 1;
           if (down_of[e ^ (std::size_t{1} << i)][std::size_t(s) * nt + t])
-            r.frequency[t] += pe * pi(s) * (is_down ? parts.up_rate[c] : parts.down_rate[c]);
+            r.frequency[t] += pe * pi[s] * (is_down ? parts.up_rate[c] : parts.down_rate[c]);
         }
       }
     for (const auto& tr : trans)
       for (int t = 0; t < nt; ++t)
         if (!d[std::size_t(tr.from) * nt + t] && d[std::size_t(tr.to) * nt + t])
-          r.frequency[t] += pe * pi(tr.from) * tr.rate;
+          r.frequency[t] += pe * pi[tr.from] * tr.rate;
   }
   r.evaluated_states = static_cast<std::size_t>(n) * combos;
 }

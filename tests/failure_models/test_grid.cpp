@@ -14,12 +14,10 @@
 #include "topology/portfolio.hpp"
 
 using ridethrough::testing::check_within_ci;
+using ridethrough::testing::num;
 using ridethrough::testing::run_yaml;
 
 namespace {
-double num(const nlohmann::json& v) {
-  return v.get<double>();
-}
 constexpr double kPi = 3.141592653589793;
 
 /// A Poisson count's mean over n replications against its exact mean (variance = mean).

@@ -17,7 +17,7 @@ failure_models::ExactResult solve(const std::string& yaml) {
   REQUIRE(r.design);
   return failure_models::solve_exact(topology::compile(*r.design));
 }
-const double lam = 1.0 / 200.0, mu = 1.0 / 8.0, a1 = mu / (lam + mu);
+const double kLam = 1.0 / 200.0, kMu = 1.0 / 8.0, kA1 = kMu / (kLam + kMu);
 std::string unit(const std::string& id, const std::string& extra = "") {
   return "  " + id + ": {kind: " + (extra.empty() ? "source" : extra) +
          ", failure: {dist: exponential, mean: 200h}, repair: {dist: exponential, mean: 8h}}\n";
@@ -48,9 +48,10 @@ TEST_CASE("exact: series chain", "[exact][markov]") {
                        "loads:\n  l: {demand: 1, power: [c]}\n");
   REQUIRE(r.refusal.empty());
   const double ab = 1000.0 / 1020.0, ac = 5000.0 / 5050.0;
-  CHECK(1.0 - r.unavailability[0] == Approx(a1 * ab * ac).epsilon(1e-9));
+  CHECK(1.0 - r.unavailability[0] == Approx(kA1 * ab * ac).epsilon(1e-9));
   // Birnbaum of each part is the others' availability: f = A * sum(lambda_i).
-  CHECK(r.frequency[0] == Approx(a1 * ab * ac * (lam + 1.0 / 1000.0 + 1.0 / 5000.0)).epsilon(1e-9));
+  CHECK(r.frequency[0] ==
+        Approx(kA1 * ab * ac * (kLam + 1.0 / 1000.0 + 1.0 / 5000.0)).epsilon(1e-9));
   CHECK(r.unavailability[1] == Approx(r.unavailability[0]).epsilon(1e-12));
 }
 
@@ -59,15 +60,15 @@ TEST_CASE("exact: 1-out-of-2 with one crew and with two", "[exact][markov]") {
       "components:\n" + unit("a") + unit("b") + "loads:\n  l: {demand: 1, power: [a, b]}\n";
   const auto one = solve("version: 1\ncrews: 1\n" + pair);
   REQUIRE(one.refusal.empty());
-  const double p0 = 1.0 / (1.0 + 2.0 * lam / mu + 2.0 * lam * lam / (mu * mu));
-  const double p1 = 2.0 * lam / mu * p0, p2 = lam / mu * p1;
+  const double p0 = 1.0 / (1.0 + 2.0 * kLam / kMu + 2.0 * kLam * kLam / (kMu * kMu));
+  const double p1 = 2.0 * kLam / kMu * p0, p2 = kLam / kMu * p1;
   CHECK(one.unavailability[0] == Approx(p2).epsilon(1e-9));
-  CHECK(one.frequency[0] == Approx(p1 * lam).epsilon(1e-9));
+  CHECK(one.frequency[0] == Approx(p1 * kLam).epsilon(1e-9));
   const auto two = solve("version: 1\ncrews: 2\n" + pair);
   REQUIRE(two.refusal.empty());
-  const double u = lam / (lam + mu);
+  const double u = kLam / (kLam + kMu);
   CHECK(two.unavailability[0] == Approx(u * u).epsilon(1e-9));
-  CHECK(two.frequency[0] == Approx(2.0 * u * lam * a1).epsilon(1e-9));
+  CHECK(two.frequency[0] == Approx(2.0 * u * kLam * kA1).epsilon(1e-9));
   const auto unlimited = solve("version: 1\n" + pair);
   CHECK(unlimited.unavailability[0] == Approx(u * u).epsilon(1e-9));
   CHECK(unlimited.method.find("product form") != std::string::npos);
@@ -87,23 +88,23 @@ TEST_CASE("exact: k-out-of-n through capacities", "[exact][markov]") {
     }
     return y + "loads:\n  hall: {demand: 1MW, power: [" + list + "]}\n";
   };
-  const double a = a1, u = 1.0 - a1;
+  const double a = kA1, u = 1.0 - kA1;
   const auto r23 = solve(modules(3, "500kW"));
   REQUIRE(r23.refusal.empty());
   CHECK(1.0 - r23.unavailability[0] == Approx(a * a * a + 3 * a * a * u).epsilon(1e-9));
-  CHECK(r23.frequency[0] == Approx(3 * 2 * a * u * lam * a).epsilon(1e-9));
+  CHECK(r23.frequency[0] == Approx(3 * 2 * a * u * kLam * a).epsilon(1e-9));
   const auto r45 = solve(modules(5, "250kW"));
   REQUIRE(r45.refusal.empty());
   CHECK(1.0 - r45.unavailability[0] ==
         Approx(std::pow(a, 5) + 5 * std::pow(a, 4) * u).epsilon(1e-9));
   // Birnbaum of one module: exactly three of the other four up.
-  CHECK(r45.frequency[0] == Approx(5 * 4 * std::pow(a, 3) * u * lam * a).epsilon(1e-9));
+  CHECK(r45.frequency[0] == Approx(5 * 4 * std::pow(a, 3) * u * kLam * a).epsilon(1e-9));
 }
 
 TEST_CASE("exact: beta-factor common-cause pair matches its 4-state chain", "[exact][markov]") {
-  const double beta = 0.1, own = lam * (1 - beta), shock = beta * lam;
+  const double beta = 0.1, own = kLam * (1 - beta), shock = beta * kLam;
   std::vector<std::vector<double>> q = {
-      {0, own, own, shock}, {mu, 0, 0, own + shock}, {mu, 0, 0, own + shock}, {0, mu, mu, 0}};
+      {0, own, own, shock}, {kMu, 0, 0, own + shock}, {kMu, 0, 0, own + shock}, {0, kMu, kMu, 0}};
   for (std::size_t i = 0; i < q.size(); ++i) {
     double s = 0;
     for (double v : q[i]) s += v;
@@ -131,8 +132,8 @@ TEST_CASE("exact: cooling and power, critical and flexible loads", "[exact][mark
                        "{demand: 1MW, power: [grid], priority: flexible}\n");
   REQUIRE(r.refusal.empty());
   const double ach = 1000.0 / 1024.0;
-  CHECK(1.0 - r.unavailability[1] == Approx(a1 * ach).epsilon(1e-9));
-  CHECK(1.0 - r.unavailability[2] == Approx(a1).epsilon(1e-9));
+  CHECK(1.0 - r.unavailability[1] == Approx(kA1 * ach).epsilon(1e-9));
+  CHECK(1.0 - r.unavailability[2] == Approx(kA1).epsilon(1e-9));
   CHECK(r.unavailability[0] == Approx(r.unavailability[1]).epsilon(1e-12));
 }
 
@@ -281,12 +282,12 @@ TEST_CASE("exact: 11 units sharing 2 crews, the machine-repairman closed form", 
   REQUIRE(r.refusal.empty());
   CHECK(r.states == 12.0);
   std::vector<double> w{1.0};
-  for (int i = 0; i < 11; ++i) w.push_back(w.back() * (11 - i) * lam / (std::min(i + 1, 2) * mu));
+  for (int i = 0; i < 11; ++i) w.push_back(w.back() * (11 - i) * kLam / (std::min(i + 1, 2) * kMu));
   double total = 0;
   for (double v : w) total += v;
   CHECK(r.unavailability[0] == Approx(w[11] / total).epsilon(1e-9));
   // Outage frequency: entering "all down" from 10 down.
-  CHECK(r.frequency[0] == Approx(w[10] / total * lam).epsilon(1e-9));
+  CHECK(r.frequency[0] == Approx(w[10] / total * kLam).epsilon(1e-9));
 }
 
 TEST_CASE("exact: 11 components, 2 crews, 3 groups of identical units solve lumped",
@@ -360,13 +361,13 @@ loads:
   hall: {demand: 1MW, power: [tx1, tx2]}
 )");
   REQUIRE(r.refusal.empty());
-  const double rho = lam / mu, p2 = 2 * rho * rho / (1 + 2 * rho + 2 * rho * rho);
+  const double rho = kLam / kMu, p2 = 2 * rho * rho / (1 + 2 * rho + 2 * rho * rho);
   const double grid_up = std::exp(-(4.0 * 6 + 48.0) / 8760);
   CHECK(1.0 - r.unavailability[0] == Approx(grid_up * (1 - p2)).epsilon(1e-12));
   // Going down: the pair fails (from one down, at lam) while the feed is up, or the feed goes
   // down (at 5/y) while the pair is up.
   const double p1 = 2 * rho / (1 + 2 * rho + 2 * rho * rho);
-  const double f = grid_up * p1 * lam + (1 - p2) * (5.0 / 8760) * grid_up;
+  const double f = grid_up * p1 * kLam + (1 - p2) * (5.0 / 8760) * grid_up;
   CHECK(r.frequency[0] == Approx(f).epsilon(1e-12));
 }
 

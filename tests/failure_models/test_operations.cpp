@@ -11,13 +11,8 @@
 
 using ridethrough::testing::check_within_sigma;
 using ridethrough::testing::load_yaml;
+using ridethrough::testing::num;
 using ridethrough::testing::run_yaml;
-
-namespace {
-double num(const nlohmann::json& v) {
-  return v.get<double>();
-}
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // The four rules of SPEC section 6

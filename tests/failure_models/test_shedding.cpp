@@ -12,12 +12,10 @@
 
 using ridethrough::testing::check_within_ci;
 using ridethrough::testing::load_yaml;
+using ridethrough::testing::num;
 using ridethrough::testing::run_yaml;
 
 namespace {
-double num(const nlohmann::json& v) {
-  return v.get<double>();
-}
 
 constexpr const char* kLaw =
     "failure: {dist: exponential, mean: 2000h}, repair: {dist: exponential, mean: 50h}";

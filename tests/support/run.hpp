@@ -19,6 +19,11 @@ namespace ridethrough::testing {
 /// (experiments::load_and_compile_*): the test FAILs on any error.
 using LoadedDesign = experiments::LoadedDesign;
 
+/// A JSON figure as a double.
+inline double num(const nlohmann::json& v) {
+  return v.get<double>();
+}
+
 inline LoadedDesign loaded_or_fail(experiments::Loading r) {
   if (!r.loaded) {
     std::string all;

@@ -7,8 +7,8 @@
 #include <cctype>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "tests/support/run.hpp"
@@ -174,7 +174,7 @@ const std::map<std::string, std::vector<Override>>& examples() {
 }
 
 /// The cluster keys all take one example: a cluster tenant in full.
-const std::vector<Override> kCluster = {
+const std::vector<Override> kClusterOverrides = {
     {"loads.hall.hosts", "4"},
     {"tenants.t.workload",
      "{kind: cluster, cost_per_gpu_hour: 2, hosts: {hall: 4}, gpus_per_host: 8, placement: spread, "
@@ -192,7 +192,7 @@ const std::vector<Override> kEconomics = {
 
 const std::vector<Override>* example_of(const DesignKey& k) {
   const std::string scope(k.scope);
-  if (scope.rfind("tenants.*.workload:cluster", 0) == 0) return &kCluster;
+  if (scope.rfind("tenants.*.workload:cluster", 0) == 0) return &kClusterOverrides;
   if (scope.rfind("grid", 0) == 0) return &kCalls;
   if (scope == "economics") return &kEconomics;
   const auto it = examples().find(scope + "|" + std::string(k.key));
@@ -284,7 +284,9 @@ TEST_CASE("docs/format.md names every key of the format", "[capabilities][docs]"
   const std::string doc = ss.str();
   auto word = [&](const std::string& w) {
     for (auto p = doc.find(w); p != std::string::npos; p = doc.find(w, p + 1)) {
-      const auto ok = [](char ch) { return !(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'); };
+      const auto ok = [](char ch) {
+        return !(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+      };
       if ((p == 0 || ok(doc[p - 1])) && (p + w.size() == doc.size() || ok(doc[p + w.size()])))
         return true;
     }

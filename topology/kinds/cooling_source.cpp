@@ -6,7 +6,8 @@ namespace ridethrough::topology {
 
 namespace {
 
-void read(reading::Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+void read_cooling_source(reading::Reader& r, const YAML::Node& n, const std::string& what,
+                         Component& c) {
   if (auto v = n["restart"])
     c.restart = r.duration(v, what + " restart", reading::Reader::Sign::NonNegative).value_or(0);
 }
@@ -18,7 +19,7 @@ const KindSpec kCoolingSourceKind = {Kind::CoolingSource,
                                      "a chiller or other cooling plant",
                                      {{"components.*", "restart", Feature::CoolingRestart}},
                                      false,
-                                     read,
+                                     read_cooling_source,
                                      nullptr};
 
 }  // namespace ridethrough::topology

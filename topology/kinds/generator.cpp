@@ -31,7 +31,7 @@ void read_fuel(Reader& r, const YAML::Node& f, const std::string& what, Componen
   }
 }
 
-void read(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+void read_generator(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
   if (auto s = n["start"]; s && r.expect_map(s, what + " start")) {
     r.check_keys(s, keys_of("components.*.start"), what + " start");
     if (auto v = s["delay"])
@@ -66,7 +66,7 @@ const KindSpec kGeneratorKind = {Kind::Generator,
                                   {"components.*.fuel.refuel", "delay", Feature::Refuel},
                                   {"components.*.fuel.refuel", "fail_prob", Feature::Refuel}},
                                  false,
-                                 read,
+                                 read_generator,
                                  nullptr};
 
 }  // namespace ridethrough::topology

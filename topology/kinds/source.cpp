@@ -44,7 +44,7 @@ GridEventClass read_event_class(Reader& r, const YAML::Node& e, const std::strin
   return g;
 }
 
-void read(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+void read_source(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
   const YAML::Node ev = n["events"];
   if (!ev) return;
   if (!ev.IsSequence() || ev.size() == 0) {
@@ -79,7 +79,7 @@ const KindSpec kSourceKind = {
      {"components.*.events[].season", "peak", Feature::SeasonalEvents},
      {"components.*.events[].season", "amplitude", Feature::SeasonalEvents}},
     false,
-    read,
+    read_source,
     nullptr};
 
 }  // namespace ridethrough::topology

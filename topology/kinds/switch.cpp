@@ -8,7 +8,7 @@ namespace {
 
 using reading::Reader;
 
-void read(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+void read_switch(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
   if (auto s = n["transfer"]; s && r.expect_map(s, what + " transfer")) {
     r.check_keys(s, keys_of("components.*.transfer"), what + " transfer");
     if (auto v = s["delay"])
@@ -33,7 +33,7 @@ const KindSpec kSwitchKind = {Kind::Switch,
                                {"components.*.transfer", "delay", Feature::Switches},
                                {"components.*.transfer", "fail_prob", Feature::Switches}},
                               true,
-                              read,
+                              read_switch,
                               nullptr};
 
 }  // namespace ridethrough::topology

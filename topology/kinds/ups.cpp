@@ -7,7 +7,7 @@ namespace {
 
 using reading::Reader;
 
-void read(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+void read_ups(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
   if (auto v = n["autonomy"])
     c.autonomy = r.duration(v, what + " autonomy", Reader::Sign::Positive).value_or(1);
   if (auto v = n["battery_energy"])
@@ -36,7 +36,7 @@ const KindSpec kUpsKind = {Kind::Ups,
                             {"components.*", "battery_energy", Feature::BatteryEnergy},
                             {"components.*", "recharge", Feature::Ups}},
                            true,
-                           read,
+                           read_ups,
                            check};
 
 }  // namespace ridethrough::topology
