@@ -246,10 +246,6 @@ Model compile(const Design& d) {
   }
   m.power.net = Net::Power;
   m.cooling.net = Net::Cooling;
-  for (int c = 0; c < m.n; ++c)
-    if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0)
-      m.power.items.push_back(
-          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
   // Loads by standing: critical before flexible; within a priority, loads without a shed_order
   // first, then by shed_order from the highest (shed last) down to 1 (shed first); loads of
   // equal standing keep file order, which admission does not depend on.
