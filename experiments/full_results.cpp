@@ -1,6 +1,7 @@
 #include "experiments/full_results.hpp"
 
 #include "experiments/temp_files.hpp"
+#include "failure_models/mechanism.hpp"
 
 #include <H5Cpp.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ void FullRows::save(sim::Archive& a) const {
   a.put(load_downtime), a.put(load_outages);
   a.put(tenant_cost), a.put(tenant_sla), a.put(tenant_workload);
   a.put(o_replication), a.put(o_load), a.put(o_start), a.put(o_duration), a.put(o_components);
-  a.put(o_shed);
+  a.put(o_shed), a.put(o_mechanism);
   a.put(r_replication), a.put(r_tenant), a.put(r_completed), a.put(r_job), a.put(r_start);
   a.put(r_read);
 }
@@ -32,7 +33,7 @@ void FullRows::load(sim::Archive& a) {
   a.get(load_downtime), a.get(load_outages);
   a.get(tenant_cost), a.get(tenant_sla), a.get(tenant_workload);
   a.get(o_replication), a.get(o_load), a.get(o_start), a.get(o_duration), a.get(o_components);
-  a.get(o_shed);
+  a.get(o_shed), a.get(o_mechanism);
   a.get(r_replication), a.get(r_tenant), a.get(r_completed), a.get(r_job), a.get(r_start);
   a.get(r_read);
 }
@@ -57,6 +58,8 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
       for (auto k = iv.blame_begin; k < iv.blame_end; ++k)
         ids += (ids.empty() ? "" : " ") + m.cause_names[r.blame[k]];
       o_components.push_back(std::move(ids));
+      o_mechanism.push_back(failure_models::describe_mechanism(
+          {r.why.begin() + iv.why_begin, r.why.begin() + iv.why_end}, m));
     }
     return count;
   };
@@ -149,7 +152,8 @@ struct Hdf5Writer::Impl {
   std::string path, tmp;
   H5::H5File file;
   std::vector<std::unique_ptr<Column>> rep_cols;  // fixed order, see open()
-  std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components, o_shed;
+  std::unique_ptr<Column> o_rep, o_load, o_load_id, o_start, o_duration, o_components, o_shed,
+      o_mechanism;
   std::unique_ptr<Column> r_rep, r_tenant, r_tenant_id, r_job, r_start, r_read, r_completed;
   const topology::Model& m;
   bool done = false;
@@ -216,6 +220,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const topology::Design& d, const
     I.o_shed = col(outs, "shed", i32,
                    "1 if it began with the load shed: a live path reached it but capacity was "
                    "short (for the facility: the critical load that took it down)");
+    I.o_mechanism = col(outs, "mechanism", str,
+                        "what was down and what the site did with it (README, mechanisms)");
     bool clusters = false;
     for (const auto& t : m.tenants)
       clusters = clusters || t.workload == topology::WorkloadKind::Cluster;
@@ -277,6 +283,7 @@ void Hdf5Writer::append(const FullRows& r) {
     I.o_duration->append(r.o_duration.data(), no);
     I.o_components->append_strings(r.o_components);
     I.o_shed->append(r.o_shed.data(), no);
+    I.o_mechanism->append_strings(r.o_mechanism);
     if (I.r_rep) {
       const std::size_t nr = r.r_replication.size();
       I.r_rep->append(r.r_replication.data(), nr);

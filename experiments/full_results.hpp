@@ -29,6 +29,7 @@ struct FullRows {
   std::vector<double> o_start, o_duration;
   std::vector<std::string> o_components;
   std::vector<std::int32_t> o_shed;
+  std::vector<std::string> o_mechanism;  ///< failure_models::describe_mechanism
   // One row per job restart of a cluster tenant.
   std::vector<std::uint64_t> r_replication;
   std::vector<std::int32_t> r_tenant, r_completed;

@@ -99,15 +99,10 @@ void print_run_table(std::ostream& os, const json& s) {
        << "  p99 " << num(o["p99"]) << "  max " << num(o["max"]) << "\n";
 
   if (!s["facility"]["top_causes"].empty()) {
-    os << "\ntop causes of facility outages (components down when it began):\n";
-    for (const auto& c : s["facility"]["top_causes"]) {
-      std::string ids;
-      for (const auto& id : c["components"])
-        ids += (ids.empty() ? "" : " + ") + id.get<std::string>();
-      if (ids.empty()) ids = "(none down: a dynamic cause such as a transfer or battery run-out)";
-      os << "  " << std::setw(6) << fmt("%.1f%%", 100.0 * c["share"].get<double>()) << "  " << ids
-         << "\n";
-    }
+    os << "\ntop causes of facility outages (what was down -> what the site did with it):\n";
+    for (const auto& c : s["facility"]["top_causes"])
+      os << "  " << std::setw(6) << fmt("%.1f%%", 100.0 * c["share"].get<double>()) << "  "
+         << c["mechanism"].get<std::string>() << "\n";
   }
 
   // Loads that received only part of their energy (divisible, curtailed).
@@ -374,17 +369,22 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
                  : std::string("-");
     });
   }
-  line("top cause", [](const json& s, std::size_t) {
+  // The top cause's mechanism, wrapped over as many lines as the longest needs.
+  std::vector<std::vector<std::string>> why;
+  lines = 1;
+  for (const auto& s : all) {
     const auto& t = s["facility"]["top_causes"];
-    if (t.empty()) return std::string("-");
-    std::string ids;
-    for (const auto& id : t[0]["components"]) {
-      if (!ids.empty()) ids += '+';
-      ids += id.get<std::string>();
-    }
-    return (ids.empty() ? std::string("(dynamic)") : ids) + " " +
-           fmt("%.0f%%", 100.0 * t[0]["share"].get<double>());
-  });
+    why.push_back(t.empty() ? std::vector<std::string>{"-"}
+                            : wrap(fmt("%.0f%% ", 100.0 * t[0]["share"].get<double>()) +
+                                       t[0]["mechanism"].get<std::string>(),
+                                   w - 2));
+    lines = std::max(lines, why.back().size());
+  }
+  for (std::size_t l = 0; l < lines; ++l) {
+    os << pad(l == 0 ? "top cause" : "", label);
+    for (const auto& c : why) os << pad(l < c.size() ? c[l] : "", w);
+    os << "\n";
+  }
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

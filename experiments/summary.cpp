@@ -2,9 +2,11 @@
 
 #include "experiments/economics.hpp"
 #include "experiments/pricing.hpp"
+#include "failure_models/mechanism.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 namespace ridethrough::experiments {
@@ -332,7 +334,15 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
       for (std::size_t j = 0; j < k && first; ++j) first = m.cause_owner[down[j]] != o;
       if (first) ++owner_blamed[o];
     }
-    ++causes[down];
+    // The key: the components down, then -1, then the mechanism (sorted: one key per set).
+    std::vector<int> key = down;
+    key.push_back(-1);
+    const auto why_start = key.size();
+    key.insert(key.end(), r.why.begin() + iv.why_begin, r.why.begin() + iv.why_end);
+    std::sort(key.begin() + static_cast<std::ptrdiff_t>(why_start), key.end());
+    key.erase(std::unique(key.begin() + static_cast<std::ptrdiff_t>(why_start), key.end()),
+              key.end());
+    ++causes[key];
   }
   std::vector<TenantCost> costs(m.tenants.size());
   std::vector<cluster::JobFigures> cluster_figures, job_figures;
@@ -437,6 +447,54 @@ void Accumulator::merge(const Accumulator& o) {
   events += o.events;
 }
 
+namespace {
+
+/// The causes (Model::cause_names) a mechanism names as down: components, fuel, grid events.
+std::vector<std::string> mechanism_causes(const std::vector<int>& why, const topology::Model& m) {
+  using failure_models::Why;
+  std::vector<std::string> names;
+  for (int code : why) {
+    const Why w = failure_models::why_kind(code);
+    const int s = failure_models::why_subject(code);
+    if (w == Why::GridEvent)
+      names.push_back(m.cause_names[m.event_cause[s]]);
+    else if (w == Why::FuelExhausted)
+      names.push_back(m.cause_names[m.fuel_cause[s]]);
+    else if (w == Why::RegionalEvent)
+      names.push_back(m.cause_names[s]);
+    else if (w < Why::GridEvent)
+      names.push_back(m.ids[s]);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+/// The most frequent mechanisms of facility outages, with what they name as down (in the
+/// cone of the load that went down first), each named in alphabetical order and ties broken
+/// by name, so that the order of the file does not show.
+json top_causes(const Accumulator& acc, const topology::Model& m) {
+  using Cause = std::pair<std::vector<std::string>, std::string>;
+  std::map<Cause, std::uint64_t> merged;
+  for (const auto& [key, count] : acc.causes) {
+    const auto split = std::find(key.begin(), key.end(), -1);
+    const std::vector<int> why(split == key.end() ? split : split + 1, key.end());
+    merged[{mechanism_causes(why, m), failure_models::describe_mechanism(why, m)}] += count;
+  }
+  std::vector<std::pair<Cause, std::uint64_t>> causes(merged.begin(), merged.end());
+  std::stable_sort(causes.begin(), causes.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  json top = json::array();
+  for (std::size_t k = 0; k < causes.size() && k < 5; ++k)
+    top.push_back({{"components", causes[k].first.first},
+                   {"mechanism", causes[k].first.second},
+                   {"share", static_cast<double>(causes[k].second) /
+                                 static_cast<double>(acc.facility_outages)}});
+  return top;
+}
+
+}  // namespace
+
 json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
                std::uint64_t seed, std::uint64_t replications, const Performance& perf,
                const cluster::ClusterModel* clusters) {
@@ -456,25 +514,7 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();
   s["quantiles_exact"] = exact;
 
-  // The most frequent combinations of components down when a facility outage began, each
-  // named in alphabetical order and ties broken by name, so that the order of the file does
-  // not show.
-  std::vector<std::pair<std::vector<std::string>, std::uint64_t>> causes;
-  for (const auto& [ids, count] : acc.causes) {
-    std::vector<std::string> names;
-    for (int c : ids) names.push_back(m.cause_names[c]);
-    std::sort(names.begin(), names.end());
-    causes.emplace_back(std::move(names), count);
-  }
-  std::sort(causes.begin(), causes.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  json top = json::array();
-  for (std::size_t k = 0; k < causes.size() && k < 5; ++k)
-    top.push_back({{"components", causes[k].first},
-                   {"share", static_cast<double>(causes[k].second) /
-                                 static_cast<double>(acc.facility_outages)}});
-  s["facility"]["top_causes"] = top;
+  s["facility"]["top_causes"] = top_causes(acc, m);
   s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
 
   json loads = json::object();

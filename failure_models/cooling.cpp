@@ -18,6 +18,7 @@ bool FacilitySim::cooling_restarts() {
         ++aux_stamp_[c];
       }
       if (was_powered_[c] || ready_[c]) {
+        restart_cause_[c] = status_[c] == Status::Up ? interruption_cause(c) : -1;
         ready_[c] = 0;
         mark(c);
         changed = true;

@@ -28,6 +28,7 @@ FacilitySim::FacilitySim(const topology::Model& model)
   pool_wait_.resize(m_.pool_ids.size());
   cc_rng_.resize(m_.cc_members.size());
   event_rng_.resize(m_.event_rate.size());
+  in_cone_.assign(n, 0);
   for (int c = 0; c < n; ++c)
     if (m_.kind[c] == Kind::CoolingSource) cooling_sources_.push_back(c);
   for (int c = 0; c < n; ++c)
@@ -86,6 +87,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   excess_kw_ = shed_kw_ = 0.0;
 
   status_.assign(n, Status::Up);
+  failed_how_.assign(n, Why::Failure);
   life_stamp_.assign(n, 0);
   aux_stamp_.assign(n, 0);
   retr_stamp_.assign(n, 0);
@@ -132,6 +134,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   ready_.assign(n, 1);
   restart_pending_.assign(n, 0);
   was_powered_.assign(n, 1);
+  restart_cause_.assign(n, -1);
   draw_admitted_.assign(n, 1);
   dirty_.assign(n, 0);
   dirty_heap_.clear();
@@ -176,6 +179,8 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   facility_shed_ = false;
   load_blame_begin_.assign(nl, 0);
   load_blame_end_.assign(nl, 0);
+  load_why_begin_.assign(nl, 0);
+  load_why_end_.assign(nl, 0);
   budget_.assign(m_.thermal_ride_through.begin(), m_.thermal_ride_through.end());
   budget_t_.assign(nl, 0.0);
   budget_mode_.assign(nl, 0);
@@ -183,6 +188,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   thermal_stamp_.assign(nl, 0);
   critical_down_ = 0;
   facility_down_since_ = 0.0;
+  facility_why_pending_ = false;
 
   // Lives, schedules, common-cause shocks. A component forced down is down from the start
   // and never comes back: no life, no schedule.
@@ -265,7 +271,8 @@ void FacilitySim::close_at_limit(double limit) {
   for (int l = 0; l < m_.n_loads; ++l) {
     if (!load_down_[l] || load_down_since_[l] >= tend_) continue;
     out_->load_down[l].push_back({load_down_since_[l] - t0_, limit - t0_, load_blame_begin_[l],
-                                  load_blame_end_[l], load_shed_[l] != 0});
+                                  load_blame_end_[l], load_shed_[l] != 0, load_why_begin_[l],
+                                  load_why_end_[l]});
     if (load_down_since_[l] >= t0_) ++out_->closed_at_limit;
   }
   if (critical_down_ > 0) close_facility_interval(limit);

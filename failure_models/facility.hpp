@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "failure_models/mechanism.hpp"
 #include "failure_models/replication.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/rng.hpp"
@@ -194,7 +195,8 @@ class FacilitySim {
     sync_down(c);
   }
   void take_offline(int c);
-  void fail_component(int c, bool already_down = false);
+  /// `how` is kept for the outage mechanism until the component is back.
+  void fail_component(int c, bool already_down = false, Why how = Why::Failure);
   void ready_for_crew(int c);
   void start_repair(int c);
   void release_crew();
@@ -290,6 +292,10 @@ class FacilitySim {
   void close_facility_interval(double end);
   bool load_shed_now(int l) const;
   std::pair<std::uint32_t, std::uint32_t> snapshot_down();
+  std::pair<std::uint32_t, std::uint32_t> snapshot_why(const std::vector<int>& loads);
+  void why_roots(int c, std::vector<int>& w) const;
+  void why_dynamics(int c, std::vector<int>& w) const;
+  int interruption_cause(int c) const;
 
   const topology::Model& m_;
   /// Caches of admissions: shared by the copies of one replication (splitting).
@@ -311,6 +317,7 @@ class FacilitySim {
 
   // Per component.
   std::vector<Status> status_;
+  std::vector<Why> failed_how_;  ///< how a component that is down failed (see mechanism.hpp)
   std::vector<std::uint32_t> life_stamp_, aux_stamp_, retr_stamp_;
   std::vector<char> live_;
   std::vector<topology::Mode> mode_;
@@ -362,6 +369,7 @@ class FacilitySim {
 
   // Cooling sources.
   std::vector<char> ready_, restart_pending_, was_powered_;
+  std::vector<int> restart_cause_;  ///< what cut the power of a restarting source (-1: none)
   std::vector<int> cooling_sources_;
   bool cooling_touched_ = false;  ///< a cooling source was updated in this instant
   std::vector<int> fuel_generators_;
@@ -422,6 +430,11 @@ class FacilitySim {
   double facility_down_since_ = 0.0;
   std::uint32_t pending_blame_begin_ = 0, pending_blame_end_ = 0;  ///< current facility outage
   std::vector<std::uint32_t> load_blame_begin_, load_blame_end_;
+  std::uint32_t pending_why_begin_ = 0, pending_why_end_ = 0;
+  std::vector<std::uint32_t> load_why_begin_, load_why_end_;
+  std::vector<char> in_cone_;          ///< scratch of snapshot_why, all 0 between calls
+  std::vector<int> cone_;              ///< scratch of snapshot_why
+  bool facility_why_pending_ = false;  ///< the facility went down in this instant
   bool record_load_blame_ = false;
 };
 

@@ -36,11 +36,11 @@ void FacilitySim::start_generator(int g) {
 /// or the generator runs (a refuel is ordered at the start of a run).
 void FacilitySim::start_done(int g) {
   if (status_[g] == Status::Hidden) {
-    fail_component(g, true);
+    fail_component(g, true, Why::HiddenFailure);
     return;
   }
   if (rng(g, kDrawStream).bernoulli(m_.start_fail_prob[g])) {
-    fail_component(g);
+    fail_component(g, false, Why::StartFailure);
     return;
   }
   gen_[g] = Gen::Running;

@@ -7,11 +7,15 @@
 
 namespace ridethrough::failure_models {
 
+using topology::Csr;
+using topology::Kind;
+
 /// Records the facility interval that ends at `end`, with the components down at its start.
 void FacilitySim::close_facility_interval(double end) {
   if (facility_down_since_ >= tend_ || end <= t0_) return;
   out_->facility_down.push_back({facility_down_since_ - t0_, end - t0_, pending_blame_begin_,
-                                 pending_blame_end_, facility_shed_});
+                                 pending_blame_end_, facility_shed_, pending_why_begin_,
+                                 pending_why_end_});
 }
 
 /// A load going down now is shed if a live path reaches it but admission does not serve it:
@@ -44,6 +48,96 @@ std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_down() {
   return {begin, static_cast<std::uint32_t>(b.size())};
 }
 
+/// What went wrong for `loads` as they go down, within their cones (Model::load_cone: what
+/// can reach them): what was down and how, then the dynamics under way. Appended to the
+/// replication's mechanism list; returns its range.
+std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_why(const std::vector<int>& loads) {
+  auto& w = out_->why;
+  const auto begin = static_cast<std::uint32_t>(w.size());
+  cone_.clear();
+  for (int l : loads)
+    for (int k = m_.load_cone.begin(l); k < m_.load_cone.end(l); ++k) {
+      const int c = m_.load_cone.idx[k];
+      if (!in_cone_[c]) cone_.push_back(c);
+      in_cone_[c] = 1;
+    }
+  for (int c : cone_) why_roots(c, w);
+  for (std::size_t k = 0; k < class_active_.size(); ++k)
+    if (class_active_[k] > 0 && in_cone_[m_.event_component[k]])
+      w.push_back(why_code(Why::GridEvent, static_cast<int>(k)));
+  for (const auto& x : *external_)
+    if (cause_active_[x.cause] > 0 && in_cone_[x.component] &&
+        std::find(w.begin() + begin, w.end(), why_code(Why::RegionalEvent, x.cause)) == w.end())
+      w.push_back(why_code(Why::RegionalEvent, x.cause));
+  for (int c : cone_) why_dynamics(c, w);
+  for (int l : loads) {
+    if (!load_cooled_[l] && budget_empty_[l]) w.push_back(why_code(Why::ThermalRideThrough, l));
+    if (load_shed_[l]) w.push_back(why_code(Why::Shed, l));
+  }
+  for (int c : cone_) in_cone_[c] = 0;
+  return {begin, static_cast<std::uint32_t>(w.size())};
+}
+
+/// A component that is down, and how (a generator out of fuel is down in its own way).
+void FacilitySim::why_roots(int c, std::vector<int>& w) const {
+  switch (status_[c]) {
+    case Status::Up:
+    case Status::Hidden:
+      break;
+    case Status::Maintenance:
+      w.push_back(why_code(Why::Maintenance, c));
+      break;
+    default:
+      w.push_back(why_code(failed_how_[c], c));
+  }
+  if (m_.fuel_cause[c] >= 0 && dry_[c]) w.push_back(why_code(Why::FuelExhausted, c));
+}
+
+/// What a component in service is doing that can drop a load: a transfer's open gap, a start
+/// delay, an empty battery, a chiller restart.
+void FacilitySim::why_dynamics(int c, std::vector<int>& w) const {
+  if (!in_service(c)) return;
+  switch (m_.kind[c]) {
+    case Kind::Switch:
+      if (transferring_[c]) w.push_back(why_code(Why::Transferring, c));
+      break;
+    case Kind::Generator:
+      if (gen_[c] == Gen::Starting) w.push_back(why_code(Why::Starting, c));
+      break;
+    case Kind::Ups:
+      if (ups_empty_[c]) w.push_back(why_code(Why::BatteryExhausted, c));
+      break;
+    case Kind::CoolingSource:
+      if (!restart_pending_[c]) break;
+      w.push_back(why_code(Why::ChillerRestart, c));
+      if (restart_cause_[c] >= 0)
+        w.push_back(why_code(Why::PowerInterruption, why_subject(restart_cause_[c])));
+      break;
+    default:
+      break;
+  }
+}
+
+/// What cut the power of cooling source `c` just now: the first thing down or transferring
+/// upstream of it (a walk up powered_by and inputs), or -1.
+int FacilitySim::interruption_cause(int c) const {
+  std::vector<int> stack, found;
+  std::vector<char> seen(m_.n, 0);
+  for (int k = m_.powered_by.begin(c); k < m_.powered_by.end(c); ++k)
+    stack.push_back(m_.powered_by.idx[k]);
+  while (!stack.empty() && found.empty()) {
+    const int u = stack.back();
+    stack.pop_back();
+    if (seen[u]) continue;
+    seen[u] = 1;
+    why_roots(u, found);
+    why_dynamics(u, found);
+    for (const Csr* up : {&m_.inputs, &m_.powered_by})
+      for (int k = up->begin(u); k < up->end(u); ++k) stack.push_back(up->idx[k]);
+  }
+  return found.empty() ? -1 : found.front();
+}
+
 /// A running load goes down when it loses power, or cooling for longer than its thermal
 /// budget; a load that is down comes back only with power and cooling together (operators
 /// bring cooling back before IT), so a power outage followed by a chiller restart is one
@@ -62,17 +156,23 @@ void FacilitySim::record_loads() {
       if (down) {
         load_down_since_[l] = now_;
         load_shed_[l] = load_shed_now(l);
-        if (record_load_blame_ && now_ < tend_)
+        if (record_load_blame_ && now_ < tend_) {
           std::tie(load_blame_begin_[l], load_blame_end_[l]) = snapshot_down();
+          std::tie(load_why_begin_[l], load_why_end_[l]) = snapshot_why({l});
+        }
       } else if (load_down_since_[l] < tend_ && now_ > t0_) {
         out_->load_down[l].push_back({load_down_since_[l] - t0_, now_ - t0_, load_blame_begin_[l],
-                                      load_blame_end_[l], load_shed_[l] != 0});
+                                      load_blame_end_[l], load_shed_[l] != 0, load_why_begin_[l],
+                                      load_why_end_[l]});
       }
       if (m_.critical[l]) {
         if (down && critical_down_++ == 0) {
           facility_down_since_ = now_;
           facility_shed_ = load_shed_[l] != 0;
-          if (now_ < tend_) std::tie(pending_blame_begin_, pending_blame_end_) = snapshot_down();
+          if (now_ < tend_) {
+            std::tie(pending_blame_begin_, pending_blame_end_) = snapshot_down();
+            facility_why_pending_ = true;
+          }
         } else if (!down && --critical_down_ == 0) {
           facility_back();
           close_facility_interval(now_);
@@ -82,6 +182,15 @@ void FacilitySim::record_loads() {
     budget_set_mode(l, load_cool_live_[l] != 0);
   }
   dirty_loads_.clear();
+  // The facility's mechanism covers every critical load that went down in this instant, so
+  // which of them the loop met first does not show.
+  if (facility_why_pending_) {
+    facility_why_pending_ = false;
+    std::vector<int> now_down;
+    for (int l = 0; l < m_.n_loads; ++l)
+      if (m_.critical[l] && load_down_[l] && load_down_since_[l] == now_) now_down.push_back(l);
+    std::tie(pending_why_begin_, pending_why_end_) = snapshot_why(now_down);
+  }
 }
 
 }  // namespace ridethrough::failure_models

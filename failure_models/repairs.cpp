@@ -76,8 +76,9 @@ void FacilitySim::take_offline(int c) {
 
 /// A failure, or (already_down) a hidden generator failure found at a start: either way the
 /// component now waits for its spare and a crew.
-void FacilitySim::fail_component(int c, bool already_down) {
+void FacilitySim::fail_component(int c, bool already_down, Why how) {
   if (!already_down) count_failure(c);
+  failed_how_[c] = how;
   take_offline(c);
   const int pool = m_.spare_pool[c];
   if (pool >= 0) {
@@ -179,7 +180,7 @@ void FacilitySim::spare_arrives(int pool) {
 void FacilitySim::common_cause_shock(int group) {
   q_.push(now_ + cc_rng_[group].exponential() / m_.cc_rate[group], kCommonCause, group, 0);
   for (int member : m_.cc_members[group])
-    if (status_[member] == Status::Up) fail_component(member);
+    if (status_[member] == Status::Up) fail_component(member, false, Why::CommonCause);
 }
 
 }  // namespace ridethrough::failure_models

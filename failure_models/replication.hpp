@@ -15,6 +15,8 @@ struct Interval {
   /// It began with the load shed: a live path reached it, but capacity was short and the
   /// admission rule served others (for the facility: the critical load that took it down).
   bool shed = false;
+  /// Its mechanism: why[why_begin, why_end) of its replication (codes of mechanism.hpp).
+  std::uint32_t why_begin = 0, why_end = 0;
 };
 
 /// An outage imposed on a source from outside the site (a regional event of a portfolio): the
@@ -34,6 +36,7 @@ struct ReplicationResult {
   std::vector<std::vector<Interval>> load_down;  ///< per load
   std::vector<Interval> facility_down;           ///< any critical load down
   std::vector<int> blame;  ///< cause indices (Model::cause_names), see Interval
+  std::vector<int> why;    ///< mechanism codes (mechanism.hpp), see Interval
   std::vector<std::uint32_t> component_failures;  ///< within the measured span
   std::vector<double> component_downtime;         ///< hours within the measured span
   std::vector<std::uint32_t> component_windows;   ///< maintenance windows begun in the span
@@ -69,6 +72,7 @@ struct ReplicationResult {
     for (auto& v : load_down) v.clear();
     facility_down.clear();
     blame.clear();
+    why.clear();
     component_failures.assign(components, 0);
     component_downtime.assign(components, 0.0);
   }

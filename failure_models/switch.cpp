@@ -109,7 +109,7 @@ void FacilitySim::begin_transfer(int s, int k) {
 void FacilitySim::transfer_done(int s) {
   transferring_[s] = 0;
   if (rng(s, kDrawStream).bernoulli(m_.transfer_fail_prob[s])) {
-    fail_component(s);
+    fail_component(s, false, Why::TransferFailure);
   } else {
     follow_[s] = target_[s];
     mark(s);

@@ -56,6 +56,29 @@ void finish_network(const Model& m, FlowNetwork& fn) {
   for (const auto& r : rows) fn.items_of_component.push_row(r);
 }
 
+/// Model::load_cone: a walk up inputs and powered_by from each load's attachments.
+void fill_load_cones(Model& m) {
+  std::vector<char> seen(m.n, 0);
+  for (int l = 0; l < m.n_loads; ++l) {
+    std::vector<int> stack, cone;
+    for (const Csr* attach : {&m.load_power, &m.load_cooling})
+      for (int k = attach->begin(l); k < attach->end(l); ++k) stack.push_back(attach->idx[k]);
+    while (!stack.empty()) {
+      const int u = stack.back();
+      stack.pop_back();
+      if (seen[u]) continue;
+      seen[u] = 1;
+      cone.push_back(u);
+      for (const Csr* up : {&m.inputs, &m.powered_by})
+        for (int k = up->begin(u); k < up->end(u); ++k) stack.push_back(up->idx[k]);
+    }
+    std::sort(cone.begin(), cone.end(),
+              [&](int a, int b) { return m.topo_pos[a] < m.topo_pos[b]; });
+    for (int c : cone) seen[c] = 0;
+    m.load_cone.push_row(cone);
+  }
+}
+
 }  // namespace
 
 std::uint64_t name_hash(const std::string& name) {
@@ -286,6 +309,7 @@ Model compile(const Design& d) {
   }
   finish_network(m, m.power);
   finish_network(m, m.cooling);
+  fill_load_cones(m);
   if (d.curtailment.present) {
     const auto& c = d.curtailment;
     m.call_rate = c.rate;

@@ -124,6 +124,9 @@ struct Model {
   std::vector<int> load_steps;  ///< -1 all or nothing; 0 divisible; N blocks
   std::vector<int> tenant;      ///< -1: none
   Csr load_power, load_cooling;
+  /// Per load: every component that can reach it (upstream through inputs and powered_by of
+  /// its power and cooling), in topological order: where an outage's mechanism is looked for.
+  Csr load_cone;
 
   FlowNetwork power, cooling;
 

@@ -234,3 +234,25 @@ loads:
   CHECK(can_be_down(m, 1));  // a generator that can fail to start
   CHECK_FALSE(can_be_down(m, 5));
 }
+
+TEST_CASE("compile: each powered draw is one admission item, in one group", "[check]") {
+  // Draws compiled twice once made capacities look binding and check's totals too high.
+  auto r = load_design_text(R"(version: 1
+components:
+  grid: {kind: source}
+  bus: {kind: node, inputs: [grid], capacity: 1100kW}
+  ch1: {kind: cooling_source, capacity: 600kW, powered_by: [bus], power_draw: 100kW}
+  ch2: {kind: cooling_source, capacity: 600kW, powered_by: [bus], power_draw: 100kW}
+  loop: {kind: node, inputs: [ch1, ch2]}
+loads:
+  hall: {demand: 800kW, power: [bus], cooling: [loop]}
+)",
+                            "t.yaml");
+  REQUIRE(r.design);
+  const Model m = compile(*r.design);
+  REQUIRE(m.power.items.size() == 3);  // two draws and the hall
+  int grouped = 0;
+  for (const auto& g : m.power.groups) grouped += g.second - g.first;
+  CHECK(grouped == 3);
+  CHECK(m.power.capacity_free);  // 100 + 100 + 800 kW never exceed the bus's 1100 kW
+}
