@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <unordered_map>
 
 #include "experiments/driver.hpp"
 #include "experiments/text.hpp"
@@ -29,15 +30,14 @@ std::string join(const json& ids, const char* sep = ", ") {
 /// The cut sets that can happen, ranked by probability (the product of their members'
 /// basic-event probabilities, independent repair), each with its share of their sum (the
 /// rare-event approximation of the load's unavailability from these cut sets).
-json rank_cut_sets(const topology::Model& m, const json& cuts) {
-  std::map<std::string, int> index;
-  for (int c = 0; c < m.n; ++c) index[m.ids[c]] = c;
+json rank_cut_sets(const topology::Model& m, const std::unordered_map<std::string, int>& index,
+                   const json& cuts) {
   std::vector<std::pair<double, json>> ranked;
   double total = 0.0;
   for (const auto& cut : cuts) {
     double p = 1.0;
     for (const auto& id : cut)
-      p *= topology::basic_event_probability(m, index[id.get<std::string>()]);
+      p *= topology::basic_event_probability(m, index.at(id.get<std::string>()));
     ranked.emplace_back(p, cut);
     total += p;
   }
@@ -53,6 +53,8 @@ json check_design(const topology::Model& m, int order) {
   json loads = json::object();
   topology::StaticEvaluator eval(m);
   std::vector<char> down(m.n, 0);
+  std::unordered_map<std::string, int> index;  // once: a campus has thousands of loads
+  for (int c = 0; c < m.n; ++c) index[m.ids[c]] = c;
   // A set with a component that cannot fail (a bus without a failure law) is kept apart: the
   // list of what to fix is the list of what can fail. Planned work on it still drops the load.
   auto ids_of = [&](std::initializer_list<int> cs, bool& structural) {
@@ -92,7 +94,7 @@ json check_design(const topology::Model& m, int order) {
       if (m.maintenance_interval[a] > 0 || m.maintenance_interval[b] > 0)
         during.push_back(json::array({m.ids[a], m.ids[b]}));
     loads[m.load_ids[c.load]] = {
-        {"cut_set_ranking", rank_cut_sets(m, cuts)},
+        {"cut_set_ranking", rank_cut_sets(m, index, cuts)},
         {"served_with_everything_up", c.served_all_up},
         {"single_points_of_failure", singles},
         {"structural_single_points", structural_singles},

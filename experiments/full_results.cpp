@@ -92,7 +92,9 @@ void FullRows::add(const failure_models::ReplicationResult& r, const topology::M
   }
 }
 
-namespace {
+/// Named, not anonymous: Hdf5Writer::Impl holds these, and in a unity batch GCC warns about a
+/// class with members of an anonymous namespace (-Wsubobject-linkage).
+namespace hdf5_columns {
 
 /// An extendible, chunked 1-D dataset that rows are appended to.
 class Column {
@@ -146,7 +148,9 @@ void id_dataset(H5::Group& g, const std::string& name, const std::vector<std::st
   if (!p.empty()) ds.write(p.data(), str);
 }
 
-}  // namespace
+}  // namespace hdf5_columns
+
+using namespace hdf5_columns;
 
 struct Hdf5Writer::Impl {
   std::string path, tmp;

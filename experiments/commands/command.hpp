@@ -41,6 +41,7 @@ std::unique_ptr<Command> make_capabilities();
 std::unique_ptr<Command> make_expand();
 std::unique_ptr<Command> make_exact();
 std::unique_ptr<Command> make_export();
+std::unique_ptr<Command> make_diagram();
 
 // What the commands share (common.cpp).
 
