@@ -103,6 +103,7 @@ void Accumulator::save(sim::Archive& a) const {
   for (const auto& c : clusters) c.save(a);
   a.put(simgrid_runs), a.put(simgrid_seconds);
   a.put(events);
+  a.put(worst_downtime), a.put(worst_index);
   a.put<std::uint8_t>(rows ? 1 : 0);
   if (rows) rows->save(a);
 }
@@ -129,6 +130,7 @@ void Accumulator::load(sim::Archive& a) {
   for (auto& c : clusters) c.load(a);
   a.get(simgrid_runs), a.get(simgrid_seconds);
   a.get(events);
+  a.get(worst_downtime), a.get(worst_index);
   std::uint8_t has_rows = 0;
   a.get(has_rows);
   if (has_rows && rows) rows->load(a);
@@ -163,6 +165,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
                       std::vector<double>* figures,
                       const cluster::ClusterOutcome* cluster_outcome) {
   const double facility_downtime = facility.add(r.facility_down, m.horizon);
+  if (facility_downtime > 0.0) keep_worst(facility_downtime, r.index);
   std::vector<double> load_downtime(m.n_loads);
   for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
   for (int c = 0; c < m.n; ++c) {
@@ -279,6 +282,20 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   if (m.economics.present) f.push_back(cost_model_of_design.total(all));
 }
 
+void Accumulator::keep_worst(double downtime, std::uint64_t index) {
+  if (worst_index.size() == kWorstKept &&
+      std::make_pair(-downtime, index) >=
+          std::make_pair(-worst_downtime.back(), worst_index.back()))
+    return;
+  std::size_t k = 0;
+  while (k < worst_index.size() &&
+         std::make_pair(-worst_downtime[k], worst_index[k]) < std::make_pair(-downtime, index))
+    ++k;
+  worst_downtime.insert(worst_downtime.begin() + static_cast<std::ptrdiff_t>(k), downtime);
+  worst_index.insert(worst_index.begin() + static_cast<std::ptrdiff_t>(k), index);
+  if (worst_index.size() > kWorstKept) worst_downtime.pop_back(), worst_index.pop_back();
+}
+
 void Accumulator::merge(const Accumulator& o) {
   facility.merge(o.facility);
   for (std::size_t l = 0; l < loads.size(); ++l) loads[l].merge(o.loads[l]);
@@ -310,6 +327,8 @@ void Accumulator::merge(const Accumulator& o) {
   for (const auto& [k, v] : o.causes) causes[k] += v;
   for (std::size_t t = 0; t < tenants.size(); ++t) tenants[t].merge(o.tenants[t]);
   for (std::size_t c = 0; c < clusters.size(); ++c) clusters[c].merge(o.clusters[c]);
+  for (std::size_t k = 0; k < o.worst_index.size(); ++k)
+    keep_worst(o.worst_downtime[k], o.worst_index[k]);
   simgrid_runs += o.simgrid_runs;
   simgrid_seconds += o.simgrid_seconds;
   events += o.events;

@@ -213,6 +213,12 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["quantiles_exact"] = exact;
 
   s["facility"]["top_causes"] = top_causes(acc, m);
+  // The replications to replay first (`ridethrough trace --replication K`, `run --trace N`).
+  json worst = json::array();
+  for (std::size_t k = 0; k < acc.worst_index.size(); ++k)
+    worst.push_back(
+        {{"replication", acc.worst_index[k]}, {"facility_downtime_hours", acc.worst_downtime[k]}});
+  s["worst_replications"] = worst;
   s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
 
   json loads = json::object();

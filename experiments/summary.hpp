@@ -99,6 +99,11 @@ struct Accumulator : sim::BlockResult {
   std::uint64_t simgrid_runs = 0;  ///< tenant-replications simulated by SimGrid
   double simgrid_seconds = 0.0;    ///< their wall time, summed over threads
   std::uint64_t events = 0;
+  /// The replications with the most facility downtime (most first, then lowest index: the same
+  /// whatever the threads), up to kWorstKept: `run --trace N` replays them.
+  static constexpr std::size_t kWorstKept = 20;
+  std::vector<double> worst_downtime;
+  std::vector<std::uint64_t> worst_index;
   /// The last replication added: its tenants' costs plus what curtailment calls cost net.
   double last_cost = 0.0;
   std::unique_ptr<FullRows> rows;  ///< per-replication rows, kept only for the HDF5 output
@@ -111,6 +116,7 @@ struct Accumulator : sim::BlockResult {
            std::vector<double>* figures = nullptr,
            const cluster::ClusterOutcome* clusters = nullptr);
   void merge(const Accumulator& o);
+  void keep_worst(double downtime, std::uint64_t index);
   /// For MPI: a block's partial result travels to rank 0 as bytes.
   void save(sim::Archive& a) const;
   void load(sim::Archive& a);

@@ -189,6 +189,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   critical_down_ = 0;
   facility_down_since_ = 0.0;
   facility_why_pending_ = false;
+  traced_ = TraceState{};
 
   // Lives, schedules, common-cause shocks. A component forced down is down from the start
   // and never comes back: no life, no schedule.
@@ -293,6 +294,7 @@ void FacilitySim::process_instant() {
   if (accounts_energy_) account_energy();
   record_loads();
   status_changed_ = false;
+  if (trace_) trace_instant();
 }
 
 bool FacilitySim::following() const {

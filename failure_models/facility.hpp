@@ -7,6 +7,7 @@
 
 #include "failure_models/mechanism.hpp"
 #include "failure_models/replication.hpp"
+#include "failure_models/trace.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/rng.hpp"
 #include "topology/flow.hpp"
@@ -48,6 +49,13 @@ class FacilitySim {
   /// Also record which components were down when each load outage began (for full results);
   /// facility outages always carry it, for the blame figures.
   void set_record_load_blame(bool on) { record_load_blame_ = on; }
+  /// Also record the replication's timeline into `trace` (trace.cpp): every change of state,
+  /// compared at the end of each instant, so the event loop itself is untouched. For
+  /// `ridethrough trace`: it costs a pass over every component per instant.
+  void set_trace(std::vector<TraceEntry>* trace) {
+    trace_ = trace;
+    if (trace) record_load_blame_ = true;
+  }
   void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out);
   /// The same, with outages imposed from outside the site (a portfolio's regional events).
   void run(std::uint64_t seed, std::uint64_t index, ReplicationResult& out,
@@ -287,6 +295,12 @@ class FacilitySim {
   void admit_cooling();
   void share_power();
 
+  // trace.cpp
+  void trace_instant();
+  void trace_component(int c);
+  void trace_load(int l);
+  void note(const std::string& subject, const std::string& what);
+
   // loads.cpp
   void record_loads();
   void close_facility_interval(double end);
@@ -436,6 +450,8 @@ class FacilitySim {
   std::vector<int> cone_;              ///< scratch of snapshot_why
   bool facility_why_pending_ = false;  ///< the facility went down in this instant
   bool record_load_blame_ = false;
+  std::vector<TraceEntry>* trace_ = nullptr;
+  TraceState traced_;
 };
 
 }  // namespace ridethrough::failure_models

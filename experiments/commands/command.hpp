@@ -42,6 +42,7 @@ std::unique_ptr<Command> make_expand();
 std::unique_ptr<Command> make_exact();
 std::unique_ptr<Command> make_export();
 std::unique_ptr<Command> make_diagram();
+std::unique_ptr<Command> make_trace();
 
 // What the commands share (common.cpp).
 

@@ -5,6 +5,7 @@
 #include "experiments/commands/command.hpp"
 #include "experiments/report.hpp"
 #include "experiments/temp_files.hpp"
+#include "experiments/trace.hpp"
 #include "sim/mpi.hpp"
 
 namespace ridethrough::experiments::commands {
@@ -29,6 +30,10 @@ class Run : public Command {
                    "--out), checkpointing there; the result is bit-identical to an "
                    "uninterrupted run")
         ->excludes("--checkpoint");
+    cmd.add_option("--trace", traces_,
+                   "replay the N replications with the most facility downtime (up to 20) and "
+                   "add their timelines to the JSON (`traces`); the table shows the worst")
+        ->check(CLI::Range(1, 20));
   }
   int run(const nlohmann::json& command_line) override;
 
@@ -41,7 +46,35 @@ class Run : public Command {
   std::string design_, checkpoint_, resume_;
   std::vector<std::string> sets_;
   double every_ = 60.0;
+  int traces_ = 0;
 };
+
+/// `--trace N`: the timelines of the worst replications, replayed (each is a pure function of
+/// the design, the seed and its index).
+std::vector<Timeline> worst_timelines(const LoadedDesign& l, const nlohmann::json& summary,
+                                      std::uint64_t seed, int n) {
+  std::vector<Timeline> out;
+  for (const auto& w : summary["worst_replications"]) {
+    if (static_cast<int>(out.size()) == n) break;
+    out.push_back(trace_replication(l.model, seed, w["replication"].get<std::uint64_t>()));
+  }
+  return out;
+}
+
+/// The worst replication's outages, from an hour before the first to the end of the last.
+void print_worst(std::ostream& os, const Timeline& t, const std::string& design,
+                 std::uint64_t seed) {
+  double first = -1.0, last = 0.0;
+  for (const auto& e : t.entries)
+    if (e.subject == "facility") {
+      if (first < 0.0) first = e.time;
+      last = e.time;
+    }
+  os << "\nthe worst replication, " << t.replication << " (" << t.facility_downtime
+     << " h down; all of it: ridethrough trace " << design << " --replication " << t.replication
+     << " --seed " << seed << "):\n";
+  print_timeline(os, t, first - 1.0, last);
+}
 
 bool Run::checkpoints(const LoadedDesign& l, const std::vector<topology::Override>& sets,
                       RunOptions& options) const {
@@ -87,8 +120,17 @@ int Run::run(const nlohmann::json& command_line) {
     return 128 + e.signal;
   }
   warn_closed(design_, summary);
+  std::vector<Timeline> timelines;
+  if (traces_ > 0 && summary.contains("worst_replications")) {
+    timelines = worst_timelines(*l, summary, o_.seed, traces_);
+    summary["traces"] = nlohmann::json::array();
+    for (const auto& t : timelines) summary["traces"].push_back(timeline_json(t, -1e300, 1e300));
+  }
   const bool json_only = emit_json(o_, summary);
-  if (!o_.quiet && !json_only) print_run_table(std::cout, summary);
+  if (!o_.quiet && !json_only) {
+    print_run_table(std::cout, summary);
+    if (!timelines.empty()) print_worst(std::cout, timelines.front(), design_, o_.seed);
+  }
   return 0;
 }
 

@@ -603,6 +603,30 @@ tenants:
         self.assertEqual(r.returncode, 2)
         self.assertIn("at most 1e12 replications", r.stderr)
 
+    def test_trace_replays_the_worst_replications(self):
+        d = os.path.join(DESIGNS, "hall_1mw_n.yaml")
+        runs = [json.loads(run("run", d, "-n", "3000", "--trace", "2", "--threads", t,
+                               "--json", "-").stdout) for t in ("1", "2")]
+        self.assertEqual(runs[0]["worst_replications"], runs[1]["worst_replications"])
+        s = runs[0]
+        worst = s["worst_replications"]
+        self.assertEqual(len(worst), 20)
+        hours = [w["facility_downtime_hours"] for w in worst]
+        self.assertEqual(hours, sorted(hours, reverse=True))
+        self.assertEqual(len(s["traces"]), 2)
+        t0 = s["traces"][0]
+        self.assertEqual(t0["replication"], worst[0]["replication"])
+        self.assertAlmostEqual(t0["facility_downtime_hours"], worst[0]["facility_downtime_hours"])
+        self.assertTrue(any(e["subject"] == "facility" and e["what"].startswith("DOWN: ")
+                            for e in t0["events"]))
+        # `trace` replays the same replication to the same timeline
+        r = run("trace", d, "--replication", str(t0["replication"]), "--json", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["events"], t0["events"])
+        r = run("run", d, "-n", "3000", "--trace", "1")
+        self.assertIn("the worst replication, %d" % t0["replication"], r.stdout)
+        self.assertEqual(run("run", d, "--trace", "21").returncode, 2)
+
     def test_compare_bundled_designs(self):
         designs = [os.path.join(DESIGNS, n) for n in ("hall_1mw_n.yaml", "hall_1mw_n1.yaml", "hall_1mw_2n.yaml")]
         r = run("compare", *designs, "-n", "2000", "--json", "-")

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "experiments/trace.hpp"
 #include "failure_models/facility.hpp"
 #include "failure_models/mechanism.hpp"
 #include "tests/support/run.hpp"
@@ -183,4 +185,52 @@ TEST_CASE("mechanism: no outage of a bundled design is unexplained", "[mechanism
     }
     CHECK(seen > 0);
   }
+}
+
+TEST_CASE("trace: the timeline of a known replication, event by event", "[mechanism][trace]") {
+  const auto l = load_yaml(R"(version: 1
+horizon: 150h
+components:
+  utility: {kind: source, failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 5h}}
+  gen1: {kind: generator, start: {delay: 10s, fail_prob: 1}, repair: {dist: fixed, value: 50h}}
+  ats: {kind: switch, inputs: [utility, gen1], transfer: {delay: 10s}}
+  ups1: {kind: ups, inputs: [ats], autonomy: 10min, recharge: 1h}
+loads:
+  hall: {demand: 1MW, power: [ups1]}
+)");
+  const auto t = ridethrough::experiments::trace_replication(l.model, 1, 0);
+  const std::string why = "utility lost + start failure (gen1) -> UPS battery exhausted (ups1)";
+  const std::vector<std::tuple<double, std::string, std::string>> want{
+      {100.0, "utility", "failed"},
+      {100.0, "utility", "repair begins"},
+      {100.0, "utility", "dead"},
+      {100.0, "gen1", "starting"},
+      {100.0, "ats", "dead"},
+      {100.0, "ups1", "on battery"},
+      {100.0 + 10 * kSec, "gen1", "failed to start"},
+      {100.0 + 10 * kSec, "gen1", "repair begins"},
+      {100.0 + 10 * kSec, "gen1", "stopped"},
+      {100.0 + 10 * kMin, "ups1", "dead"},
+      {100.0 + 10 * kMin, "ups1", "battery exhausted"},
+      {100.0 + 10 * kMin, "hall", "power lost"},
+      {100.0 + 10 * kMin, "hall", "DOWN: " + why},
+      {100.0 + 10 * kMin, "facility", "DOWN: " + why},
+      {105.0, "utility", "repaired, in service"},
+      {105.0, "utility", "live"},
+      {105.0, "ats", "live"},
+      {105.0, "ups1", "live"},
+      {105.0, "ups1", "on its input, battery recharging"},
+      {105.0, "hall", "power back"},
+      {105.0, "hall", "back up"},
+      {105.0, "facility", "back up"},
+  };
+  // Nothing after: gen1's repair ends past the horizon, with no outage to follow.
+  REQUIRE(t.entries.size() == want.size());
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    INFO(k);
+    CHECK(t.entries[k].time == Approx(std::get<0>(want[k])));
+    CHECK(t.entries[k].subject == std::get<1>(want[k]));
+    CHECK(t.entries[k].what == std::get<2>(want[k]));
+  }
+  CHECK(t.facility_downtime == Approx(5.0 - 10 * kMin));
 }
