@@ -403,19 +403,19 @@ void print_sweep_table(std::ostream& os, const std::vector<json>& points) {
       os << pad(p["sweep"][k].get<std::string>(), std::max<std::size_t>(12, k.size() + 2));
     const double a = p["facility"]["availability"]["mean"].get<double>();
     os << pad(fmt("%.7f%%", 100 * a), 16) << pad(nines(a), 7)
-       << pad(fmt("%.4g", p["facility"]["downtime_hours"]["mean"].get<double>()), 12)
-       << pad(fmt("%.4g", p["facility"]["outages"]["mean"].get<double>()), 11);
+       << pad(plain(p["facility"]["downtime_hours"]["mean"].get<double>()), 12)
+       << pad(plain(p["facility"]["outages"]["mean"].get<double>()), 11);
     for (const auto& t : tenants)
-      os << pad(fmt("%.6g", p["tenants"][t]["cost"]["mean"].get<double>()), 16);
+      os << pad(money(p["tenants"][t]["cost"]["mean"].get<double>()), 16);
     for (const auto& [t, j] : jobs) {
       const auto& b = p["tenants"][t]["jobs"][j];
-      os << pad(fmt("%.6g", b["lost_gpu_hours"]["mean"].get<double>()),
+      os << pad(plain(b["lost_gpu_hours"]["mean"].get<double>(), 6),
                 std::max<std::size_t>(16, j.size() + 14))
-         << pad(fmt("%.6g", b["wasted_gpu_hours"]["mean"].get<double>()),
+         << pad(plain(b["wasted_gpu_hours"]["mean"].get<double>(), 6),
                 std::max<std::size_t>(16, j.size() + 15));
     }
     if (econ && p.contains("economics"))
-      os << fmt("%.6g", p["economics"]["expected_total_cost"].get<double>());
+      os << money(p["economics"]["expected_total_cost"].get<double>());
     os << "\n";
   }
 }

@@ -225,7 +225,10 @@ void print_sensitivity(std::ostream& os, const json& r) {
         if (row["parameter"] == key && row["factor"] == f) {
           const auto& d = row["delta_unavailability"];
           const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
-          os << pad(fmt("%+.3g", d["mean"].get<double>()) + " ±" + fmt("%.2g", hw), 24);
+          const double mean = d["mean"].get<double>() + 0.0;  // + 0.0: no "-0"
+          os << pad(mean == 0.0 && hw == 0.0 ? std::string("0 (no change)")
+                                             : fmt("%+.3g", mean) + " ±" + fmt("%.2g", hw),
+                    24);
         }
     os << "\n";
   }

@@ -41,7 +41,7 @@ void row(std::ostream& os, const std::string& name, const json& b) {
   const double a = b["availability"]["mean"].get<double>();
   const auto& ci = b["availability"]["ci95"];
   const double hw = (ci[1].get<double>() - ci[0].get<double>()) / 2.0;
-  os << pad(name, 22) << pad(percent_availability(a) + " ±" + fmt("%.2g", 100.0 * hw), 28)
+  os << pad(name, 22) << pad(percent_availability(a) + " ±" + plain(100.0 * hw, 2), 28)
      << pad(nines(a), 11) << pad(num(b["downtime_hours"]["mean"]), 12)
      << pad(num(b["outages"]["mean"]), 11)
      << (b["outage_duration_hours"].is_null() ? std::string("-")
@@ -76,8 +76,9 @@ std::string difference(const json& d, const char* f, double scale = 1.0) {
   if (!d.is_object()) return "-";
   const double m = scale * d["mean"].get<double>();
   const double hw = scale * (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2.0;
-  return fmt(f, m) + " ±" + fmt("%.2g", hw) + " P" +
-         fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+  std::string mean = fmt(f, m);
+  if (mean.find('e') != std::string::npos) mean = (m > 0 ? "+" : "") + plain(m, 3);
+  return mean + " ±" + plain(hw, 2) + " P" + fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
 }
 
 }  // namespace
@@ -86,7 +87,7 @@ void print_run_table(std::ostream& os, const json& s) {
   const std::string per = per_horizon(s["horizon_hours"].get<double>());
   os << "design: " << s["design"].get<std::string>() << "  (" << s["replications"]
      << " replications of " << num(s["horizon_hours"], "%g") << " h, seed " << s["seed"] << ")\n\n";
-  os << pad("", 22) << pad("availability ±95%", 28) << pad("nines", 11)
+  os << pad("", 22) << pad("availability ±95% pts", 28) << pad("nines", 11)
      << pad("downtime h" + per, 12) << pad("outages" + per, 11) << "mean outage h\n";
   row(os, "facility", s["facility"]);
   for (const auto& [name, b] : s["loads"].items()) row(os, "  " + name, b);
@@ -135,12 +136,16 @@ void print_run_table(std::ostream& os, const json& s) {
   if (!s["tenants"].empty()) {
     os << "\n"
        << pad("tenant cost" + per, 22) << pad("mean", 14) << pad("p99", 14) << pad("cvar99", 14)
-       << pad("max", 14) << "SLA breach months\n";
+       << pad("max", 14) << pad("SLA credits", 14) << pad("lost work", 14) << "SLA breach months\n";
     for (const auto& [name, t] : s["tenants"].items()) {
       const auto& c = t["cost"];
+      const auto part = [&](const char* key) {
+        return t.contains(key) ? money_or_dash(t[key]["mean"]) : std::string("-");
+      };
       os << pad("  " + name, 22) << pad(money_or_dash(c["mean"]), 14)
          << pad(money_or_dash(c["p99"]), 14) << pad(money_or_dash(c["cvar99"]), 14)
-         << pad(money_or_dash(c["max"]), 14)
+         << pad(money_or_dash(c["max"]), 14) << pad(part("sla_cost"), 14)
+         << pad(part("workload_cost"), 14)
          << (t["sla_breach_probability"].is_null()
                  ? std::string("-")
                  : fmt("%.3g%%", 100.0 * t["sla_breach_probability"].get<double>()))
@@ -283,7 +288,7 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
   });
   line("  ±95%", [](const json& s, std::size_t) {
     const auto& ci = s["facility"]["availability"]["ci95"];
-    return fmt("%.2g", 50.0 * (ci[1].get<double>() - ci[0].get<double>())) + " pts";
+    return plain(50.0 * (ci[1].get<double>() - ci[0].get<double>()), 2) + " pts";
   });
   diff_line("  difference (pts)", "facility.availability", "%+.2g", 100.0);
   line("nines", [](const json& s, std::size_t) {

@@ -15,9 +15,26 @@ inline std::string fmt(const char* f, double v) {
   return buf;
 }
 
+/// How many characters a UTF-8 string shows ("±" is two bytes, one column).
+inline std::size_t columns(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 /// Left-aligned in a column of width w (at least one space after).
 inline std::string pad(const std::string& s, std::size_t w) {
-  return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+  const std::size_t n = columns(s);
+  return n >= w ? s + " " : s + std::string(w - n, ' ');
+}
+
+/// `sig` significant digits without an exponent ("0.000008121", "1475"): tables never print
+/// exponents.
+inline std::string plain(double v, int sig = 4) {
+  if (v == 0.0 || !std::isfinite(v)) return fmt("%g", v);
+  const int e = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", std::max(0, sig - 1 - e), v);
+  return buf;
 }
 
 /// Availability as "nines": -log10(1 - A); a thing never down has none to count.

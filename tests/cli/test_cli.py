@@ -212,6 +212,19 @@ tenants:
         self.assertTrue("Designs side by side" in text)
         self.assertTrue("<h3>tenant acme</h3>" in text)
         self.assertGreaterEqual(text.count("data:image/png;base64,"), 5)
+        import re
+        visible = re.sub(r'data:image/png;base64,[^"]*', "", text)
+        self.assertIsNone(re.search(r"\d[eE][+-]\d", visible), "an exponent in the report")
+
+    def test_tables_never_print_exponents(self):
+        import re
+        d = os.path.join(DESIGNS, "hall_1mw_n1.yaml")
+        r = run("sweep", d, "--vary", "components.tx.repair.mean=100h,356h", "-n", "500")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(re.search(r"\d[eE][+-]\d", r.stdout), r.stdout)
+        self.assertIn("14.7 M", r.stdout)  # expected total cost, as compare prints money
+        r = run("compare", d, os.path.join(DESIGNS, "hall_1mw_2n.yaml"), "-n", "2000")
+        self.assertIsNone(re.search(r"\d[eE][+-]\d", r.stdout), r.stdout)
 
     def test_check_json_and_table(self):
         r = run("check", os.path.join(DESIGNS, "hall_1mw_n1.yaml"), "--json", "-")
