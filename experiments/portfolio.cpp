@@ -1,5 +1,7 @@
 #include "experiments/portfolio.hpp"
 
+#include "experiments/progress.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,11 +11,11 @@
 #include "experiments/summary.hpp"
 #include "experiments/text.hpp"
 #include "failure_models/facility.hpp"
-#include "topology/law.hpp"
 #include "failure_models/season.hpp"
 #include "sim/mpi.hpp"
 #include "sim/rng.hpp"
 #include "sim/runner.hpp"
+#include "topology/law.hpp"
 
 namespace ridethrough::experiments {
 
@@ -267,8 +269,10 @@ json run_portfolio(const topology::Portfolio& p, const RunOptions& options) {
     return true;
   };
   const unsigned threads = options.threads ? options.threads : sim::default_threads();
+  ProgressBar bar(options.progress && sim::mpi_ranks().root());
   sim::run_blocks_distributed(sim::BlockPlan{options.replications, 64}, threads, make_work, merge,
-                              codec);
+                              codec,
+                              [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
   Performance perf;
   perf.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
