@@ -18,7 +18,9 @@ namespace {
 struct Variants {
   std::vector<std::unique_ptr<topology::Design>> designs;
   std::vector<std::unique_ptr<topology::Model>> models;
-  std::size_t add(topology::Design d) {
+  std::vector<int> same_unless_touched;  ///< see DesignRun::same_as_first_unless_touched
+  std::size_t add(topology::Design d, int same = -1) {
+    same_unless_touched.push_back(same);
     designs.push_back(std::make_unique<topology::Design>(std::move(d)));
     models.push_back(std::make_unique<topology::Model>(topology::compile(*designs.back())));
     return designs.size() - 1;
@@ -26,7 +28,7 @@ struct Variants {
   std::vector<DesignRun> runs() const {
     std::vector<DesignRun> r;
     for (std::size_t i = 0; i < designs.size(); ++i)
-      r.push_back({designs[i].get(), models[i].get(), ""});
+      r.push_back({designs[i].get(), models[i].get(), "", same_unless_touched[i]});
     return r;
   }
 };
@@ -52,15 +54,28 @@ json ratio_or_null(double a, double b) {
   return b > 0.0 ? json(a / b) : json(nullptr);
 }
 
+/// Whether a replication of the design in which nothing happened to `c` is, bit for bit, the
+/// same replication of its perfect variant. Not where making it perfect changes the model
+/// beyond its own laws: its grid event classes (the class arrays), its fuel tank (power
+/// sharing), its common-cause group (the other members' shock rate).
+bool perfect_shares_untouched(const topology::Design& d, std::size_t c) {
+  const auto& comp = d.components[c];
+  if (!comp.events.empty() || comp.fuel_tank > 0.0) return false;
+  for (const auto& g : d.common_cause)
+    if (std::find(g.members.begin(), g.members.end(), comp.id) != g.members.end()) return false;
+  return true;
+}
+
 }  // namespace
 
-json importance_analysis(const topology::Design& d, const RunOptions& options) {
+json importance_analysis(const topology::Design& d, const RunOptions& options, bool share_work) {
   Variants v;
   v.add(d);
   const std::size_t n = d.components.size();
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t c = 0; c < n; ++c) {
-    const std::size_t p = v.add(perfect_variant(d, c)), f = v.add(failed_variant(d, c));
+    const int same = share_work && perfect_shares_untouched(d, c) ? static_cast<int>(c) : -1;
+    const std::size_t p = v.add(perfect_variant(d, c), same), f = v.add(failed_variant(d, c));
     pairs.emplace_back(0, p);
     pairs.emplace_back(0, f);
     pairs.emplace_back(p, f);

@@ -15,7 +15,10 @@ namespace ridethrough::experiments {
 /// with its paired interval, risk achievement worth U(failed) / U, risk reduction worth
 /// U / U(perfect), Fussell-Vesely (the share of facility downtime during which it was down)
 /// and each tenant's expected cost if it were perfect or failed.
-nlohmann::json importance_analysis(const topology::Design& d, const RunOptions& options);
+/// `share_work`: a perfect variant's replication in which nothing happened to the component is
+/// taken from the design's own (bit-identical; false only to test that).
+nlohmann::json importance_analysis(const topology::Design& d, const RunOptions& options,
+                                   bool share_work = true);
 void print_importance(std::ostream& os, const nlohmann::json& result);
 
 /// `sensitivity`: one at a time, every parameter of the design (experiments/parameters.hpp:

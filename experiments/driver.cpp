@@ -285,6 +285,13 @@ JointResult run_joint(const std::vector<DesignRun>& designs,
       for (std::uint64_t i = first; i < last; ++i) {
         for (std::size_t d = 0; d < k; ++d) {
           auto& w = *(*workers)[d];
+          const auto& first = *(*workers)[0];
+          const int c = designs[d].same_as_first_unless_touched;
+          if (d > 0 && c >= 0 && !first.result.component_touched[c]) {
+            block->acc[d]->add(first.result, *designs[d].model, paired ? &fig[d] : nullptr,
+                               first.clusters.empty() ? nullptr : &first.outcome);
+            continue;
+          }
           w.sim.run(options.seed, i, w.result);
           const cluster::ClusterOutcome* co = nullptr;
           if (!w.clusters.empty()) {

@@ -52,6 +52,10 @@ struct DesignRun {
   const topology::Design* design;
   const topology::Model* model;
   std::string out;
+  /// A component index, for a design that is the first one with that component made perfect
+  /// (importance): in a replication where nothing happened to it in the first design, this
+  /// design's replication is the first one's, taken as is instead of simulated again.
+  int same_as_first_unless_touched = -1;
 };
 
 /// Runs several designs over the same replications: replication i of each uses the same seed,

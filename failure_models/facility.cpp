@@ -361,6 +361,10 @@ void FacilitySim::settle() {
 
 void FacilitySim::apply(const sim::Event& e) {
   const int c = e.target;
+  // What only the design's own laws schedule (lives, standby lives, maintenance), stale or
+  // not: the same replication with the component perfect has no such instant.
+  if (e.type == kFail || e.type == kStandbyFail || e.type == kMaintDue)
+    out_->component_touched[c] = 1;
   switch (e.type) {
     case kFail:
       if (e.stamp != life_stamp_[c] || status_[c] != Status::Up) return;

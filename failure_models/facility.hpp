@@ -193,6 +193,7 @@ class FacilitySim {
   void facility_back();
   /// Every status change goes through here: a draw is asked for only by equipment in service.
   void set_status(int c, Status s) {
+    if (s != Status::Up) out_->component_touched[c] = 1;
     const bool was = in_service(c);
     status_[c] = s;
     if (was != in_service(c)) {

@@ -44,6 +44,12 @@ struct ReplicationResult {
   /// (Fussell-Vesely: divided by the facility downtime).
   std::vector<double> component_facility_overlap;
   std::vector<double> component_deferred;  ///< hours maintenance waited while it was unsafe
+  /// Whether the component's own laws acted in the whole replication (it left service, or an
+  /// event of its life, standby life or maintenance came up, stale or not): where they did
+  /// not, the same replication with the component made perfect is this one, bit for bit
+  /// (importance shares the work, see DesignRun). Starts, transfers, batteries and restarts
+  /// happen alike in both; its draws on demand all succeeded.
+  std::vector<char> component_touched;
   /// Per load: kWh not delivered within the span while it received part of its demand (a
   /// divisible load; the time it received none is in its outages).
   std::vector<double> load_shortfall_kwh;
@@ -68,6 +74,7 @@ struct ReplicationResult {
     component_windows.assign(components, 0);
     component_facility_overlap.assign(components, 0.0);
     component_deferred.assign(components, 0.0);
+    component_touched.assign(components, 0);
     load_down.resize(loads);
     for (auto& v : load_down) v.clear();
     facility_down.clear();

@@ -303,4 +303,10 @@ MUTANTS = [
     {"name": "exact: lumping blind to binding capacity",
      "file": "failure_models/markov.cpp",
      "edits": [("uses,   cc_of[c], binding,", "uses,   cc_of[c], 0.0,")]},
+    {"name": "importance shares a perfect variant's replication although the component left service",
+     "file": "failure_models/facility.hpp",
+     "edits": [("if (s != Status::Up) out_->component_touched[c] = 1;", "if (false) out_->component_touched[c] = 1;")]},
+    {"name": "outage mechanisms forget how a component failed",
+     "file": "failure_models/repairs.cpp",
+     "edits": [("  failed_how_[c] = how;", "  failed_how_[c] = Why::Failure;")]},
 ]
