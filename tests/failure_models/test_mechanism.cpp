@@ -48,22 +48,25 @@ std::vector<Outage> outages(const std::string& yaml) {
 
 constexpr double kMin = 1.0 / 60.0, kSec = 1.0 / 3600.0;
 
-}  // namespace
-
-TEST_CASE("mechanism: utility lost, the generator fails to start, the UPS runs out",
-          "[mechanism]") {
-  // The utility fails every 105 h (fixed), the generator's every start fails: 10 minutes of
-  // battery later the hall goes down, until the utility is back 5 h after it failed.
-  const auto o = outages(R"(version: 1
-horizon: 1000h
-components:
+/// The utility fails every 105 h (fixed); every start of the generator fails; 10 minutes of UPS.
+std::string start_failure_design(const std::string& horizon) {
+  return "version: 1\nhorizon: " + horizon + "\n" + R"(components:
   utility: {kind: source, failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 5h}}
   gen1: {kind: generator, start: {delay: 10s, fail_prob: 1}, repair: {dist: fixed, value: 50h}}
   ats: {kind: switch, inputs: [utility, gen1], transfer: {delay: 10s}}
   ups1: {kind: ups, inputs: [ats], autonomy: 10min, recharge: 1h}
 loads:
   hall: {demand: 1MW, power: [ups1]}
-)");
+)";
+}
+
+}  // namespace
+
+TEST_CASE("mechanism: utility lost, the generator fails to start, the UPS runs out",
+          "[mechanism]") {
+  // The utility fails every 105 h (fixed), the generator's every start fails: 10 minutes of
+  // battery later the hall goes down, until the utility is back 5 h after it failed.
+  const auto o = outages(start_failure_design("1000h"));
   REQUIRE(o.size() == 9);  // failures at 100, 205, ..., 940 h
   for (std::size_t k = 0; k < o.size(); ++k) {
     INFO(k);
@@ -188,16 +191,7 @@ TEST_CASE("mechanism: no outage of a bundled design is unexplained", "[mechanism
 }
 
 TEST_CASE("trace: the timeline of a known replication, event by event", "[mechanism][trace]") {
-  const auto l = load_yaml(R"(version: 1
-horizon: 150h
-components:
-  utility: {kind: source, failure: {dist: fixed, value: 100h}, repair: {dist: fixed, value: 5h}}
-  gen1: {kind: generator, start: {delay: 10s, fail_prob: 1}, repair: {dist: fixed, value: 50h}}
-  ats: {kind: switch, inputs: [utility, gen1], transfer: {delay: 10s}}
-  ups1: {kind: ups, inputs: [ats], autonomy: 10min, recharge: 1h}
-loads:
-  hall: {demand: 1MW, power: [ups1]}
-)");
+  const auto l = load_yaml(start_failure_design("150h"));
   const auto t = ridethrough::experiments::trace_replication(l.model, 1, 0);
   const std::string why = "utility lost + start failure (gen1) -> UPS battery exhausted (ups1)";
   const std::vector<std::tuple<double, std::string, std::string>> want{
