@@ -73,6 +73,8 @@ std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_why(const std::vec
   for (int l : loads) {
     if (!load_cooled_[l] && budget_empty_[l]) w.push_back(why_code(Why::ThermalRideThrough, l));
     if (load_shed_[l]) w.push_back(why_code(Why::Shed, l));
+    if (load_shed_[l] && call_active_ > 0 && !m_.critical[l])
+      w.push_back(why_code(Why::CurtailmentCall, l));
   }
   for (int c : cone_) in_cone_[c] = 0;
   return {begin, static_cast<std::uint32_t>(w.size())};

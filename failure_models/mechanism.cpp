@@ -25,6 +25,7 @@ constexpr std::array<const char*, kWhyKinds> kPhrases{{
     "chiller restart",
     "thermal ride-through exceeded",
     "shed, capacity short",
+    "curtailment call",
 }};
 
 std::string subject_name(int code, const topology::Model& m) {
@@ -36,6 +37,7 @@ std::string subject_name(int code, const topology::Model& m) {
       return m.cause_names[s];
     case Why::ThermalRideThrough:
     case Why::Shed:
+    case Why::CurtailmentCall:
       return m.load_ids[s];
     default:
       return m.ids[s];

@@ -31,8 +31,9 @@ enum class Why : std::uint8_t {
   ChillerRestart,      ///< a cooling source is restarting after losing power (component)
   ThermalRideThrough,  ///< the load's thermal budget is spent without cooling (load)
   Shed,                ///< a live path reached the load, but capacity was short (load)
+  CurtailmentCall,     ///< shed while a grid call limits the import (load)
 };
-inline constexpr int kWhyKinds = static_cast<int>(Why::Shed) + 1;
+inline constexpr int kWhyKinds = static_cast<int>(Why::CurtailmentCall) + 1;
 
 /// One entry as an int (kind in the top byte), so an outage's mechanism is a range of ints,
 /// like its blame, and mechanisms compare and merge as plain vectors.

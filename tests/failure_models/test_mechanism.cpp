@@ -228,3 +228,28 @@ TEST_CASE("trace: the timeline of a known replication, event by event", "[mechan
   }
   CHECK(t.facility_downtime == Approx(5.0 - 10 * kMin));
 }
+
+TEST_CASE("mechanism: a flexible load shed for a curtailment call says so", "[mechanism]") {
+  const auto l = load_yaml(R"(version: 1
+horizon: 1000h
+components:
+  grid: {kind: source}
+loads:
+  hall: {demand: 1MW, power: [grid]}
+  miners: {demand: 2MW, power: [grid], priority: flexible}
+grid:
+  curtailment: {rate: 0.01/h, duration: {dist: fixed, value: 4h}, limit: 1.5MW, notice: 0h,
+                price_per_mwh: 100, penalty_per_mwh: 0, sources: [grid]}
+)");
+  FacilitySim sim(l.model);
+  sim.set_record_load_blame(true);
+  ReplicationResult r;
+  sim.run(1, 0, r);
+  REQUIRE(!r.load_down[1].empty());
+  CHECK(r.load_down[0].empty());  // the critical hall is never shed for a call
+  for (const auto& iv : r.load_down[1]) {
+    CHECK(iv.end - iv.start == Approx(4.0));  // the call's fixed length
+    CHECK(describe_mechanism({r.why.begin() + iv.why_begin, r.why.begin() + iv.why_end}, l.model) ==
+          "shed, capacity short (miners) + curtailment call (miners)");
+  }
+}
