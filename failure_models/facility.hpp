@@ -310,7 +310,7 @@ class FacilitySim {
   std::pair<std::uint32_t, std::uint32_t> snapshot_why(const std::vector<int>& loads);
   void why_roots(int c, std::vector<int>& w) const;
   void why_dynamics(int c, std::vector<int>& w) const;
-  int interruption_cause(int c) const;
+  int interruption_cause(int c);
 
   const topology::Model& m_;
   /// Caches of admissions: shared by the copies of one replication (splitting).

@@ -122,21 +122,25 @@ void FacilitySim::why_dynamics(int c, std::vector<int>& w) const {
 
 /// What cut the power of cooling source `c` just now: the first thing down or transferring
 /// upstream of it (a walk up powered_by and inputs), or -1.
-int FacilitySim::interruption_cause(int c) const {
+int FacilitySim::interruption_cause(int c) {
+  // The walk reuses snapshot_why's scratch (in_cone_ marks, cone_ the visited): no allocation
+  // of the size of the design each time a chiller loses power.
   std::vector<int> stack, found;
-  std::vector<char> seen(m_.n, 0);
+  cone_.clear();
   for (int k = m_.powered_by.begin(c); k < m_.powered_by.end(c); ++k)
     stack.push_back(m_.powered_by.idx[k]);
   while (!stack.empty() && found.empty()) {
     const int u = stack.back();
     stack.pop_back();
-    if (seen[u]) continue;
-    seen[u] = 1;
+    if (in_cone_[u]) continue;
+    in_cone_[u] = 1;
+    cone_.push_back(u);
     why_roots(u, found);
     why_dynamics(u, found);
     for (const Csr* up : {&m_.inputs, &m_.powered_by})
       for (int k = up->begin(u); k < up->end(u); ++k) stack.push_back(up->idx[k]);
   }
+  for (int u : cone_) in_cone_[u] = 0;
   return found.empty() ? -1 : found.front();
 }
 
