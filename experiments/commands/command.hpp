@@ -43,6 +43,7 @@ std::unique_ptr<Command> make_exact();
 std::unique_ptr<Command> make_export();
 std::unique_ptr<Command> make_diagram();
 std::unique_ptr<Command> make_trace();
+std::unique_ptr<Command> make_fit();
 
 // What the commands share (common.cpp).
 
