@@ -15,6 +15,23 @@ namespace ridethrough::experiments {
 
 using nlohmann::json;
 
+/// A figure of a summary by its dotted path; a block with a mean stands for its mean.
+std::optional<double> summary_figure(const json& summary, const std::string& path) {
+  std::string pointer = "/";
+  for (char ch : path) pointer += ch == '.' ? '/' : ch;
+  const json::json_pointer p(pointer);
+  if (!summary.contains(p)) return std::nullopt;
+  const json& v = summary[p];
+  if (v.is_number()) return v.get<double>();
+  if (v.is_object() && v.contains("mean") && v["mean"].is_number()) return v["mean"].get<double>();
+  return std::nullopt;
+}
+
+bool Requirement::met(double v) const {
+  return (op == ">=" && v >= value) || (op == "<=" && v <= value) || (op == ">" && v > value) ||
+         (op == "<" && v < value);
+}
+
 std::optional<Requirement> parse_requirement(const std::string& text) {
   for (const char* op : {">=", "<=", ">", "<"}) {
     const auto at = text.find(op);
@@ -32,18 +49,6 @@ std::optional<Requirement> parse_requirement(const std::string& text) {
 }
 
 namespace {
-
-/// A figure of a summary by its dotted path; a block with a mean stands for its mean.
-std::optional<double> figure_of(const json& summary, const std::string& path) {
-  std::string pointer = "/";
-  for (char ch : path) pointer += ch == '.' ? '/' : ch;
-  const json::json_pointer p(pointer);
-  if (!summary.contains(p)) return std::nullopt;
-  const json& v = summary[p];
-  if (v.is_number()) return v.get<double>();
-  if (v.is_object() && v.contains("mean") && v["mean"].is_number()) return v["mean"].get<double>();
-  return std::nullopt;
-}
 
 using Point = std::vector<std::size_t>;  ///< the index of each option's value
 
@@ -125,10 +130,8 @@ class Search {
         for (double& v : e.objective) v = 1.0 - v;
       e.capex = cost_ ? e.summary["economics"]["capex"].get<double>() : 0.0;
       for (const auto& req : o_.requirements) {
-        const auto v = figure_of(e.summary, req.path);
-        const bool ok =
-            v && ((req.op == ">=" && *v >= req.value) || (req.op == "<=" && *v <= req.value) ||
-                  (req.op == ">" && *v > req.value) || (req.op == "<" && *v < req.value));
+        const auto v = summary_figure(e.summary, req.path);
+        const bool ok = v && req.met(*v);
         if (!ok)
           e.violations.push_back(req.text +
                                  (v ? " (is " + fmt("%.8g", *v) + ")" : " (no such figure)"));

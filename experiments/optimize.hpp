@@ -17,7 +17,11 @@ namespace ridethrough::experiments {
 struct Requirement {
   std::string text, path, op;
   double value = 0.0;
+  bool met(double v) const;
 };
+/// A figure of a summary by its dotted path (`facility.availability`); a block with a mean
+/// stands for its mean. nullopt if there is no such number.
+std::optional<double> summary_figure(const nlohmann::json& summary, const std::string& path);
 /// Parses "PATH>=V" (or <=, >, <); nullopt if malformed.
 std::optional<Requirement> parse_requirement(const std::string& text);
 

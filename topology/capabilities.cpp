@@ -27,6 +27,10 @@ constexpr const char* kStaticRule =
     "UPS passes power only while fed, chillers run while powered, delays and ride-through are "
     "ignored";
 
+constexpr const char* kStatedValues =
+    "at the stated values (the medians of the uncertain parameters); `run` and `compare` with "
+    "--uncertainty K propagate the spread";
+
 /// A plain run is the reference: it handles everything.
 std::vector<Line> run_lines() {
   std::vector<Line> v;
@@ -70,6 +74,7 @@ std::vector<Line> exact_lines() {
       {F::TenantCosts, S::NotEstimated, kNoCosts},
       {F::ClusterWorkload, S::NotEstimated, kNoCosts},
       {F::Economics, S::NotEstimated, kNoCosts},
+      {F::ParameterUncertainty, S::Approximated, kStatedValues},
   };
 }
 
@@ -110,6 +115,7 @@ std::vector<Line> splitting_lines() {
       l = {l.feature, S::NotEstimated, costs};
     if (l.feature == F::DivisibleLoads)
       l = {l.feature, S::NotEstimated, "the energy a load shed in part is short"};
+    if (l.feature == F::ParameterUncertainty) l = {l.feature, S::Approximated, kStatedValues};
   }
   return v;
 }
@@ -127,6 +133,7 @@ std::vector<Line> check_lines() {
       "cut sets are sets of components down; a common-cause shock takes a whole group down at "
       "once, so any cut set within one group is a single event");
   set(F::CurtailmentCalls, S::Handled, "calls never shed a critical load");
+  set(F::ParameterUncertainty, S::Approximated, kStatedValues);
   for (F f : {F::TenantCosts, F::ClusterWorkload, F::Economics})
     set(f, S::Handled, "structure only: costs do not change what a state serves");
   return v;
@@ -217,8 +224,11 @@ const std::array<std::vector<Line>, kAnalysisCount>& declarations() {
     // perfect and failed; sensitivity: each parameter scaled; optimize: each option), or the
     // design itself in several pieces (portfolio, checkpoints).
     for (Analysis a : {Analysis::Importance, Analysis::Sensitivity, Analysis::Optimize,
-                       Analysis::Portfolio, Analysis::Checkpoint})
+                       Analysis::Portfolio, Analysis::Checkpoint}) {
       d[static_cast<int>(a)] = run_lines();
+      for (auto& l : d[static_cast<int>(a)])
+        if (l.feature == F::ParameterUncertainty) l = {l.feature, S::Approximated, kStatedValues};
+    }
     return d;
   }();
   return all;

@@ -45,6 +45,7 @@ struct Component {
   bool has_repair = false;
   double start_delay = 0.0, start_fail_prob = 0.0;                                // generator
   double transfer_delay = 0.0, transfer_fail_prob = 0.0, retransfer_after = 0.0;  // switch
+  Uncertainty start_fail_uncertainty, transfer_fail_uncertainty;  ///< on the fail_prob
   double autonomy = 0.0, recharge = 0.0;                                          // ups
   double restart = 0.0;                                                           // cooling_source
   bool has_maintenance = false;

@@ -59,6 +59,8 @@ const char* feature_name(Feature f) {
       return "cluster workloads";
     case Feature::Economics:
       return "economics";
+    case Feature::ParameterUncertainty:
+      return "parameter uncertainty";
     case Feature::kCount:
       break;
   }
@@ -96,6 +98,7 @@ void component_features(const Model& m, int c, std::vector<FeatureUse>& out) {
   if (m.maintenance_interval[c] > 0.0 && m.maintenance_crew[c]) add(Feature::MaintenanceCrew);
   if (m.maintenance_interval[c] > 0.0 && m.maintenance_defer[c]) add(Feature::MaintenanceDeferral);
   if (m.spare_pool[c] >= 0) add(Feature::SparePools);
+  if (m.uncertain[c]) add(Feature::ParameterUncertainty);
 }
 
 }  // namespace
@@ -109,6 +112,8 @@ std::vector<FeatureUse> features_of(const Model& m) {
     if (m.load_steps[l] >= 0) out.push_back({Feature::DivisibleLoads, at});
   }
   if (m.call_rate > 0.0) out.push_back({Feature::CurtailmentCalls, "grid curtailment"});
+  if (m.call_rate > 0.0 && m.call_duration.uncertainty.present())
+    out.push_back({Feature::ParameterUncertainty, "grid curtailment"});
   if (m.crews >= 0) out.push_back({Feature::SharedCrews, "crews: " + std::to_string(m.crews)});
   for (std::size_t g = 0; g < m.cc_members.size(); ++g)
     out.push_back({Feature::CommonCause, "common_cause group " + std::to_string(g + 1)});

@@ -38,6 +38,7 @@ enum class Feature : int {
   TenantCosts,            ///< tenants with SLA credits or workloads priced per outage
   ClusterWorkload,        ///< AI training clusters simulated on SimGrid
   Economics,              ///< capex, opex and the expected total cost
+  ParameterUncertainty,   ///< laws or probabilities with an error factor
   kCount
 };
 

@@ -57,6 +57,12 @@ std::vector<DesignKey> common_keys() {
       {"law:lognormal", "sigma", F::NonExponentialFailure},
       {"law:fixed", "dist", F::NonExponentialFailure},
       {"law:fixed", "value", F::NonExponentialFailure},
+      {"law:exponential", "uncertainty", F::ParameterUncertainty},
+      {"law:weibull", "uncertainty", F::ParameterUncertainty},
+      {"law:lognormal", "uncertainty", F::ParameterUncertainty},
+      {"law:fixed", "uncertainty", F::ParameterUncertainty},
+      {"uncertainty", "error_factor", F::ParameterUncertainty},
+      {"uncertainty", "shared", F::ParameterUncertainty},
       {"common_cause[]", "group", F::CommonCause},
       {"common_cause[]", "beta", F::CommonCause},
       // Loads.

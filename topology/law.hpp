@@ -2,11 +2,22 @@
 // Failure, repair and duration laws: what they are, their mean, and drawing from them, in one
 // place. Reading one from a design file is topology::reading::Reader::law (reader.hpp).
 #include <cmath>
+#include <string>
 
 #include "sim/rng.hpp"
 #include "topology/units.hpp"
 
 namespace ridethrough::topology {
+
+/// State-of-knowledge uncertainty of a parameter (`uncertainty: {error_factor: EF}`): the
+/// stated value is the median of a lognormal whose 95th percentile is EF times it. Parameters
+/// with the same `shared` name (or from the same catalogue record) are drawn together: one
+/// draw moves all of them, as the same doubt about a source moves every unit taken from it.
+struct Uncertainty {
+  double error_factor = 0.0;  ///< 0: the value is taken as known
+  std::string shared;         ///< the draw's name; empty: its own (see experiments/uncertainty)
+  bool present() const { return error_factor > 0.0; }
+};
 
 enum class LawKind { Never, Exponential, Weibull, Lognormal, Fixed };
 
@@ -15,8 +26,9 @@ struct Law {
   LawKind kind = LawKind::Never;
   double scale =
       0.0;  ///< the exponential's mean, Weibull's scale, lognormal's median, the fixed value
-  double shape = 0.0;   ///< Weibull's shape, lognormal's sigma
-  double mean() const;  ///< infinity for Never
+  double shape = 0.0;       ///< Weibull's shape, lognormal's sigma
+  Uncertainty uncertainty;  ///< on `scale` (the mean, scale, median or value)
+  double mean() const;      ///< infinity for Never
   bool can_fail() const { return kind != LawKind::Never; }
   /// The key of `scale` in a design file: mean, scale, median or value ("" for never).
   const char* scale_key() const;

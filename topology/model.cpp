@@ -132,6 +132,11 @@ Model compile(const Design& d) {
     m.power_draw.push_back(c.power_draw);
     m.failure.push_back(c.failure);
     m.repair.push_back(c.repair);
+    bool uncertain = c.failure.uncertainty.present() || c.repair.uncertainty.present() ||
+                     c.standby_failure.uncertainty.present() ||
+                     c.start_fail_uncertainty.present() || c.transfer_fail_uncertainty.present();
+    for (const auto& e : c.events) uncertain = uncertain || e.duration.uncertainty.present();
+    m.uncertain.push_back(uncertain);
     m.start_delay.push_back(c.start_delay);
     m.start_fail_prob.push_back(c.start_fail_prob);
     m.transfer_delay.push_back(c.transfer_delay);

@@ -66,6 +66,8 @@ struct Model {
   Csr inputs, powered_by, dependents;  ///< dependents: components with i in inputs or powered_by
   std::vector<double> capacity, power_draw;
   std::vector<Law> failure, repair;
+  /// Some number of the component carries an error factor (parameter uncertainty).
+  std::vector<char> uncertain;
   std::vector<double> start_delay, start_fail_prob;
   std::vector<double> transfer_delay, transfer_fail_prob, retransfer_after;
   std::vector<double> autonomy, recharge, restart;

@@ -255,6 +255,27 @@ class Reader {
     if (out.empty() && n.size() == 0) error(n, what + " must not be empty");
   }
 
+  /// `uncertainty: {error_factor: EF, shared: NAME}` (on a law, or beside a fail_prob).
+  Uncertainty uncertainty(const YAML::Node& n, const std::string& what) {
+    Uncertainty u;
+    if (!expect_map(n, what + " uncertainty")) return u;
+    check_keys(n, keys_of("uncertainty"), what + " uncertainty");
+    if (auto v = n["error_factor"]) {
+      u.error_factor = number(v, what + " uncertainty error_factor", Sign::Positive).value_or(0);
+      if (u.error_factor > 0.0 && u.error_factor < 1.0) {
+        error(v, what + " uncertainty error_factor is p95/p50 and must be at least 1, got " +
+                     v.Scalar());
+        u.error_factor = 0.0;
+      }
+    } else {
+      error(n, what + " uncertainty needs 'error_factor' (the 95th percentile over the median)");
+    }
+    if (auto v = n["shared"]) {
+      if (auto s = scalar(v, what + " uncertainty shared")) u.shared = *s;
+    }
+    return u;
+  }
+
   Law law(const YAML::Node& n, const std::string& what) {
     Law law;
     if (n.IsScalar()) {
@@ -303,6 +324,7 @@ class Reader {
                       did_you_mean(d, {"exponential", "weibull", "lognormal", "fixed"}) +
                       "; expected exponential, weibull, lognormal or fixed");
     }
+    if (auto u = n["uncertainty"]) law.uncertainty = uncertainty(u, what);
     return law;
   }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/driver.hpp"
+#include "experiments/uncertainty.hpp"
 #include "experiments/workflow.hpp"
 
 namespace ridethrough::experiments::commands {
@@ -61,9 +62,21 @@ struct CommonOptions {
   /// Either rare-event method: estimates from weighted trajectories, no per-replication rows.
   bool rare() const { return importance_sampling || splitting; }
   double target_rel_error = 0.0;
+  std::size_t uncertainty = 0;       ///< --uncertainty K: parameter draws (0: stated values)
+  std::vector<std::string> require;  ///< --require PATH>=V, with --uncertainty
 };
 
 void add_common(CLI::App& cmd, CommonOptions& o);
+/// `--uncertainty K` and `--require` (run, compare, sweep).
+void add_uncertainty(CLI::App& cmd, CommonOptions& o);
+/// The options of --uncertainty, checked against the other options: nullopt (exit 2, said on
+/// stderr) if they do not go together.
+std::optional<UncertaintyOptions> uncertainty_options(const CommonOptions& o);
+/// Adds `uncertainty` blocks to the summaries (one per design, same order); says, for a design
+/// with uncertain parameters and no --uncertainty, that its stated values are used.
+void add_uncertainty_blocks(const std::vector<const LoadedDesign*>& designs,
+                            std::vector<nlohmann::json>& summaries, const RunOptions& run,
+                            const CommonOptions& o);
 /// `--set PATH=VALUE` (repeatable).
 void add_sets(CLI::App& cmd, std::vector<std::string>& sets);
 

@@ -49,6 +49,61 @@ void add_common(CLI::App& app, CommonOptions& o) {
       ->check(CLI::Range(1e-9, 1.0));
 }
 
+void add_uncertainty(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--uncertainty", o.uncertainty,
+                 "K draws of the design's uncertain parameters (error factors), each run with "
+                 "the same seed and --replications: the spread of every figure over the draws")
+      ->check(CLI::Range(2, 100000));
+  cmd.add_option("--require", o.require,
+                 "PATH>=VALUE (or <=, >, <) on a summary figure, e.g. "
+                 "facility.availability>=0.9999: with --uncertainty, the probability of meeting "
+                 "it over the draws; repeatable (the probability that all hold)");
+}
+
+std::optional<UncertaintyOptions> uncertainty_options(const CommonOptions& o) {
+  UncertaintyOptions u;
+  u.draws = o.uncertainty;
+  u.progress = !o.quiet && o.json != "-";
+  if (o.uncertainty == 0 && !o.require.empty()) {
+    std::cerr << "ridethrough: error: --require needs --uncertainty K (the probability of meeting "
+                 "it over parameter draws)\n";
+    return std::nullopt;
+  }
+  if (o.uncertainty > 0 && (o.rare() || !o.out.empty())) {
+    std::cerr << "ridethrough: error: --uncertainty runs plain replications and writes no "
+                 "per-replication results: not with --importance-sampling, --splitting or --out\n";
+    return std::nullopt;
+  }
+  for (const auto& text : o.require) {
+    auto req = parse_requirement(text);
+    if (!req) {
+      std::cerr << "ridethrough: error: --require expects PATH>=VALUE (or <=, >, <), got '" << text
+                << "'\n";
+      return std::nullopt;
+    }
+    u.requirements.push_back(*req);
+  }
+  return u;
+}
+
+void add_uncertainty_blocks(const std::vector<const LoadedDesign*>& designs,
+                            std::vector<nlohmann::json>& summaries, const RunOptions& run,
+                            const CommonOptions& o) {
+  std::vector<const topology::Design*> ds;
+  for (const auto* l : designs) {
+    const auto n = uncertain_parameters(l->design).size();
+    if (n > 0 && o.uncertainty == 0)
+      std::cerr << "note: " << l->design.path << " has " << n
+                << " uncertain parameter(s); this run takes their stated values (the medians): "
+                   "add --uncertainty K to propagate them\n";
+    ds.push_back(&l->design);
+  }
+  if (o.uncertainty == 0) return;
+  auto u = uncertainty_options(o);
+  auto blocks = propagate_uncertainty(ds, run, *u);
+  for (std::size_t i = 0; i < summaries.size(); ++i) summaries[i]["uncertainty"] = blocks[i];
+}
+
 void add_sets(CLI::App& cmd, std::vector<std::string>& sets) {
   cmd.add_option("--set", sets,
                  "PATH=VALUE: set a key of the design (dotted path; * and ? match keys); "

@@ -19,11 +19,13 @@ class Compare : public Command {
     cmd.add_option("designs", designs_, "design files (YAML)")->required()->expected(1, -1);
     add_sets(cmd, sets_);
     add_common(cmd, o_);
+    add_uncertainty(cmd, o_);
   }
   int run(const nlohmann::json& command_line) override {
     std::vector<topology::Override> sets;
     if (!parse_sets(sets_, sets)) return 2;
     if (int rc = check_outputs(o_)) return rc;
+    if (!uncertainty_options(o_)) return 2;
     std::vector<LoadedDesign> designs;
     bool bad = false;
     for (const auto& p : designs_) {
@@ -41,9 +43,19 @@ class Compare : public Command {
       outs.push_back(out_for(o_.out, std::to_string(i + 1) + "_" + file_stem(designs_[i])));
     auto summaries = run_all(designs, outs, run_options(o_, command_line));
     for (std::size_t i = 0; i < summaries.size(); ++i) warn_closed(designs_[i], summaries[i]);
+    std::vector<const LoadedDesign*> loaded;
+    for (const auto& d : designs) loaded.push_back(&d);
+    add_uncertainty_blocks(loaded, summaries, run_options(o_, command_line), o_);
     rank_by_expected_total_cost(summaries);
     const bool json_only = emit_json(o_, nlohmann::json(summaries));
-    if (!o_.quiet && !json_only) print_compare_table(std::cout, summaries);
+    if (!o_.quiet && !json_only) {
+      print_compare_table(std::cout, summaries);
+      for (std::size_t i = 0; i < summaries.size(); ++i)
+        if (summaries[i].contains("uncertainty")) {
+          std::cout << "\n" << designs_[i] << ":";
+          print_uncertainty(std::cout, summaries[i]["uncertainty"]);
+        }
+    }
     return 0;
   }
 

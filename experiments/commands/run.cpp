@@ -20,6 +20,7 @@ class Run : public Command {
     cmd.add_option("design", design_, "design file (YAML)")->required();
     add_sets(cmd, sets_);
     add_common(cmd, o_);
+    add_uncertainty(cmd, o_);
     cmd.add_option("--checkpoint", checkpoint_,
                    "save the merged statistics to FILE every --checkpoint-every seconds and on "
                    "SIGINT/SIGTERM (then stop), to continue later with --resume FILE");
@@ -102,8 +103,20 @@ int Run::run(const nlohmann::json& command_line) {
   std::vector<topology::Override> sets;
   if (!parse_sets(sets_, sets)) return 2;
   if (int rc = check_outputs(o_)) return rc;
+  if (!uncertainty_options(o_)) return 2;
+  if (o_.uncertainty > 0 && (!checkpoint_.empty() || !resume_.empty())) {
+    std::cerr << "ridethrough: error: --checkpoint and --resume work on plain runs, not with "
+                 "--uncertainty\n";
+    return 2;
+  }
   auto l = load(design_, sets);
   if (!l) return 2;
+  if (o_.uncertainty > 0 && uncertain_parameters(l->design).empty()) {
+    std::cerr << "ridethrough: error: --uncertainty: " << design_
+              << " has no uncertain parameter (give a law or a fail_prob an `uncertainty: "
+                 "{error_factor: EF}`)\n";
+    return 2;
+  }
   announce_rare_method(o_, design_, l->model);
   auto options = run_options(o_, command_line);
   if (!checkpoints(*l, sets, options)) return 2;
@@ -120,6 +133,11 @@ int Run::run(const nlohmann::json& command_line) {
     return 128 + e.signal;
   }
   warn_closed(design_, summary);
+  {
+    std::vector<nlohmann::json> one = {std::move(summary)};
+    add_uncertainty_blocks({&*l}, one, options, o_);
+    summary = std::move(one.front());
+  }
   std::vector<Timeline> timelines;
   if (traces_ > 0 && summary.contains("worst_replications")) {
     timelines = worst_timelines(*l, summary, o_.seed, traces_);
@@ -129,6 +147,7 @@ int Run::run(const nlohmann::json& command_line) {
   const bool json_only = emit_json(o_, summary);
   if (!o_.quiet && !json_only) {
     print_run_table(std::cout, summary);
+    if (summary.contains("uncertainty")) print_uncertainty(std::cout, summary["uncertainty"]);
     if (!timelines.empty()) print_worst(std::cout, timelines.front(), design_, o_.seed);
   }
   return 0;

@@ -25,6 +25,7 @@ class Sweep : public Command {
     cmd.add_flag("--zip", zip_, "several --vary step together instead of forming a grid");
     add_sets(cmd, sets_);
     add_common(cmd, o_);
+    add_uncertainty(cmd, o_);
   }
   int run(const nlohmann::json& command_line) override;
 
@@ -57,6 +58,7 @@ int Sweep::run(const nlohmann::json& command_line) {
   std::vector<topology::Override> sets;
   if (!parse_sets(sets_, sets)) return 2;
   if (int rc = check_outputs(o_)) return rc;
+  if (!uncertainty_options(o_)) return 2;
   std::vector<SweepAxis> ax;
   if (!axes(ax)) return 2;
   std::vector<std::vector<topology::Override>> points;
@@ -90,8 +92,18 @@ int Sweep::run(const nlohmann::json& command_line) {
     for (const auto& ov : points[i]) at[ov.path] = ov.value;
     summaries[i]["sweep"] = at;
   }
+  std::vector<const LoadedDesign*> loaded;
+  for (const auto& d : designs) loaded.push_back(&d);
+  add_uncertainty_blocks(loaded, summaries, run_options(o_, command_line), o_);
   const bool json_only = emit_json(o_, nlohmann::json(summaries));
-  if (!o_.quiet && !json_only) print_sweep_table(std::cout, summaries);
+  if (!o_.quiet && !json_only) {
+    print_sweep_table(std::cout, summaries);
+    for (std::size_t i = 0; i < summaries.size(); ++i)
+      if (summaries[i].contains("uncertainty")) {
+        std::cout << "\npoint " << i + 1 << " " << summaries[i]["sweep"].dump() << ":";
+        print_uncertainty(std::cout, summaries[i]["uncertainty"]);
+      }
+  }
   return 0;
 }
 

@@ -38,6 +38,7 @@ void read_generator(Reader& r, const YAML::Node& n, const std::string& what, Com
       c.start_delay = r.duration(v, what + " start delay", Reader::Sign::NonNegative).value_or(0);
     if (auto v = s["fail_prob"])
       c.start_fail_prob = r.share(v, what + " start fail_prob").value_or(0);
+    if (auto u = s["uncertainty"]) c.start_fail_uncertainty = r.uncertainty(u, what + " start");
   }
   if (auto m = n["test"]; m && r.expect_map(m, what + " test")) {
     c.has_test = true;
@@ -49,24 +50,26 @@ void read_generator(Reader& r, const YAML::Node& n, const std::string& what, Com
 
 }  // namespace
 
-const KindSpec kGeneratorKind = {Kind::Generator,
-                                 "generator",
-                                 "a standby generator",
-                                 {{"components.*", "start", Feature::Generators},
-                                  {"components.*", "standby_failure", Feature::StandbyFailures},
-                                  {"components.*", "test", Feature::GeneratorTests},
-                                  {"components.*", "fuel", Feature::Fuel},
-                                  {"components.*.start", "delay", Feature::Generators},
-                                  {"components.*.start", "fail_prob", Feature::Generators},
-                                  {"components.*.test", "interval", Feature::GeneratorTests},
-                                  {"components.*.test", "duration", Feature::GeneratorTests},
-                                  {"components.*.test", "offset", Feature::GeneratorTests},
-                                  {"components.*.fuel", "tank", Feature::Fuel},
-                                  {"components.*.fuel", "refuel", Feature::Refuel},
-                                  {"components.*.fuel.refuel", "delay", Feature::Refuel},
-                                  {"components.*.fuel.refuel", "fail_prob", Feature::Refuel}},
-                                 false,
-                                 read_generator,
-                                 nullptr};
+const KindSpec kGeneratorKind = {
+    Kind::Generator,
+    "generator",
+    "a standby generator",
+    {{"components.*", "start", Feature::Generators},
+     {"components.*", "standby_failure", Feature::StandbyFailures},
+     {"components.*", "test", Feature::GeneratorTests},
+     {"components.*", "fuel", Feature::Fuel},
+     {"components.*.start", "delay", Feature::Generators},
+     {"components.*.start", "fail_prob", Feature::Generators},
+     {"components.*.start", "uncertainty", Feature::ParameterUncertainty},
+     {"components.*.test", "interval", Feature::GeneratorTests},
+     {"components.*.test", "duration", Feature::GeneratorTests},
+     {"components.*.test", "offset", Feature::GeneratorTests},
+     {"components.*.fuel", "tank", Feature::Fuel},
+     {"components.*.fuel", "refuel", Feature::Refuel},
+     {"components.*.fuel.refuel", "delay", Feature::Refuel},
+     {"components.*.fuel.refuel", "fail_prob", Feature::Refuel}},
+    false,
+    read_generator,
+    nullptr};
 
 }  // namespace ridethrough::topology

@@ -16,6 +16,8 @@ void read_switch(Reader& r, const YAML::Node& n, const std::string& what, Compon
           r.duration(v, what + " transfer delay", Reader::Sign::NonNegative).value_or(0);
     if (auto v = s["fail_prob"])
       c.transfer_fail_prob = r.share(v, what + " transfer fail_prob").value_or(0);
+    if (auto u = s["uncertainty"])
+      c.transfer_fail_uncertainty = r.uncertainty(u, what + " transfer");
   }
   if (auto v = n["retransfer_after"])
     c.retransfer_after =
@@ -24,16 +26,18 @@ void read_switch(Reader& r, const YAML::Node& n, const std::string& what, Compon
 
 }  // namespace
 
-const KindSpec kSwitchKind = {Kind::Switch,
-                              "switch",
-                              "a transfer switch",
-                              {{"components.*", "inputs", kNoFeature},
-                               {"components.*", "transfer", Feature::Switches},
-                               {"components.*", "retransfer_after", Feature::Switches},
-                               {"components.*.transfer", "delay", Feature::Switches},
-                               {"components.*.transfer", "fail_prob", Feature::Switches}},
-                              true,
-                              read_switch,
-                              nullptr};
+const KindSpec kSwitchKind = {
+    Kind::Switch,
+    "switch",
+    "a transfer switch",
+    {{"components.*", "inputs", kNoFeature},
+     {"components.*", "transfer", Feature::Switches},
+     {"components.*", "retransfer_after", Feature::Switches},
+     {"components.*.transfer", "delay", Feature::Switches},
+     {"components.*.transfer", "fail_prob", Feature::Switches},
+     {"components.*.transfer", "uncertainty", Feature::ParameterUncertainty}},
+    true,
+    read_switch,
+    nullptr};
 
 }  // namespace ridethrough::topology
