@@ -17,7 +17,8 @@ CostModel cost_model(const topology::Model& m) {
   for (int s : m.pool_stock) stock += s;
   c.spares = e.spare_unit_cost * stock;
   c.crews_per_year = m.crews > 0 ? e.crew_cost_per_year * m.crews : 0.0;
-  c.fixed = e.capex + c.spares + c.factor * (e.annual_opex + c.crews_per_year);
+  c.fixed = e.capex + e.component_capex + c.spares +
+            c.factor * (e.annual_opex + e.component_opex + c.crews_per_year);
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "experiments/economics.hpp"
 #include "experiments/text.hpp"
 #include "topology/model.hpp"
 #include "topology/static_eval.hpp"
@@ -73,6 +74,24 @@ class Search {
                                     "' has capex, but the design has no economics block to add "
                                     "it to");
     }
+    if (cost_)
+      for (const auto& opt : d.options) unpriced_warning(opt);
+  }
+
+  /// Ranked by cost, an option whose values all cost the same is chosen for its tenant costs
+  /// alone, as if the equipment it adds were free: says so.
+  void unpriced_warning(const topology::OptionChoice& opt) {
+    std::vector<double> costs;  // what does not depend on the simulation, per value
+    for (std::size_t v = 0; v < opt.values.size(); ++v) {
+      auto r = topology::load_design_text(d_.text, d_.path, {{opt.path, opt.values[v]}});
+      if (!r.design) return;  // reported as an infeasible point later
+      costs.push_back(opt.capex[v] + cost_model(topology::compile(*r.design)).fixed);
+    }
+    for (const auto& c : costs)
+      if (c != costs.front()) return;
+    warnings_.push_back("option '" + opt.path +
+                        "' changes the design but not its cost (every value costs the same): "
+                        "give the option a capex, or the components it changes a cost");
   }
 
   std::vector<topology::Override> overrides(const Point& p) const {
@@ -272,27 +291,30 @@ class Search {
     json options = json::array();
     for (const auto& opt : d_.options)
       options.push_back({{"path", opt.path}, {"values", opt.values}, {"capex", opt.capex}});
-    return {{"design", d_.name.empty() ? d_.path : d_.name},
-            {"seed", o_.run.seed},
-            {"replications", o_.run.replications},
-            {"objective", cost_ ? "expected total cost" : "unavailability"},
-            {"search", method},
-            {"grid_size", grid},
-            {"points_evaluated", done_.size()},
-            {"options", options},
-            {"requirements",
-             [&] {
-               json r = json::array();
-               for (const auto& q : o_.requirements) r.push_back(q.text);
-               return r;
-             }()},
-            {"best", best ? json(choice(*best)) : json(nullptr)},
-            {"ranking", ranking},
-            {"pareto", pareto}};
+    json out = {{"design", d_.name.empty() ? d_.path : d_.name},
+                {"seed", o_.run.seed},
+                {"replications", o_.run.replications},
+                {"objective", cost_ ? "expected total cost" : "unavailability"},
+                {"search", method},
+                {"grid_size", grid},
+                {"points_evaluated", done_.size()},
+                {"options", options},
+                {"requirements",
+                 [&] {
+                   json r = json::array();
+                   for (const auto& q : o_.requirements) r.push_back(q.text);
+                   return r;
+                 }()},
+                {"best", best ? json(choice(*best)) : json(nullptr)},
+                {"ranking", ranking},
+                {"pareto", pareto}};
+    if (!warnings_.empty()) out["warnings"] = warnings_;
+    return out;
   }
 
   const topology::Design& d_;
   const OptimizeOptions& o_;
+  std::vector<std::string> warnings_;
   bool cost_ = false;
   std::string objective_;
   std::map<Point, Evaluated> done_;

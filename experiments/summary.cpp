@@ -368,8 +368,8 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   if (m.economics.present) {
     const auto& e = m.economics;
     const CostModel cm = cost_model(m);
-    s["economics"] = {{"capex", e.capex},
-                      {"annual_opex", e.annual_opex},
+    s["economics"] = {{"capex", e.capex + e.component_capex},
+                      {"annual_opex", e.annual_opex + e.component_opex},
                       {"years", e.years},
                       {"discount_rate", e.discount_rate},
                       {"present_value_factor", cm.factor},
@@ -384,6 +384,12 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
       s["economics"]["expected_yearly_curtailment_net"] = grid;
     }
     s["economics"]["expected_total_cost"] = cm.fixed + cm.factor * (yearly_cost + grid);
+    if (e.priced_components) {
+      s["economics"]["site_capex"] = e.capex;
+      s["economics"]["components_capex"] = e.component_capex;
+      s["economics"]["site_annual_opex"] = e.annual_opex;
+      s["economics"]["components_annual_opex"] = e.component_opex;
+    }
   }
 
   const double wall = std::max(perf.wall_seconds, 1e-9);

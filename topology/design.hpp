@@ -67,6 +67,9 @@ struct Component {
   std::vector<GridEventClass> events;  ///< source: replaces failure and repair
   std::string spare_pool;
   Loc spare_pool_loc;
+  bool has_cost = false;  ///< `cost: {capex, annual_opex}`, added to the design's economics
+  Loc cost_loc;
+  double capex = 0.0, annual_opex = 0.0;
 };
 
 struct SparePool {
@@ -148,6 +151,10 @@ struct Economics {
   double discount_rate = 0.0;       ///< per year; 0: costs are simply added over the years
   double crew_cost_per_year = 0.0;  ///< per crew (needs `crews`)
   double spare_unit_cost = 0.0;     ///< per spare in stock at the start, paid once
+  /// The components' own `cost` blocks, summed (copies of `count:` each pay): filled by
+  /// compile(), so a variant with one unit fewer costs less.
+  double component_capex = 0.0, component_opex = 0.0;
+  bool priced_components = false;  ///< some component has a `cost`
 };
 
 /// Curtailment calls from the grid: while a call lasts, the import from `sources` must stay

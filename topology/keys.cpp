@@ -36,6 +36,9 @@ std::vector<DesignKey> common_keys() {
       {"components.*", "failure", none},  // its law decides: see features_of
       {"components.*", "repair", none},
       {"components.*", "maintenance", F::Maintenance},
+      {"components.*", "cost", F::Economics},
+      {"components.*.cost", "capex", F::Economics},
+      {"components.*.cost", "annual_opex", F::Economics},
       {"components.*", "spare_pool", F::SparePools},
       {"components.*", "powered_by", none},
       {"components.*", "power_draw", none},

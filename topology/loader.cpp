@@ -100,6 +100,13 @@ void read_design(Reader& r, const YAML::Node& root, Design& d) {
                  read_tenant(r, id, key, n, d);
                });
   if (auto e = root["economics"]) read_economics(r, e, static_cast<bool>(root["crews"]), d);
+  for (const auto& c : d.components)
+    if (c.has_cost && !d.economics.present) {
+      r.error(c.cost_loc, "component '" + c.id +
+                              "' has a cost, but the design has no economics block (years, "
+                              "discount_rate) to add it to");
+      break;
+    }
   if (auto g = root["grid"]) read_grid(r, g, d);
   if (auto o = root["options"]) read_options(r, o, d);
   validate(r, d);

@@ -132,6 +132,9 @@ Model compile(const Design& d) {
     m.power_draw.push_back(c.power_draw);
     m.failure.push_back(c.failure);
     m.repair.push_back(c.repair);
+    m.economics.component_capex += c.capex;
+    m.economics.component_opex += c.annual_opex;
+    m.economics.priced_components = m.economics.priced_components || c.has_cost;
     bool uncertain = c.failure.uncertainty.present() || c.repair.uncertainty.present() ||
                      c.standby_failure.uncertainty.present() ||
                      c.start_fail_uncertainty.present() || c.transfer_fail_uncertainty.present();

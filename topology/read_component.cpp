@@ -73,6 +73,14 @@ void read_common(Reader& r, const YAML::Node& n, const std::string& what, Compon
       c.spare_pool_loc = loc_of(v);
     }
   }
+  if (auto v = n["cost"]; v && r.expect_map(v, what + " cost")) {
+    r.check_keys(v, keys_of("components.*.cost"), what + " cost");
+    c.has_cost = true;
+    c.cost_loc = loc_of(v);
+    if (auto x = v["capex"]) c.capex = r.number(x, what + " cost capex", nonneg).value_or(0);
+    if (auto x = v["annual_opex"])
+      c.annual_opex = r.number(x, what + " cost annual_opex", nonneg).value_or(0);
+  }
   if (auto m = n["maintenance"]; m && r.expect_map(m, what + " maintenance")) {
     c.has_maintenance = true;
     read_window(r, m, what, "maintenance", c.maintenance_interval, c.maintenance_duration,

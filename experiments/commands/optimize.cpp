@@ -92,6 +92,9 @@ int Optimize::run(const nlohmann::json& command_line) {
     std::cerr << design_ << ": error: " << e.what() << "\n";
     return 2;
   }
+  if (result.contains("warnings"))
+    for (const auto& w : result["warnings"])
+      std::cerr << "ridethrough: warning: " << design_ << ": " << w.get<std::string>() << "\n";
   if (int rc = write_best(*l, sets, result)) return rc;
   const bool json_only = emit_json(o_, result);
   if (!o_.quiet && !json_only) print_optimize(std::cout, result);

@@ -149,6 +149,12 @@ const std::map<std::string, std::vector<Override>>& examples() {
       {"uncertainty|shared",
        {{"components.pdu.repair",
          "{dist: exponential, mean: 8h, uncertainty: {error_factor: 2, shared: crews}}"}}},
+      {"components.*|cost",
+       {{"components.pdu.cost", "{capex: 1000}"}, {"economics", "{capex: 1, years: 10}"}}},
+      {"components.*.cost|capex",
+       {{"components.pdu.cost", "{capex: 2000}"}, {"economics", "{capex: 1, years: 10}"}}},
+      {"components.*.cost|annual_opex",
+       {{"components.pdu.cost", "{annual_opex: 50}"}, {"economics", "{capex: 1, years: 10}"}}},
       {"components.*.start|uncertainty",
        {{"components.gen.start", "{fail_prob: 0.02, uncertainty: {error_factor: 3}}"}}},
       {"components.*.transfer|uncertainty",
@@ -282,7 +288,7 @@ TEST_CASE("capabilities: the key table's scopes are the loader's", "[capabilitie
   for (const auto& k : design_keys()) scopes.insert(std::string(k.scope));
   CHECK(scopes.count("components.*.fuel.refuel"));
   CHECK(keys_of("components.*", "generator") ==
-        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance",
+        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance", "cost",
                                  "spare_pool", "powered_by", "power_draw", "count", "start",
                                  "standby_failure", "test", "fuel"});
   CHECK(kind_of_key("autonomy") == "ups");
