@@ -23,7 +23,7 @@ std::vector<std::unique_ptr<Command>> command_table() {
   for (auto make :
        {c::make_run, c::make_compare, c::make_sweep, c::make_importance, c::make_sensitivity,
         c::make_optimize, c::make_portfolio, c::make_check, c::make_capabilities, c::make_expand,
-        c::make_exact, c::make_export, c::make_diagram, c::make_trace, c::make_fit})
+        c::make_exact, c::make_export, c::make_diagram, c::make_trace, c::make_fit, c::make_catalogue})
     t.push_back(make());
   return t;
 }

@@ -36,6 +36,7 @@ std::vector<DesignKey> common_keys() {
       {"components.*", "failure", none},  // its law decides: see features_of
       {"components.*", "repair", none},
       {"components.*", "maintenance", F::Maintenance},
+      {"components.*", "use", none},  // a catalogue record: its keys bring their features
       {"components.*", "cost", F::Economics},
       {"components.*.cost", "capex", F::Economics},
       {"components.*.cost", "annual_opex", F::Economics},

@@ -2,6 +2,7 @@
 // keys (topology/kinds/), and `count` copies.
 #include <algorithm>
 
+#include "topology/catalogue.hpp"
 #include "topology/kinds.hpp"
 #include "topology/limits.hpp"
 #include "topology/loading.hpp"
@@ -111,6 +112,50 @@ void add_copies(Reader& r, const YAML::Node& v, const std::string& what, const C
   d.counted.emplace_back(c.id, std::move(ids));
 }
 
+/// Laws from a record carry its population's doubt, drawn once for every unit that uses it.
+void record_uncertainty(const CatalogueRecord& rec, Component& c) {
+  if (rec.failures && *rec.failures > 0.0 && !c.failure.uncertainty.present() &&
+      c.failure.can_fail())
+    c.failure.uncertainty.error_factor = population_error_factor(*rec.failures);
+  for (auto* law : {&c.failure, &c.repair, &c.standby_failure})
+    if (law->uncertainty.present() && law->uncertainty.shared.empty())
+      law->uncertainty.shared = "catalogue:" + rec.id + "." +
+                                (law == &c.failure  ? "failure"
+                                 : law == &c.repair ? "repair"
+                                                    : "standby_failure");
+  if (c.start_fail_uncertainty.present() && c.start_fail_uncertainty.shared.empty())
+    c.start_fail_uncertainty.shared = "catalogue:" + rec.id + ".start";
+}
+
+/// `use: <record>`: the record's keys are read first, as if written in the entry, so the
+/// entry's own keys override them.
+void read_record_fields(Reader& r, const YAML::Node& use, const std::string& what,
+                        const KindSpec* spec, Component& c) {
+  const auto name = r.scalar(use, what + " use");
+  if (!name) return;
+  const CatalogueRecord* rec = catalogue_record(*name);
+  if (!rec) {
+    std::vector<std::string> ids;
+    for (const auto& x : catalogue()) ids.push_back(x.id);
+    r.error(use, what + ": no catalogue record '" + *name + "'" + did_you_mean(*name, ids) +
+                     " (`ridethrough catalogue` lists them; they are read from " + catalogue_dir() +
+                     ")");
+    return;
+  }
+  if (!spec) return;
+  if (!rec->kinds.empty() &&
+      std::find(rec->kinds.begin(), rec->kinds.end(), spec->name) == rec->kinds.end()) {
+    r.error(use, what + ": catalogue record '" + rec->id + "' is for kind '" + rec->kinds[0] +
+                     "', not '" + spec->name + "'");
+    return;
+  }
+  const std::string from = what + " (from catalogue record '" + rec->id + "')";
+  read_common(r, rec->fields, from, c);
+  if (spec->read) spec->read(r, rec->fields, from, c);
+  record_uncertainty(*rec, c);  // before the entry's own keys, which replace whole laws
+  return;
+}
+
 }  // namespace
 
 void read_component(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& n,
@@ -124,6 +169,10 @@ void read_component(Reader& r, const std::string& id, const YAML::Node& key, con
   if (spec) {
     c.kind = spec->kind;
     check_component_keys(r, n, what, *spec);
+  }
+  if (auto use = n["use"]) {
+    read_record_fields(r, use, what, spec, c);
+    if (n["events"]) c.events.clear();  // the entry's own classes replace the record's
   }
   read_common(r, n, what, c);
   if (spec) {

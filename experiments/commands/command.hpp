@@ -45,6 +45,7 @@ std::unique_ptr<Command> make_export();
 std::unique_ptr<Command> make_diagram();
 std::unique_ptr<Command> make_trace();
 std::unique_ptr<Command> make_fit();
+std::unique_ptr<Command> make_catalogue();
 
 // What the commands share (common.cpp).
 

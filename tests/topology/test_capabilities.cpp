@@ -288,7 +288,7 @@ TEST_CASE("capabilities: the key table's scopes are the loader's", "[capabilitie
   for (const auto& k : design_keys()) scopes.insert(std::string(k.scope));
   CHECK(scopes.count("components.*.fuel.refuel"));
   CHECK(keys_of("components.*", "generator") ==
-        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance", "cost",
+        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance", "use", "cost",
                                  "spare_pool", "powered_by", "power_draw", "count", "start",
                                  "standby_failure", "test", "fuel"});
   CHECK(kind_of_key("autonomy") == "ups");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""`ridethrough fit` against an independent maximum-likelihood fit (SciPy's optimiser on the
+"""Inputs a risk team can defend, from the command line. `ridethrough fit` against an independent maximum-likelihood fit (SciPy's optimiser on the
 censored likelihood written here): estimates, likelihood-ratio bounds, AIC and the choice of law,
-plus bad input (exit 2 with FILE:LINE:COL)."""
+plus bad input (exit 2 with FILE:LINE:COL); the Bayesian update; `ridethrough catalogue` and
+`use:`; `run`/`compare --uncertainty` and their JSON contract."""
 import json
 import math
 import os
@@ -130,6 +131,95 @@ class Fit(unittest.TestCase):
                            text=True)
         self.assertEqual(r.returncode, 2)
         self.assertIn("needs at least 1 failure", r.stderr)
+
+
+    def test_bayes_update_is_the_gamma_poisson_posterior(self):
+        r = subprocess.run([BIN, "fit", self.csv, "--prior-failures", "4",
+                            "--prior-unit-years", "2", "--json", "-"], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        b = json.loads(r.stdout)["bayes"]
+        a, rate = 4 + self.d.sum(), 2 * 8760 + self.t.sum()
+        self.assertAlmostEqual(b["posterior_mean_rate_per_hour"] * rate / a, 1.0, delta=1e-12)
+        self.assertAlmostEqual(b["rate_ci90"][0], stats.gamma.ppf(0.05, a, scale=1 / rate))
+        self.assertAlmostEqual(b["rate_ci90"][1], stats.gamma.ppf(0.95, a, scale=1 / rate))
+        self.assertIn("uncertainty: {error_factor:", b["design_law"])
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+ONE_UNIT = """version: 1
+horizon: 10y
+components:
+  grid: {kind: source}
+  unit: {kind: node, inputs: [grid],
+         failure: {dist: exponential, mean: 1000h, uncertainty: {error_factor: 3}},
+         repair: {dist: fixed, value: REPAIR}}
+loads:
+  hall: {demand: 100kW, power: [unit]}
+"""
+
+
+class CatalogueAndUncertainty(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+
+    def test_catalogue_lists_records_with_id_and_source(self):
+        r = subprocess.run([BIN, "catalogue", "--json", "-"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        records = json.loads(r.stdout)
+        self.assertIsInstance(records, list)
+        self.assertGreaterEqual(len(records), 4)
+        for rec in records:
+            self.assertTrue(rec["id"] and rec["source"])
+        r = subprocess.run([BIN, "catalogue", "INVERTER", "--json", "-"], capture_output=True,
+                           text=True)
+        self.assertEqual([x["id"] for x in json.loads(r.stdout)], ["ieee493_inverter"])
+
+    def test_reference_designs_take_their_ups_from_the_catalogue(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        for name in ("ref_tier3_n1_cm.yaml", "ref_tier4_2n.yaml", "hall_1mw_n1.yaml"):
+            with open(os.path.join(root, "experiments", "designs", name)) as f:
+                self.assertIn("use: ieee493_inverter", f.read())
+
+    def test_run_uncertainty_json_contract(self):
+        d = write(os.path.join(self.tmp, "a.yaml"), ONE_UNIT.replace("REPAIR", "10h"))
+        r = subprocess.run([BIN, "run", d, "-n", "20", "--uncertainty", "20", "--require",
+                            "facility.availability>=0.99", "--json", "-"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        u = json.loads(r.stdout)["uncertainty"]
+        self.assertEqual(u["draws"], 20)
+        for block in (u["facility"]["availability"], u["loads"]["hall"]["availability"]):
+            self.assertEqual(set(block), {"mean", "p05", "p50", "p95"})
+            self.assertLessEqual(block["p05"], block["p50"])
+            self.assertLessEqual(block["p50"], block["p95"])
+        self.assertTrue(0.0 <= u["probability_meets"] <= 1.0)
+        self.assertEqual(u["drivers"]["facility.availability"][0]["parameter"],
+                         "unit.failure.mean")
+
+    def test_compare_probability_better_and_refusals(self):
+        a = write(os.path.join(self.tmp, "a.yaml"), ONE_UNIT.replace("REPAIR", "10h"))
+        b = write(os.path.join(self.tmp, "b.yaml"), ONE_UNIT.replace("REPAIR", "5h"))
+        r = subprocess.run([BIN, "compare", a, b, "-n", "10", "--uncertainty", "10", "--json",
+                            "-"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out[1]["uncertainty"]["probability_better_than_first"]["probability"], 1.0)
+        # Without the flag the stated values are used, and the run says so.
+        r = subprocess.run([BIN, "run", a, "-n", "5", "--quiet"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("takes their stated values", r.stderr)
+        for bad in (["--require", "facility.availability>=0.9"],
+                    ["--uncertainty", "5", "--splitting"],
+                    ["--uncertainty", "5", "--out", os.path.join(self.tmp, "x.h5")]):
+            r = subprocess.run([BIN, "run", a, "-n", "5", *bad], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 2, bad)
 
 
 if __name__ == "__main__":
