@@ -211,6 +211,17 @@ class CatalogueAndUncertainty(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         out = json.loads(r.stdout)
         self.assertEqual(out[1]["uncertainty"]["probability_better_than_first"]["probability"], 1.0)
+        # The report draws the spread beside the Monte Carlo interval.
+        js = write(os.path.join(self.tmp, "cmp.json"), r.stdout)
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        page = os.path.join(self.tmp, "cmp.html")
+        rep = subprocess.run([sys.executable, os.path.join(root, "scripts", "report"), js, "-o",
+                              page], capture_output=True, text=True)
+        self.assertEqual(rep.returncode, 0, rep.stderr)
+        with open(page) as f:
+            text = f.read()
+        self.assertIn("Parameter uncertainty", text)
+        self.assertIn("P(better than first)", text)
         # Without the flag the stated values are used, and the run says so.
         r = subprocess.run([BIN, "run", a, "-n", "5", "--quiet"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)

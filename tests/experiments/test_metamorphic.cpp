@@ -13,6 +13,7 @@
 #include <string>
 
 #include "experiments/driver.hpp"
+#include "experiments/uncertainty.hpp"
 #include "experiments/variants.hpp"
 #include "failure_models/markov.hpp"
 #include "tests/support/random_design.hpp"
@@ -172,6 +173,33 @@ void redundancy_helps(const testing::LoadedDesign& l, const std::string& yaml, s
   tally().count("a redundant unit never lowers availability");
 }
 
+/// Parameter uncertainty: a plain run takes the stated values, bit for bit as if no error
+/// factor were written; with every error factor 1, each parameter draw is the plain run.
+void uncertainty_relations(const std::string& yaml, const json& s, std::uint64_t n,
+                           std::uint64_t seed) {
+  const std::string tag = ", uncertainty: {error_factor: 3}";
+  if (yaml.find(tag) == std::string::npos) return;
+  std::string stripped = yaml, unit = yaml;
+  for (auto p = stripped.find(tag); p != std::string::npos; p = stripped.find(tag))
+    stripped.erase(p, tag.size());
+  for (auto p = unit.find(tag); p != std::string::npos; p = unit.find(tag, p))
+    unit.replace(p, tag.size(), ", uncertainty: {error_factor: 1}");
+  CHECK(run(testing::load_yaml(stripped), n, seed).dump() == s.dump());
+  tally().count("error factors change nothing in a plain run");
+  const auto l = testing::load_yaml(unit);
+  experiments::RunOptions o;
+  o.replications = n;
+  o.seed = seed;
+  o.threads = 2;
+  experiments::UncertaintyOptions u;
+  u.draws = 2;
+  const auto b = experiments::propagate_uncertainty({&l.design}, o, u).front();
+  const double a = s["facility"]["availability"]["mean"].get<double>();
+  for (const char* q : {"p05", "p50", "p95", "mean"})
+    CHECK(b["facility"]["availability"][q].get<double>() == a);
+  tally().count("error factors of 1 draw the stated values");
+}
+
 /// RIDETHROUGH_METAMORPHIC_WRITE=DIR writes each design and its variants there, to replay a
 /// failure with the CLI (seed_K.yaml, seed_K_reordered.yaml, ...).
 void write_design(std::uint64_t seed, const testing::RandomDesign& rd) {
@@ -220,6 +248,7 @@ void one_design(std::uint64_t seed, std::uint64_t n) {
   biasing_equals_exact(l, 4 * n, seed);
   perfect_and_failed(l, seed % l.design.components.size(), n, seed);
   redundancy_helps(l, rd.with_redundant_unit, n, seed);
+  uncertainty_relations(rd.yaml, s, n, seed);
 }
 
 }  // namespace

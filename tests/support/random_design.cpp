@@ -104,6 +104,8 @@ std::string laws(Draw& d, bool markov, double mttf_lo, double mttf_hi) {
     if (j == 1) r = "repair: {dist: fixed, value: " + num(mttr) + "h}";
     if (j == 2) r = "repair: {dist: lognormal, median: " + num(mttr) + "h, sigma: 1}";
   }
+  // Parameter uncertainty on some failure laws (plain runs take the stated value).
+  if (d.chance(0.15)) f.insert(f.size() - 1, ", uncertainty: {error_factor: 3}");
   return f + ", " + r;
 }
 
