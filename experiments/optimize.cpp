@@ -8,6 +8,7 @@
 
 #include "experiments/economics.hpp"
 #include "experiments/text.hpp"
+#include "experiments/uncertainty.hpp"
 #include "topology/model.hpp"
 #include "topology/static_eval.hpp"
 #include "topology/units.hpp"
@@ -329,17 +330,44 @@ json optimize_design(const topology::Design& d, const OptimizeOptions& options) 
 }
 
 std::vector<topology::Override> best_overrides(const topology::Design& d, const json& result) {
+  if (result["best"].is_null()) return {};
+  return choice_overrides(d, result["best"]);
+}
+
+std::vector<topology::Override> choice_overrides(const topology::Design& d, const json& choice) {
   std::vector<topology::Override> out;
-  if (result["best"].is_null()) return out;
   double capex = d.economics.capex;
   for (std::size_t i = 0; i < d.options.size(); ++i) {
     const auto& opt = d.options[i];
-    const std::string v = result["best"][opt.path].get<std::string>();
+    const std::string v = choice[opt.path].get<std::string>();
     out.push_back({opt.path, v});
     const auto at = std::find(opt.values.begin(), opt.values.end(), v) - opt.values.begin();
     capex += opt.capex[static_cast<std::size_t>(at)];
   }
   if (d.economics.present) out.push_back({"economics.capex", fmt("%.17g", capex)});
+  return out;
+}
+
+json optimize_uncertainty(const topology::Design& d, const json& result,
+                          const OptimizeOptions& options, std::size_t draws, std::size_t top) {
+  std::vector<json> choices;
+  for (const auto& row : result["ranking"])
+    if (row["feasible"].get<bool>() && choices.size() < top) choices.push_back(row["choice"]);
+  std::vector<topology::Design> designs;
+  for (const auto& c : choices) {
+    auto r = topology::load_design_text(d.text, d.path, choice_overrides(d, c));
+    if (!r.design) throw std::invalid_argument("a ranked choice no longer loads");
+    designs.push_back(std::move(*r.design));
+  }
+  std::vector<const topology::Design*> ptrs;
+  for (const auto& x : designs) ptrs.push_back(&x);
+  UncertaintyOptions u;
+  u.draws = draws;
+  u.requirements = options.requirements;
+  auto blocks = propagate_uncertainty(ptrs, options.run, u);
+  json out = json::array();
+  for (std::size_t i = 0; i < choices.size(); ++i)
+    out.push_back({{"choice", choices[i]}, {"uncertainty", blocks[i]}});
   return out;
 }
 

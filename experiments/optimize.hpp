@@ -41,6 +41,18 @@ struct OptimizeOptions {
 nlohmann::json optimize_design(const topology::Design& d, const OptimizeOptions& options);
 void print_optimize(std::ostream& os, const nlohmann::json& result);
 
+/// The overrides that make one choice of the options (a ranking row's `choice`).
+std::vector<topology::Override> choice_overrides(const topology::Design& d,
+                                                 const nlohmann::json& choice);
+
+/// `optimize --uncertainty K`: the `top` feasible choices of a result, best first, run again
+/// over K parameter draws (experiments/uncertainty.hpp): each with its `uncertainty` block, the
+/// requirements' `probability_meets`, and `probability_better_than_first` against the choice
+/// ranked best at the stated values.
+nlohmann::json optimize_uncertainty(const topology::Design& d, const nlohmann::json& result,
+                                    const OptimizeOptions& options, std::size_t draws,
+                                    std::size_t top = 5);
+
 /// The overrides that make the best design of an optimize result.
 std::vector<topology::Override> best_overrides(const topology::Design& d,
                                                const nlohmann::json& result);

@@ -28,8 +28,8 @@ constexpr const char* kStaticRule =
     "ignored";
 
 constexpr const char* kStatedValues =
-    "at the stated values (the medians of the uncertain parameters); `run` and `compare` with "
-    "--uncertainty K propagate the spread";
+    "at the stated values (the medians of the uncertain parameters); `run`, `compare` and "
+    "`sweep` with --uncertainty K propagate the spread";
 
 /// A plain run is the reference: it handles everything.
 std::vector<Line> run_lines() {
@@ -229,6 +229,11 @@ const std::array<std::vector<Line>, kAnalysisCount>& declarations() {
       for (auto& l : d[static_cast<int>(a)])
         if (l.feature == F::ParameterUncertainty) l = {l.feature, S::Approximated, kStatedValues};
     }
+    for (auto& l : d[static_cast<int>(Analysis::Optimize)])
+      if (l.feature == F::ParameterUncertainty)
+        l = {l.feature, S::Approximated,
+             "searches at the stated values; --uncertainty K then runs the best five feasible "
+             "choices over K parameter draws (spread, P(meets --require), P(beats the best))"};
     return d;
   }();
   return all;

@@ -29,6 +29,11 @@ class Optimize : public Command {
                    "coordinate descent (default 64)");
     add_sets(cmd, sets_);
     add_common(cmd, o_);
+    cmd.add_option("--uncertainty", o_.uncertainty,
+                   "then run the best five feasible choices over K draws of the design's "
+                   "uncertain parameters: their spread, P(meeting --require) and P(beating the "
+                   "best at the stated values)")
+        ->check(CLI::Range(2, 100000));
   }
   int run(const nlohmann::json& command_line) override;
 
@@ -92,12 +97,27 @@ int Optimize::run(const nlohmann::json& command_line) {
     std::cerr << design_ << ": error: " << e.what() << "\n";
     return 2;
   }
+  if (o_.uncertainty > 0) {
+    if (uncertain_parameters(l->design).empty()) {
+      std::cerr << "ridethrough: error: --uncertainty: " << design_
+                << " has no uncertain parameter\n";
+      return 2;
+    }
+    result["uncertainty"] = optimize_uncertainty(l->design, result, o, o_.uncertainty);
+  }
   if (result.contains("warnings"))
     for (const auto& w : result["warnings"])
       std::cerr << "ridethrough: warning: " << design_ << ": " << w.get<std::string>() << "\n";
   if (int rc = write_best(*l, sets, result)) return rc;
   const bool json_only = emit_json(o_, result);
-  if (!o_.quiet && !json_only) print_optimize(std::cout, result);
+  if (!o_.quiet && !json_only) {
+    print_optimize(std::cout, result);
+    if (result.contains("uncertainty"))
+      for (const auto& row : result["uncertainty"]) {
+        std::cout << "\n" << row["choice"].dump() << ":";
+        print_uncertainty(std::cout, row["uncertainty"]);
+      }
+  }
   return 0;
 }
 
