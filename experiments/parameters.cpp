@@ -66,8 +66,13 @@ void component_parameters(const Component& c, std::size_t i, std::vector<Paramet
   if (c.has_maintenance)
     p.number("maintenance.duration", c.maintenance_duration, &Component::maintenance_duration,
              c.maintenance_interval * within);
+  if (c.has_maintenance && c.maintenance_human_error > 0)
+    p.number("maintenance.human_error", c.maintenance_human_error,
+             &Component::maintenance_human_error, kBelowOne);
   if (c.has_test)
     p.number("test.duration", c.test_duration, &Component::test_duration, c.test_interval * within);
+  if (c.has_test && c.test_human_error > 0)
+    p.number("test.human_error", c.test_human_error, &Component::test_human_error, kBelowOne);
   p.number("fuel.tank", c.fuel_tank, &Component::fuel_tank);
   if (c.has_refuel) {
     p.number("fuel.refuel.delay", c.refuel_delay, &Component::refuel_delay);

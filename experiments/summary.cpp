@@ -158,6 +158,8 @@ std::vector<std::string> mechanism_causes(const std::vector<int>& why, const top
       names.push_back(m.cause_names[m.event_cause[s]]);
     else if (w == Why::FuelExhausted)
       names.push_back(m.cause_names[m.fuel_cause[s]]);
+    else if (w == Why::HumanError)
+      names.push_back(m.cause_names[m.human_error_cause[s]]);
     else if (w == Why::RegionalEvent)
       names.push_back(m.cause_names[s]);
     else if (w < Why::GridEvent)
@@ -261,6 +263,13 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     if (m.maintenance_interval[c] > 0) {
       comps[m.ids[c]]["maintenance_windows"] = acc.component_windows[c].mean();
       comps[m.ids[c]]["maintenance_deferred_hours"] = acc.component_deferred[c].mean();
+    }
+    if (m.human_error_cause[c] >= 0) {
+      json share = nullptr;
+      if (acc.facility_outages > 0)
+        share = static_cast<double>(acc.component_blamed[m.human_error_cause[c]]) /
+                static_cast<double>(acc.facility_outages);
+      comps[m.ids[c]]["human_error_outage_share"] = share;
     }
     if (m.fuel_cause[c] >= 0) {
       json fuel_share = nullptr;

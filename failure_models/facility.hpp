@@ -307,6 +307,7 @@ class FacilitySim {
   void close_facility_interval(double end);
   bool load_shed_now(int l) const;
   std::pair<std::uint32_t, std::uint32_t> snapshot_down();
+  bool human_error_now(int c) const;
   std::pair<std::uint32_t, std::uint32_t> snapshot_why(const std::vector<int>& loads);
   void why_roots(int c, std::vector<int>& w) const;
   void why_dynamics(int c, std::vector<int>& w) const;
@@ -364,6 +365,7 @@ class FacilitySim {
   std::vector<double> standby_left_, idle_since_;
   std::vector<std::uint32_t> standby_stamp_, test_stamp_;
   std::vector<char> testing_;
+  std::vector<char> left_off_;  ///< a test left the generator unable to start (human error)
   std::vector<char> in_run_, dry_;
   std::vector<double> fuel_level_, fuel_t_, fuel_rate_;
   std::vector<std::uint32_t> fuel_stamp_, order_stamp_;

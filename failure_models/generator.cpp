@@ -36,7 +36,9 @@ void FacilitySim::start_generator(int g) {
 /// or the generator runs (a refuel is ordered at the start of a run).
 void FacilitySim::start_done(int g) {
   if (status_[g] == Status::Hidden) {
-    fail_component(g, true, Why::HiddenFailure);
+    const Why how = left_off_[g] ? Why::HumanError : Why::HiddenFailure;
+    left_off_[g] = 0;
+    fail_component(g, true, how);
     return;
   }
   if (rng(g, kDrawStream).bernoulli(m_.start_fail_prob[g])) {
@@ -119,9 +121,19 @@ void FacilitySim::test_due(int g) {
   start_generator(g);
 }
 
+/// A test run that was not taken over by a real demand stops; with the test's human_error
+/// probability the generator is left unable to start (a breaker open, a switch in OFF), which
+/// only the next start or test finds, like a standby failure.
 void FacilitySim::test_end(int g) {
   testing_[g] = 0;
-  if (gen_demand_[g] == 0) stop_generator(g);
+  if (gen_demand_[g] != 0) return;
+  stop_generator(g);
+  if (status_[g] == Status::Up && rng(g, kTestStream).bernoulli(m_.test_human_error[g])) {
+    count_failure(g);
+    left_off_[g] = 1;
+    standby_left_[g] = kInf;
+    set_status(g, Status::Hidden);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,13 +31,27 @@ bool FacilitySim::load_shed_now(int l) const {
   return ci >= 0 && !load_cooled_[l] && cooling_reach_[ci];
 }
 
+/// Down because a window or a test went wrong: blamed on the component's human-error cause.
+bool FacilitySim::human_error_now(int c) const {
+  switch (status_[c]) {
+    case Status::Hidden:
+      return left_off_[c] != 0;
+    case Status::WaitSpare:
+    case Status::WaitCrew:
+    case Status::Repairing:
+      return failed_how_[c] == Why::HumanError;
+    default:
+      return false;
+  }
+}
+
 /// Appends what is down now to the replication's blame list (components, then generators out
 /// of fuel); returns its range.
 std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_down() {
   auto& b = out_->blame;
   const auto begin = static_cast<std::uint32_t>(b.size());
   for (int c = 0; c < m_.n; ++c)
-    if (status_[c] != Status::Up) b.push_back(c);
+    if (status_[c] != Status::Up) b.push_back(human_error_now(c) ? m_.human_error_cause[c] : c);
   for (int c : fuel_generators_)
     if (dry_[c]) b.push_back(m_.fuel_cause[c]);
   for (std::size_t k = 0; k < class_active_.size(); ++k)

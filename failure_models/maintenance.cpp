@@ -73,10 +73,16 @@ void FacilitySim::start_maintenance(int c, bool with_crew) {
   q_.push(now_ + m_.maintenance_duration[c], kMaintEnd, c, 0);
 }
 
+/// The window closes; with the window's human_error probability the unit comes back failed
+/// (reassembled wrongly, left isolated) and goes to repair like any failure.
 void FacilitySim::end_maintenance(int c) {
   if (maint_holds_crew_[c]) {
     maint_holds_crew_[c] = 0;
     release_crew();
+  }
+  if (rng(c, kMaintStream).bernoulli(m_.maintenance_human_error[c])) {
+    fail_component(c, false, Why::HumanError);
+    return;
   }
   set_up(c);
 }

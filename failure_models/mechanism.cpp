@@ -15,6 +15,7 @@ constexpr std::array<const char*, kWhyKinds> kPhrases{{
     "transfer failure",
     "common-cause shock",
     "maintenance",
+    "human error",
     "grid event",
     "fuel exhausted",
     "regional event",

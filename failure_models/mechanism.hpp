@@ -19,6 +19,7 @@ enum class Why : std::uint8_t {
   TransferFailure,  ///< a switch failed to transfer (component)
   CommonCause,      ///< a common-cause shock failed it (component)
   Maintenance,      ///< planned maintenance (component)
+  HumanError,       ///< a maintenance window or a test left it failed (component)
   GridEvent,        ///< a grid event class keeps its feed down (event class)
   FuelExhausted,    ///< a generator ran dry (component)
   RegionalEvent,    ///< a portfolio's regional event (cause index)

@@ -53,6 +53,8 @@ struct Component {
   std::optional<double> maintenance_offset;  ///< none: a random phase in each replication
   bool maintenance_crew = false;             ///< the window needs a free crew
   bool maintenance_defer = false;            ///< postponed while starting it would drop a load
+  double maintenance_human_error = 0.0;      ///< P(the unit comes back from a window failed)
+  double test_human_error = 0.0;  ///< generator: P(a test leaves it unable to start, unseen)
   Law standby_failure;                       ///< generator: hidden failures while idle
   bool has_test = false;                     ///< generator: periodic unloaded test runs
   double test_interval = 0.0, test_duration = 0.0;

@@ -154,8 +154,10 @@ double steady_unavailability(const Model& m, int c) {
     load += m.event_rate[k] * m.event_duration[k].mean();
   }
   up *= std::exp(-load);
+  // A window that leaves the unit failed (human error) adds a repair to it.
   if (m.maintenance_interval[c] > 0.0)
-    up *= 1.0 - m.maintenance_duration[c] / m.maintenance_interval[c];
+    up *= 1.0 - (m.maintenance_duration[c] + m.maintenance_human_error[c] * m.repair[c].mean()) /
+                    m.maintenance_interval[c];
   return 1.0 - up;
 }
 

@@ -49,6 +49,7 @@ std::vector<DesignKey> common_keys() {
       {"components.*.maintenance", "offset", F::Maintenance},
       {"components.*.maintenance", "crew", F::MaintenanceCrew},
       {"components.*.maintenance", "defer_if_unsafe", F::MaintenanceDeferral},
+      {"components.*.maintenance", "human_error", F::Maintenance},
       // Laws (failure, repair, standby_failure, event and call durations): the feature is that
       // of where the law is used, and of its kind for failures and repairs (features_of).
       {"law:exponential", "dist", none},

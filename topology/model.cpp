@@ -132,6 +132,8 @@ Model compile(const Design& d) {
     m.power_draw.push_back(c.power_draw);
     m.failure.push_back(c.failure);
     m.repair.push_back(c.repair);
+    m.maintenance_human_error.push_back(c.has_maintenance ? c.maintenance_human_error : 0.0);
+    m.test_human_error.push_back(c.has_test ? c.test_human_error : 0.0);
     m.economics.component_capex += c.capex;
     m.economics.component_opex += c.annual_opex;
     m.economics.priced_components = m.economics.priced_components || c.has_cost;
@@ -170,6 +172,13 @@ Model compile(const Design& d) {
   for (const auto& r : deps_rows) m.dependents.push_row(r);
   m.cause_names = m.ids;
   for (int i = 0; i < m.n; ++i) m.cause_owner.push_back(i);
+  m.human_error_cause.assign(m.n, -1);
+  for (int i = 0; i < m.n; ++i) {
+    if (m.maintenance_human_error[i] <= 0 && m.test_human_error[i] <= 0) continue;
+    m.human_error_cause[i] = static_cast<int>(m.cause_names.size());
+    m.cause_names.push_back(m.ids[i] + ":human_error");
+    m.cause_owner.push_back(i);
+  }
   m.fuel_cause.assign(m.n, -1);
   for (int i = 0; i < m.n; ++i) {
     if (m.fuel_tank[i] <= 0) continue;

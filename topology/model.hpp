@@ -66,6 +66,10 @@ struct Model {
   Csr inputs, powered_by, dependents;  ///< dependents: components with i in inputs or powered_by
   std::vector<double> capacity, power_draw;
   std::vector<Law> failure, repair;
+  /// P(a maintenance window leaves the unit failed), P(a generator test leaves it unable to
+  /// start); and the cause of such failures (Model::cause_names "id:human_error"), or -1.
+  std::vector<double> maintenance_human_error, test_human_error;
+  std::vector<int> human_error_cause;
   /// Some number of the component carries an error factor (parameter uncertainty).
   std::vector<char> uncertain;
   std::vector<double> start_delay, start_fail_prob;

@@ -90,6 +90,8 @@ void read_common(Reader& r, const YAML::Node& n, const std::string& what, Compon
       c.maintenance_crew = r.flag(v, what + " maintenance crew").value_or(false);
     if (auto v = m["defer_if_unsafe"])
       c.maintenance_defer = r.flag(v, what + " maintenance defer_if_unsafe").value_or(false);
+    if (auto v = m["human_error"])
+      c.maintenance_human_error = r.share(v, what + " maintenance human_error").value_or(0);
   }
 }
 
@@ -184,7 +186,8 @@ void read_component(Reader& r, const std::string& id, const YAML::Node& key, con
       r.error(n["power_draw"], what + " has a power_draw but no powered_by to draw it from");
   }
   const bool can_fail = c.failure.can_fail() || c.standby_failure.can_fail() ||
-                        c.start_fail_prob > 0 || c.transfer_fail_prob > 0;
+                        c.start_fail_prob > 0 || c.transfer_fail_prob > 0 ||
+                        c.maintenance_human_error > 0 || c.test_human_error > 0;
   if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
   if (auto v = n["count"])
     add_copies(r, v, what, c, d);

@@ -43,6 +43,8 @@ void read_generator(Reader& r, const YAML::Node& n, const std::string& what, Com
   if (auto m = n["test"]; m && r.expect_map(m, what + " test")) {
     c.has_test = true;
     read_window(r, m, what, "test", c.test_interval, c.test_duration, c.test_offset);
+    if (auto v = m["human_error"])
+      c.test_human_error = r.share(v, what + " test human_error").value_or(0);
   }
   if (auto v = n["standby_failure"]) c.standby_failure = r.law(v, what + " standby_failure");
   if (auto f = n["fuel"]; f && r.expect_map(f, what + " fuel")) read_fuel(r, f, what, c);
@@ -64,6 +66,7 @@ const KindSpec kGeneratorKind = {
      {"components.*.test", "interval", Feature::GeneratorTests},
      {"components.*.test", "duration", Feature::GeneratorTests},
      {"components.*.test", "offset", Feature::GeneratorTests},
+     {"components.*.test", "human_error", Feature::GeneratorTests},
      {"components.*.fuel", "tank", Feature::Fuel},
      {"components.*.fuel", "refuel", Feature::Refuel},
      {"components.*.fuel.refuel", "delay", Feature::Refuel},
