@@ -68,6 +68,8 @@ void FacilitySim::rebranch(std::uint64_t key) {
   for (std::size_t k = 0; k < event_rng_.size(); ++k)
     event_rng_[k].seed(sim::stream_key(key, index_, m_.event_stream_id[k] + kBranchStride));
   call_rng_.seed(sim::stream_key(key, index_, m_.call_stream_id + kBranchStride));
+  for (std::size_t k = 0; k < weather_rng_.size(); ++k)
+    weather_rng_[k].seed(sim::stream_key(key, index_, m_.weather_stream_id[k] + kBranchStride));
 
   auto exponential = [&](const topology::Law& law) { return law.kind == LawKind::Exponential; };
   // A fresh residual life, in the time unit of the law (running hours for a generator).
@@ -103,6 +105,9 @@ void FacilitySim::rebranch(std::uint64_t key) {
                event_rng_[c].exponential() / (m_.event_rate[c] * (1.0 + m_.event_amplitude[c]));
       case kCallArrive:
         return now_ + call_rng_.exponential() / m_.call_rate;
+      case kWeatherArrive:
+        return now_ + weather_rng_[c].exponential() /
+                          (m_.weather_rate[c] * (1.0 + m_.weather_amplitude[c]));
       default:
         return e.time;
     }

@@ -28,6 +28,7 @@ FacilitySim::FacilitySim(const topology::Model& model)
   pool_wait_.resize(m_.pool_ids.size());
   cc_rng_.resize(m_.cc_members.size());
   event_rng_.resize(m_.event_rate.size());
+  weather_rng_.resize(m_.weather_rate.size());
   in_cone_.assign(n, 0);
   for (int c = 0; c < n; ++c)
     if (m_.kind[c] == Kind::CoolingSource) cooling_sources_.push_back(c);
@@ -76,6 +77,10 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     cc_rng_[g].seed(sim::stream_key(seed, index, m_.cc_stream_id[g]));
   for (std::size_t k = 0; k < event_rng_.size(); ++k)
     event_rng_[k].seed(sim::stream_key(seed, index, m_.event_stream_id[k]));
+  for (std::size_t k = 0; k < weather_rng_.size(); ++k)
+    weather_rng_[k].seed(sim::stream_key(seed, index, m_.weather_stream_id[k]));
+  weather_active_.assign(m_.weather_rate.size(), 0);
+  weather_level_ = 0;
   grid_active_.assign(n, 0);
   grid_cut_feeds_ = 0;
   class_active_.assign(m_.event_rate.size(), 0);
@@ -208,6 +213,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     q_.push(cc_rng_[g].exponential() / m_.cc_rate[g], kCommonCause, static_cast<int>(g), 0);
   for (std::size_t k = 0; k < m_.event_rate.size(); ++k) schedule_grid_event(static_cast<int>(k));
   if (m_.call_rate > 0.0) schedule_call();
+  for (std::size_t k = 0; k < m_.weather_rate.size(); ++k) schedule_weather(static_cast<int>(k));
   cause_active_.assign(m_.cause_names.size(), 0);
   for (std::size_t k = 0; k < external_->size(); ++k) {
     q_.push((*external_)[k].start, kExternalStart, static_cast<int>(k), 0);
@@ -481,6 +487,14 @@ void FacilitySim::apply(const sim::Event& e) {
     case kCallEnd:
       ++events_;
       call_changes(-1);
+      return;
+    case kWeatherArrive:
+      ++events_;
+      weather_arrives(c);
+      return;
+    case kWeatherEnd:
+      ++events_;
+      weather_ends(c);
       return;
   }
 }

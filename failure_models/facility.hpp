@@ -37,6 +37,7 @@ inline constexpr double kInf = topology::kUnlimited;
 ///   network.cpp      liveness of components, admission of draws and loads, power sharing
 ///   loads.cpp        load and facility outage records, blame
 ///   grid.cpp         grid event classes, curtailment calls, energy accounting
+///   weather.cpp      weather events and the ambient that derates cooling
 ///   branching.cpp    stepping, copying and re-randomising a replication (splitting)
 class FacilitySim {
  public:
@@ -124,6 +125,8 @@ class FacilitySim {
     kCallEnd,        ///< a call's limit ends
     kExternalStart,  ///< an imposed outage begins (target: its index)
     kExternalEnd,    ///< an imposed outage ends (target: its index)
+    kWeatherArrive,  ///< a weather class's next event (target: class)
+    kWeatherEnd,     ///< a weather event ends (target: class)
   };
   /// Up and Hidden are in service as far as the site knows; every other status is down.
   enum class Status : std::uint8_t { Up, Hidden, WaitSpare, WaitCrew, Repairing, Maintenance };
@@ -179,6 +182,12 @@ class FacilitySim {
   double item_share(int i) const {
     return m_.power.capacity_free ? 1.0 : power_result_.share[static_cast<std::size_t>(i)];
   }
+
+  // weather.cpp
+  void schedule_weather(int k);
+  void weather_arrives(int k);
+  void weather_ends(int k);
+  void weather_changes();
 
   // repairs.cpp
   bool in_service(int c) const { return status_[c] == Status::Up || status_[c] == Status::Hidden; }
@@ -330,6 +339,7 @@ class FacilitySim {
   std::uint32_t generation_ = 0;
   std::vector<sim::Rng> cc_rng_;
   std::vector<sim::Rng> event_rng_;  ///< per grid event class
+  std::vector<sim::Rng> weather_rng_;  ///< per weather class
 
   // Per component.
   std::vector<Status> status_;
@@ -357,6 +367,10 @@ class FacilitySim {
   bool accounts_energy_ = false;      ///< divisible loads or curtailment calls: integrate energies
   std::vector<double> shortfall_kw_;  ///< per load, while it receives part of its demand
   std::vector<int> power_item_of_load_;
+
+  // Weather.
+  std::vector<int> weather_active_;  ///< per class: events under way
+  int weather_level_ = 0;            ///< Model::weather_levels index of the ambient now
 
   // Generators.
   std::vector<Gen> gen_;

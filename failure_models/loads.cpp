@@ -84,6 +84,10 @@ std::pair<std::uint32_t, std::uint32_t> FacilitySim::snapshot_why(const std::vec
         std::find(w.begin() + begin, w.end(), why_code(Why::RegionalEvent, x.cause)) == w.end())
       w.push_back(why_code(Why::RegionalEvent, x.cause));
   for (int c : cone_) why_dynamics(c, w);
+  // A hot spell under way: it derates cooling (named once, whatever the loads).
+  if (weather_level_ > 0)
+    for (std::size_t k = 0; k < weather_active_.size(); ++k)
+      if (weather_active_[k] > 0) w.push_back(why_code(Why::Weather, static_cast<int>(k)));
   for (int l : loads) {
     if (!load_cooled_[l] && budget_empty_[l]) w.push_back(why_code(Why::ThermalRideThrough, l));
     if (load_shed_[l]) w.push_back(why_code(Why::Shed, l));

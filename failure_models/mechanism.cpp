@@ -27,6 +27,7 @@ constexpr std::array<const char*, kWhyKinds> kPhrases{{
     "thermal ride-through exceeded",
     "shed, capacity short",
     "curtailment call",
+    "weather",
 }};
 
 std::string subject_name(int code, const topology::Model& m) {
@@ -34,6 +35,8 @@ std::string subject_name(int code, const topology::Model& m) {
   switch (why_kind(code)) {
     case Why::GridEvent:
       return m.ids[m.event_component[s]] + " '" + m.event_names[s] + "'";
+    case Why::Weather:
+      return m.weather_names[s];
     case Why::RegionalEvent:
       return m.cause_names[s];
     case Why::ThermalRideThrough:

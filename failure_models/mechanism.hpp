@@ -33,8 +33,9 @@ enum class Why : std::uint8_t {
   ThermalRideThrough,  ///< the load's thermal budget is spent without cooling (load)
   Shed,                ///< a live path reached the load, but capacity was short (load)
   CurtailmentCall,     ///< shed while a grid call limits the import (load)
+  Weather,             ///< a weather event raises the ambient, derating cooling (class)
 };
-inline constexpr int kWhyKinds = static_cast<int>(Why::CurtailmentCall) + 1;
+inline constexpr int kWhyKinds = static_cast<int>(Why::Weather) + 1;
 
 /// One entry as an int (kind in the top byte), so an outage's mechanism is a range of ints,
 /// like its blame, and mechanisms compare and merge as plain vectors.

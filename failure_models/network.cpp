@@ -112,7 +112,8 @@ void FacilitySim::update(int c) {
 bool FacilitySim::check_key(const topology::Admission& a, const std::string& key,
                             const std::vector<std::uint8_t>& candidate) const {
   std::string fresh;
-  a.build_key(mode_, follow_, candidate, &a == power_admission_.get() && call_active_ > 0, fresh);
+  const int state = &a == power_admission_.get() ? (call_active_ > 0 ? 1 : 0) : weather_level_ << 1;
+  a.build_key(mode_, follow_, candidate, state, fresh);
   return fresh == key;
 }
 
@@ -180,7 +181,8 @@ void FacilitySim::admit_cooling() {
   }
   if (!m_.cooling.capacity_free) {
     assert(check_key(*cooling_admission_, cooling_key_, cooling_candidate_));
-    cooling_admission_->admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_, false,
+    cooling_admission_->admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_,
+                                    weather_level_ << 1,
                                     cooling_result_);
     cooling_admitted_ = cooling_result_.item;
   }

@@ -33,6 +33,8 @@ const char* failed_words(Why how) {
       return "failed to transfer";
     case Why::CommonCause:
       return "failed: common-cause shock";
+    case Why::HumanError:
+      return "failed: human error";
     default:
       return "failed";
   }
@@ -74,6 +76,11 @@ void FacilitySim::trace_instant() {
     if (changed(t.grid, k, class_active_[k] > 0 ? 1 : 0))
       note(m_.ids[m_.event_component[k]],
            "grid event '" + m_.event_names[k] + (t.grid[k] ? "' begins" : "' over"));
+  if (changed(t.weather, weather_level_))
+    note("weather", "ambient " +
+                        std::to_string(static_cast<int>(std::lround(
+                            m_.weather_levels[static_cast<std::size_t>(weather_level_)]))) +
+                        "C");
   for (int l = 0; l < m_.n_loads; ++l) trace_load(l);
   if (changed(t.critical_down, critical_down_ > 0 ? 1 : 0)) {
     if (critical_down_ > 0)

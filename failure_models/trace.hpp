@@ -21,6 +21,7 @@ struct TraceState {
   std::vector<int> follow, grid;
   std::vector<std::uint8_t> load_power, load_cooled, load_draining, load_empty, load_down;
   int critical_down = 0;
+  int weather = 0;  ///< the weather level last seen
   bool started = false;
 };
 

@@ -75,6 +75,8 @@ std::vector<Line> exact_lines() {
       {F::ClusterWorkload, S::NotEstimated, kNoCosts},
       {F::Economics, S::NotEstimated, kNoCosts},
       {F::ParameterUncertainty, S::Approximated, kStatedValues},
+      {F::Weather, S::Refused,
+       "weather events change the cooling capacity over time, which the chain does not model"},
   };
 }
 
@@ -134,6 +136,8 @@ std::vector<Line> check_lines() {
       "once, so any cut set within one group is a single event");
   set(F::CurtailmentCalls, S::Handled, "calls never shed a critical load");
   set(F::ParameterUncertainty, S::Approximated, kStatedValues);
+  set(F::Weather, S::Approximated,
+      "at the usual ambient: weather events are left out, derates taken at the usual ambient");
   for (F f : {F::TenantCosts, F::ClusterWorkload, F::Economics})
     set(f, S::Handled, "structure only: costs do not change what a state serves");
   return v;

@@ -30,6 +30,27 @@ struct GridEventClass {
   double amplitude = 0.0;   ///< share: the rate swings by +-amplitude over the year
 };
 
+/// A class of weather events (heat waves): a Poisson process like a grid event class, with the
+/// ambient temperature while one lasts (overlapping events take the hottest).
+struct WeatherClass {
+  GridEventClass event;
+  double ambient = 0.0;  ///< degrees Celsius
+};
+
+/// `weather:`: the usual ambient and the classes of events that raise it.
+struct Weather {
+  bool present = false;
+  Loc loc;
+  double ambient = 25.0;  ///< degrees Celsius
+  std::vector<WeatherClass> events;
+};
+
+/// One step of a cooling source's derating: above this ambient, this share of its capacity.
+struct DerateStep {
+  double above = 0.0;     ///< degrees Celsius
+  double capacity = 1.0;  ///< share of the rated capacity
+};
+
 struct Component {
   std::string id;
   Kind kind = Kind::Node;
@@ -67,6 +88,7 @@ struct Component {
   /// that ask what a design does without this component (`importance`).
   bool forced_down = false;
   std::vector<GridEventClass> events;  ///< source: replaces failure and repair
+  std::vector<DerateStep> derate;      ///< cooling_source: capacity with the ambient
   std::string spare_pool;
   Loc spare_pool_loc;
   bool has_cost = false;  ///< `cost: {capex, annual_opex}`, added to the design's economics
@@ -202,6 +224,7 @@ struct Design {
   std::vector<std::pair<std::string, std::vector<std::string>>> counted;
   std::vector<OptionChoice> options;  ///< for `optimize`; ignored by every other command
   Curtailment curtailment;            ///< `grid: {curtailment: ...}`
+  Weather weather;                    ///< `weather:`
 };
 
 const char* kind_name(Kind k);

@@ -61,6 +61,8 @@ const char* feature_name(Feature f) {
       return "economics";
     case Feature::ParameterUncertainty:
       return "parameter uncertainty";
+    case Feature::Weather:
+      return "weather";
     case Feature::kCount:
       break;
   }
@@ -99,6 +101,7 @@ void component_features(const Model& m, int c, std::vector<FeatureUse>& out) {
   if (m.maintenance_interval[c] > 0.0 && m.maintenance_defer[c]) add(Feature::MaintenanceDeferral);
   if (m.spare_pool[c] >= 0) add(Feature::SparePools);
   if (m.uncertain[c]) add(Feature::ParameterUncertainty);
+  if (!m.derate[c].empty()) add(Feature::Weather);
 }
 
 }  // namespace
@@ -112,6 +115,7 @@ std::vector<FeatureUse> features_of(const Model& m) {
     if (m.load_steps[l] >= 0) out.push_back({Feature::DivisibleLoads, at});
   }
   if (m.call_rate > 0.0) out.push_back({Feature::CurtailmentCalls, "grid curtailment"});
+  if (!m.weather_rate.empty()) out.push_back({Feature::Weather, "weather"});
   if (m.call_rate > 0.0 && m.call_duration.uncertainty.present())
     out.push_back({Feature::ParameterUncertainty, "grid curtailment"});
   if (m.crews >= 0) out.push_back({Feature::SharedCrews, "crews: " + std::to_string(m.crews)});

@@ -39,6 +39,7 @@ enum class Feature : int {
   ClusterWorkload,        ///< AI training clusters simulated on SimGrid
   Economics,              ///< capex, opex and the expected total cost
   ParameterUncertainty,   ///< laws or probabilities with an error factor
+  Weather,                ///< weather events, and cooling derated with the ambient
   kCount
 };
 

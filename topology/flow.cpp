@@ -62,13 +62,16 @@ class FlowGraph {
 /// sources, when `grid` is given, draw through that vertex instead of straight from 0.
 void add_components(const Model& m, const FlowNetwork& fn, FlowGraph& g,
                     const std::vector<Mode>& mode, const std::vector<int>& follow, double big,
-                    std::size_t grid = 0) {
+                    std::size_t grid = 0, int level = 0) {
   const std::size_t S = 0;
   auto vin = [](int c) { return 2 + 2 * static_cast<std::size_t>(c); };
   auto vout = [](int c) { return 3 + 2 * static_cast<std::size_t>(c); };
   for (int c : fn.members) {
     if (mode[c] == Mode::Dead) continue;
-    g.add(vin(c), vout(c), std::min(big, fn.capacity[c]));
+    const double share = fn.derate.empty() || fn.derate[c].empty()
+                             ? 1.0
+                             : fn.derate[c][static_cast<std::size_t>(level)];
+    g.add(vin(c), vout(c), std::min(big, fn.capacity[c] * share));
     if (mode[c] == Mode::Source) {
       const bool from_grid = grid != 0 && !fn.grid_source.empty() && fn.grid_source[c];
       g.add(from_grid ? grid : S, vin(c), big);
@@ -112,7 +115,7 @@ Admission::Admission(const Model& m, const FlowNetwork& fn) : m_(m), fn_(fn) {
 }
 
 void Admission::build_key(const std::vector<Mode>& mode, const std::vector<int>& follow,
-                          const std::vector<std::uint8_t>& candidate, bool call,
+                          const std::vector<std::uint8_t>& candidate, int state,
                           std::string& key) const {
   key.assign(static_cast<std::size_t>(layout_.size), '\0');
   for (int c : fn_.members) {
@@ -121,25 +124,25 @@ void Admission::build_key(const std::vector<Mode>& mode, const std::vector<int>&
   }
   for (std::size_t i = 0; i < candidate.size(); ++i)
     key[layout_.item0 + i] = static_cast<char>(candidate[i]);
-  key[layout_.call] = static_cast<char>(call);
+  key[layout_.call] = static_cast<char>(state);
 }
 
 void Admission::admit(const std::vector<Mode>& mode, const std::vector<int>& follow,
-                      const std::vector<std::uint8_t>& candidate, bool call, Admitted& out) {
-  build_key(mode, follow, candidate, call, key_);
-  admit_keyed(key_, mode, follow, candidate, call, out);
+                      const std::vector<std::uint8_t>& candidate, int state, Admitted& out) {
+  build_key(mode, follow, candidate, state, key_);
+  admit_keyed(key_, mode, follow, candidate, state, out);
 }
 
 void Admission::admit_keyed(const std::string& key, const std::vector<Mode>& mode,
                             const std::vector<int>& follow,
-                            const std::vector<std::uint8_t>& candidate, bool call, Admitted& out) {
+                            const std::vector<std::uint8_t>& candidate, int state, Admitted& out) {
   auto it = cache_.find(key);
   if (it != cache_.end()) {
     out = it->second;
     return;
   }
   ++misses_;
-  solve(mode, follow, candidate, call, out);
+  solve(mode, follow, candidate, state, out);
   if (cache_.size() > 200000) cache_.clear();  // bound memory on pathological designs
   cache_.emplace(key, out);
 }
@@ -152,7 +155,8 @@ namespace {
 class GroupAdmission {
  public:
   GroupAdmission(const Model& m, const FlowNetwork& fn, const std::vector<Mode>& mode,
-                 const std::vector<int>& follow, const std::vector<std::uint8_t>& candidate)
+                 const std::vector<int>& follow, const std::vector<std::uint8_t>& candidate,
+                 int level)
       : fn_(fn),
         candidate_(candidate),
         n_items_(fn.items.size()),
@@ -162,7 +166,7 @@ class GroupAdmission {
     double total_demand = 0.0;
     for (const auto& item : fn_.items) total_demand += item.demand;
     big_ = 4.0 * total_demand + 1.0;  // more than any flow can use
-    add_components(m, fn_, g_, mode, follow, big_, grid_);
+    add_components(m, fn_, g_, mode, follow, big_, grid_, level);
     grid_edge_ = g_.add(0, grid_, big_);
     sink_edge_.resize(n_items_);
     reachable_.assign(n_items_, 0);
@@ -310,12 +314,14 @@ void GroupAdmission::divisible_items(std::vector<std::size_t> active, std::vecto
 }  // namespace
 
 void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
-                      const std::vector<std::uint8_t>& candidate, bool call, Admitted& out) {
+                      const std::vector<std::uint8_t>& candidate, int state, Admitted& out) {
   const std::size_t n_items = fn_.items.size();
   out.item.assign(n_items, 0);
   out.share.assign(n_items, 0.0);
   out.excess = out.shed = 0.0;
-  GroupAdmission ga(m_, fn_, mode, follow, candidate);
+  // The state byte: bit 0 a grid call, the rest the weather level (Model::weather_levels).
+  const bool call = (state & 1) != 0;
+  GroupAdmission ga(m_, fn_, mode, follow, candidate, state >> 1);
   auto critical = [&](const std::pair<int, int>& g) { return fn_.items[g.first].critical; };
   for (const auto& g : fn_.groups)
     if (critical(g)) ga.group(g.first, g.second, out.share);

@@ -35,9 +35,10 @@ class Admission {
  public:
   Admission(const Model& m, const FlowNetwork& fn);
 
-  /// `mode` and `follow` are indexed by component, `candidate` by item.
+  /// `mode` and `follow` are indexed by component, `candidate` by item. `state`: bit 0 a grid
+  /// call under way, the other bits the weather level (capacities derated with the ambient).
   void admit(const std::vector<Mode>& mode, const std::vector<int>& follow,
-             const std::vector<std::uint8_t>& candidate, bool call, Admitted& out);
+             const std::vector<std::uint8_t>& candidate, int state, Admitted& out);
 
   /// The state the answer depends on, as a cache key: a byte of mode per member of the
   /// network, a byte of followed input per switch member, a byte per item (asks or not), and
@@ -59,11 +60,11 @@ class Admission {
   }
   /// The key of a state, built from scratch.
   void build_key(const std::vector<Mode>& mode, const std::vector<int>& follow,
-                 const std::vector<std::uint8_t>& candidate, bool call, std::string& key) const;
+                 const std::vector<std::uint8_t>& candidate, int state, std::string& key) const;
   /// admit() with a key the caller kept up to date (it must equal build_key's).
   void admit_keyed(const std::string& key, const std::vector<Mode>& mode,
                    const std::vector<int>& follow, const std::vector<std::uint8_t>& candidate,
-                   bool call, Admitted& out);
+                   int state, Admitted& out);
 
   std::uint64_t cache_misses() const { return misses_; }
 
@@ -72,7 +73,7 @@ class Admission {
 
  private:
   void solve(const std::vector<Mode>& mode, const std::vector<int>& follow,
-             const std::vector<std::uint8_t>& candidate, bool call, Admitted& out);
+             const std::vector<std::uint8_t>& candidate, int state, Admitted& out);
 
   const Model& m_;
   const FlowNetwork& fn_;

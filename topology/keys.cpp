@@ -28,6 +28,16 @@ std::vector<DesignKey> common_keys() {
       {"", "economics", F::Economics},
       {"", "options", none},  // read by `optimize` only, which runs the variants it makes
       {"", "grid", none},
+      {"", "weather", F::Weather},
+      {"weather", "ambient", F::Weather},
+      {"weather", "events", F::Weather},
+      {"weather.events[]", "name", F::Weather},
+      {"weather.events[]", "rate", F::Weather},
+      {"weather.events[]", "duration", F::Weather},
+      {"weather.events[]", "season", F::Weather},
+      {"weather.events[]", "ambient", F::Weather},
+      {"weather.events[].season", "peak", F::Weather},
+      {"weather.events[].season", "amplitude", F::Weather},
       {"spares.*", "stock", F::SparePools},
       {"spares.*", "lead_time", F::SparePools},
       // Components: keys of every kind, then each kind's own.

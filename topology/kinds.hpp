@@ -40,6 +40,11 @@ const KindSpec& kind_spec(Kind k);
 extern const KindSpec kSourceKind, kGeneratorKind, kNodeKind, kSwitchKind, kUpsKind,
     kCoolingSourceKind;
 
+/// One class of events (a grid event class, or a weather class's common keys): rate, duration
+/// law, name, season; `scope` is its key table's (`components.*.events[]`, `weather.events[]`).
+GridEventClass read_event_class(reading::Reader& r, const YAML::Node& e, const std::string& ew,
+                                std::size_t k, const std::string& scope);
+
 /// A periodic window (maintenance, a generator test): interval, duration and an optional offset
 /// that fixes the phase (without one, the phase is random in each replication).
 void read_window(reading::Reader& r, const YAML::Node& m, const std::string& what,

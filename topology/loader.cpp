@@ -108,6 +108,7 @@ void read_design(Reader& r, const YAML::Node& root, Design& d) {
       break;
     }
   if (auto g = root["grid"]) read_grid(r, g, d);
+  if (auto w = root["weather"]) read_weather(r, w, d);
   if (auto o = root["options"]) read_options(r, o, d);
   validate(r, d);
 }

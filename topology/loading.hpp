@@ -36,6 +36,7 @@ void read_tenant(Reader& r, const std::string& id, const YAML::Node& key, const 
                  Design& d);
 void read_economics(Reader& r, const YAML::Node& e, bool has_crews, Design& d);
 void read_grid(Reader& r, const YAML::Node& g, Design& d);
+void read_weather(Reader& r, const YAML::Node& w, Design& d);
 void read_options(Reader& r, const YAML::Node& opts, Design& d);
 
 // validate.cpp

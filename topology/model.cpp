@@ -9,6 +9,38 @@
 namespace ridethrough::topology {
 namespace {
 
+/// The share of a component's rated capacity at an ambient: the lowest step it is above.
+double derate_at(const std::vector<DerateStep>& steps, double ambient) {
+  double share = 1.0;
+  for (const auto& s : steps)
+    if (ambient > s.above) share = std::min(share, s.capacity);
+  return share;
+}
+
+/// The weather classes and levels, and each derated component's share at every level.
+void compile_weather(const Design& d, Model& m) {
+  const auto& w = d.weather;
+  m.weather_levels = {w.ambient};
+  for (const auto& wc : w.events)
+    if (wc.ambient > w.ambient) m.weather_levels.push_back(wc.ambient);
+  std::sort(m.weather_levels.begin() + 1, m.weather_levels.end());
+  m.weather_levels.erase(std::unique(m.weather_levels.begin(), m.weather_levels.end()),
+                         m.weather_levels.end());
+  for (const auto& wc : w.events) {
+    const auto& e = wc.event;
+    m.weather_rate.push_back(e.rate);
+    m.weather_duration.push_back(e.duration);
+    m.weather_peak.push_back(e.seasonal ? (e.peak_month - 0.5) * kHoursPerMonth : 0.0);
+    m.weather_amplitude.push_back(e.seasonal ? e.amplitude : 0.0);
+    m.weather_ambient.push_back(wc.ambient);
+    m.weather_names.push_back(e.name);
+    m.weather_stream_id.push_back(name_hash("weather:" + e.name));
+    const auto at = std::find(m.weather_levels.begin(), m.weather_levels.end(), wc.ambient);
+    m.weather_level_of.push_back(
+        at == m.weather_levels.end() ? 0 : static_cast<int>(at - m.weather_levels.begin()));
+  }
+}
+
 /// Fills the static part of a network: members, capacities that can bind, items per component.
 void finish_network(const Model& m, FlowNetwork& fn) {
   for (int c : m.topo)
@@ -19,6 +51,13 @@ void finish_network(const Model& m, FlowNetwork& fn) {
   // more than it: a component carries at most the demand of the items downstream of it.
   for (int c : fn.members) {
     if (m.capacity[c] == kUnlimited) continue;
+    // A derated capacity binds at its lowest level.
+    double lowest = 1.0;
+    if (!m.derate[c].empty()) {
+      if (fn.derate.empty()) fn.derate.resize(m.n);
+      for (double t : m.weather_levels) fn.derate[c].push_back(derate_at(m.derate[c], t));
+      lowest = *std::min_element(fn.derate[c].begin(), fn.derate[c].end());
+    }
     std::vector<char> down(m.n, 0);
     std::vector<int> stack{c};
     down[c] = 1;
@@ -42,7 +81,7 @@ void finish_network(const Model& m, FlowNetwork& fn) {
       for (int a : item.attach) through |= down[a] != 0;
       if (through) reach += item.demand;
     }
-    if (m.capacity[c] < reach * (1.0 + 1e-12)) {
+    if (m.capacity[c] * lowest < reach * (1.0 + 1e-12)) {
       fn.capacity[c] = m.capacity[c];
       fn.capacity_free = false;
     }
@@ -132,6 +171,7 @@ Model compile(const Design& d) {
     m.power_draw.push_back(c.power_draw);
     m.failure.push_back(c.failure);
     m.repair.push_back(c.repair);
+    m.derate.push_back(c.derate);
     m.maintenance_human_error.push_back(c.has_maintenance ? c.maintenance_human_error : 0.0);
     m.test_human_error.push_back(c.has_test ? c.test_human_error : 0.0);
     m.economics.component_capex += c.capex;
@@ -324,6 +364,7 @@ Model compile(const Design& d) {
       last_cooling = l;
     }
   }
+  compile_weather(d, m);
   finish_network(m, m.power);
   finish_network(m, m.cooling);
   fill_load_cones(m);

@@ -47,6 +47,9 @@ struct FlowNetwork {
   /// Curtailment: during a grid call, the import from these sources (per component, 1) must
   /// stay at or under `call_limit` kW, flexible items giving way first.
   std::vector<char> grid_source;
+  /// Per component: its capacity's share at each weather level (empty: always 1). Level 0 is
+  /// the usual ambient (Model::weather_levels).
+  std::vector<std::vector<double>> derate;
   double call_limit = kUnlimited;
   std::vector<int> draw_item;  ///< per component: the index of its draw among the items, or -1
 };
@@ -66,6 +69,7 @@ struct Model {
   Csr inputs, powered_by, dependents;  ///< dependents: components with i in inputs or powered_by
   std::vector<double> capacity, power_draw;
   std::vector<Law> failure, repair;
+  std::vector<std::vector<DerateStep>> derate;  ///< cooling sources: capacity with the ambient
   /// P(a maintenance window leaves the unit failed), P(a generator test leaves it unable to
   /// start); and the cause of such failures (Model::cause_names "id:human_error"), or -1.
   std::vector<double> maintenance_human_error, test_human_error;
@@ -139,6 +143,16 @@ struct Model {
   // Curtailment calls (rate 0: none).
   double call_rate = 0.0, call_notice = 0.0, call_price = 0.0, call_penalty = 0.0;
   Law call_duration;
+
+  // Weather: classes of events that raise the ambient; the network capacities they derate.
+  std::vector<double> weather_rate, weather_peak, weather_amplitude, weather_ambient;
+  std::vector<Law> weather_duration;
+  std::vector<std::string> weather_names;
+  std::vector<std::uint64_t> weather_stream_id;
+  /// The ambient of each weather level, ascending: level 0 is the usual ambient, then each
+  /// hotter temperature of a class; while classes overlap the hottest holds.
+  std::vector<double> weather_levels = {25.0};
+  std::vector<int> weather_level_of;  ///< per class: the level it raises the ambient to
   std::uint64_t call_stream_id = 0;
 
   // Tenants (costs are computed from load timelines after the run).

@@ -2,6 +2,7 @@
 // tenants, economics, the grid's curtailment calls and the options `optimize` searches.
 #include "topology/cluster_loader.hpp"
 #include "topology/keys.hpp"
+#include "topology/kinds.hpp"
 #include "topology/loading.hpp"
 
 namespace ridethrough::topology::loading {
@@ -303,6 +304,36 @@ void read_grid(Reader& r, const YAML::Node& g, Design& d) {
   if (!r.expect_map(g, "grid")) return;
   r.check_keys(g, keys_of("grid"), "grid");
   if (auto c = g["curtailment"]) read_curtailment(r, c, d);
+}
+
+void read_weather(Reader& r, const YAML::Node& w, Design& d) {
+  if (!r.expect_map(w, "weather")) return;
+  r.check_keys(w, keys_of("weather"), "weather");
+  d.weather.present = true;
+  d.weather.loc = reading::loc_of(w);
+  if (auto v = w["ambient"]) d.weather.ambient = r.temperature(v, "weather ambient").value_or(25);
+  const YAML::Node ev = w["events"];
+  if (!ev) return;
+  if (!ev.IsSequence() || ev.size() == 0) {
+    r.error(ev,
+            "weather events must be a non-empty list of {rate, duration, ambient, name, season}");
+    return;
+  }
+  for (std::size_t k = 0; k < ev.size(); ++k) {
+    const std::string ew = "weather event class " + std::to_string(k + 1);
+    if (!r.expect_map(ev[k], ew)) continue;
+    WeatherClass wc;
+    wc.event = read_event_class(r, ev[k], ew, k, "weather.events[]");
+    wc.event.name = ev[k]["name"] ? wc.event.name : "weather" + std::to_string(k + 1);
+    if (auto v = ev[k]["ambient"])
+      wc.ambient = r.temperature(v, ew + " ambient").value_or(d.weather.ambient);
+    else
+      r.error(ev[k], ew + " needs 'ambient' (the temperature while it lasts, such as 40C)");
+    for (const auto& other : d.weather.events)
+      if (other.event.name == wc.event.name)
+        r.error(ev[k], ew + ": another class is named '" + wc.event.name + "'");
+    d.weather.events.push_back(wc);
+  }
 }
 
 void read_options(Reader& r, const YAML::Node& opts, Design& d) {

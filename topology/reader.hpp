@@ -180,6 +180,9 @@ class Reader {
     if (v) times_.push_back({1.0 / *v, loc_of(n), what + " (its mean time between events)"});
     return v;
   }
+  std::optional<double> temperature(const YAML::Node& n, const std::string& what) {
+    return convert(n, what, parse_temperature);
+  }
   std::optional<double> month(const YAML::Node& n, const std::string& what) {
     return convert(n, what, parse_month);
   }

@@ -143,6 +143,14 @@ Parsed parse_bandwidth(std::string_view text) {
                 "a bandwidth such as 50GB/s, 400Gb/s or 1.2TB/s (B: bytes, b: bits)");
 }
 
+Parsed parse_temperature(std::string_view text) {
+  double v = 0;
+  std::string_view suffix;
+  if (split_number(trim(text), v, suffix) && suffix == "C") return {v, {}};
+  return {std::nullopt,
+          "expected a temperature in degrees Celsius such as 35C, got '" + std::string(text) + "'"};
+}
+
 Parsed parse_share(std::string_view text) {
   double v = 0;
   std::string_view suffix;

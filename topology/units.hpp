@@ -35,6 +35,8 @@ Parsed parse_size(std::string_view text);
 Parsed parse_bandwidth(std::string_view text);
 /// A month of the year, `7m` or a bare number, from 1 up to (not including) 13.
 Parsed parse_month(std::string_view text);
+/// A temperature in degrees Celsius: `<number>C` (`25C`, `-5C`, `35.5C`).
+Parsed parse_temperature(std::string_view text);
 /// `<number>%` or a bare fraction.
 Parsed parse_share(std::string_view text);
 /// A plain decimal number with optional exponent, nothing else.

@@ -244,6 +244,14 @@ RandomDesign random_design(std::uint64_t seed) {
       b.comps.push_back(ch);
       chillers.push_back(ch.id);
     }
+    // Heat waves that derate the first chiller (and the usual ambient).
+    if (!markov && d.chance(0.3)) {
+      b.comps[b.comps.size() - 2].fields +=
+          ", derate: [{above: 30C, capacity: " + num(d.between(20, 90)) + "%}]";
+      b.tail +=
+          "weather:\n  ambient: 20C\n  events:\n    - {name: heat, rate: " + num(d.between(1, 6)) +
+          "/y, duration: {dist: fixed, value: " + num(d.between(12, 120)) + "h}, ambient: 38C}\n";
+    }
     b.comps.push_back({"cloop", "node", "", chillers, {}});
     cooled = {"cloop"};
   }

@@ -215,6 +215,13 @@ const std::vector<Override> kCalls = {
     {"grid",
      "{curtailment: {rate: 10/y, duration: {dist: fixed, value: 2h}, limit: 100kW, notice: 10min, "
      "price_per_mwh: 100, penalty_per_mwh: 1000, sources: [utility]}}"}};
+/// Every weather key in one example: a seasonal heat wave that derates the chiller.
+const std::vector<Override> kWeather = {
+    {"weather",
+     "{ambient: 22C, events: [{name: heat, rate: 3/y, duration: {dist: fixed, value: 48h}, "
+     "ambient: 40C, season: {peak: 7m, amplitude: 50%}}]}"},
+    {"components.chiller.capacity", "600kW"},
+    {"components.chiller.derate", "[{above: 35C, capacity: 50%}]"}};
 const std::vector<Override> kEconomics = {
     {"economics",
      "{capex: 1, annual_opex: 2, years: 10, discount_rate: 5%, crew_cost_per_year: 3, "
@@ -226,6 +233,9 @@ const std::vector<Override>* example_of(const DesignKey& k) {
   if (scope.rfind("tenants.*.workload:cluster", 0) == 0) return &kClusterOverrides;
   if (scope.rfind("grid", 0) == 0) return &kCalls;
   if (scope == "economics") return &kEconomics;
+  if (scope.rfind("weather", 0) == 0 || (scope.empty() && k.key == "weather") ||
+      scope.rfind("components.*.derate", 0) == 0 || k.key == "derate")
+    return &kWeather;
   const auto it = examples().find(scope + "|" + std::string(k.key));
   return it == examples().end() ? nullptr : &it->second;
 }
@@ -292,8 +302,8 @@ TEST_CASE("capabilities: the key table's scopes are the loader's", "[capabilitie
   for (const auto& k : design_keys()) scopes.insert(std::string(k.scope));
   CHECK(scopes.count("components.*.fuel.refuel"));
   CHECK(keys_of("components.*", "generator") ==
-        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance", "use", "cost",
-                                 "spare_pool", "powered_by", "power_draw", "count", "start",
+        std::vector<std::string>{"kind", "capacity", "failure", "repair", "maintenance", "use",
+                                 "cost", "spare_pool", "powered_by", "power_draw", "count", "start",
                                  "standby_failure", "test", "fuel"});
   CHECK(kind_of_key("autonomy") == "ups");
   CHECK(kind_of_key("capacity").empty());

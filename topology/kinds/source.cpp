@@ -10,13 +10,36 @@ namespace {
 using reading::loc_of;
 using reading::Reader;
 
+void read_source(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
+  const YAML::Node ev = n["events"];
+  if (!ev) return;
+  if (!ev.IsSequence() || ev.size() == 0) {
+    r.error(ev, what + " events must be a non-empty list of {rate, duration, name, season}");
+  } else {
+    std::set<std::string> names;
+    for (std::size_t k = 0; k < ev.size(); ++k) {
+      const std::string ew = what + " event class " + std::to_string(k + 1);
+      if (!r.expect_map(ev[k], ew)) continue;
+      c.events.push_back(read_event_class(r, ev[k], ew, k, "components.*.events[]"));
+      if (!names.insert(c.events.back().name).second)
+        r.error(ev[k], ew + ": another class is named '" + c.events.back().name + "'");
+    }
+  }
+  if (n["failure"] || n["repair"])
+    r.error(ev, what + " has events and failure/repair: events replace them for a utility feed");
+  if (n["maintenance"])
+    r.error(ev, what + " has events and maintenance: a utility's planned work is an event class");
+}
+
+}  // namespace
+
 /// One class of grid events: a Poisson process of outages with a duration law, maybe seasonal.
 GridEventClass read_event_class(Reader& r, const YAML::Node& e, const std::string& ew,
-                                std::size_t k) {
+                                std::size_t k, const std::string& scope) {
   GridEventClass g;
   g.loc = loc_of(e);
   g.name = "event" + std::to_string(k + 1);
-  r.check_keys(e, keys_of("components.*.events[]"), ew);
+  r.check_keys(e, keys_of(scope), ew);
   if (auto v = e["name"])
     if (auto s = r.id_ref(v, ew + " name")) g.name = *s;
   if (auto v = e["rate"])
@@ -30,7 +53,7 @@ GridEventClass read_event_class(Reader& r, const YAML::Node& e, const std::strin
     r.error(e, ew + " needs 'duration' (a law)");
   }
   if (auto s = e["season"]; s && r.expect_map(s, ew + " season")) {
-    r.check_keys(s, keys_of("components.*.events[].season"), ew + " season");
+    r.check_keys(s, keys_of(scope + ".season"), ew + " season");
     g.seasonal = true;
     if (auto v = s["peak"])
       g.peak_month = r.month(v, ew + " season peak").value_or(1);
@@ -43,29 +66,6 @@ GridEventClass read_event_class(Reader& r, const YAML::Node& e, const std::strin
   }
   return g;
 }
-
-void read_source(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
-  const YAML::Node ev = n["events"];
-  if (!ev) return;
-  if (!ev.IsSequence() || ev.size() == 0) {
-    r.error(ev, what + " events must be a non-empty list of {rate, duration, name, season}");
-  } else {
-    std::set<std::string> names;
-    for (std::size_t k = 0; k < ev.size(); ++k) {
-      const std::string ew = what + " event class " + std::to_string(k + 1);
-      if (!r.expect_map(ev[k], ew)) continue;
-      c.events.push_back(read_event_class(r, ev[k], ew, k));
-      if (!names.insert(c.events.back().name).second)
-        r.error(ev[k], ew + ": another class is named '" + c.events.back().name + "'");
-    }
-  }
-  if (n["failure"] || n["repair"])
-    r.error(ev, what + " has events and failure/repair: events replace them for a utility feed");
-  if (n["maintenance"])
-    r.error(ev, what + " has events and maintenance: a utility's planned work is an event class");
-}
-
-}  // namespace
 
 const KindSpec kSourceKind = {
     Kind::Source,
