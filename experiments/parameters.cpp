@@ -31,11 +31,9 @@ class ComponentParameters {
   void law(const std::string& key, const Law& law, Law Component::*field) {
     if (!law.can_fail()) return;
     const std::size_t i = i_;
-    out_.push_back({"components." + c_.id + "." + key + "." + law.scale_key(), c_.id,
-                    law.scale, topology::kUnlimited,
-                    [i, field](Design& d, double v) {
-                      (d.components[i].*field).scale = v;
-                    }});
+    out_.push_back({"components." + c_.id + "." + key + "." + law.scale_key(), c_.id, law.scale,
+                    topology::kUnlimited,
+                    [i, field](Design& d, double v) { (d.components[i].*field).scale = v; }});
   }
 
  private:
@@ -78,16 +76,20 @@ void component_parameters(const Component& c, std::size_t i, std::vector<Paramet
     p.number("fuel.refuel.delay", c.refuel_delay, &Component::refuel_delay);
     p.number("fuel.refuel.fail_prob", c.refuel_fail_prob, &Component::refuel_fail_prob, kBelowOne);
   }
+  if (c.has_refuel && c.has_storm_refuel) {
+    p.number("fuel.refuel.during_events.delay", c.storm_refuel_delay,
+             &Component::storm_refuel_delay);
+    p.number("fuel.refuel.during_events.fail_prob", c.storm_refuel_fail_prob,
+             &Component::storm_refuel_fail_prob, kBelowOne);
+  }
   for (std::size_t k = 0; k < c.events.size(); ++k) {
     const auto& e = c.events[k];
     const std::string at = "components." + c.id + ".events." + e.name + ".";
     out.push_back({at + "rate", c.id, e.rate, topology::kUnlimited,
                    [i, k](Design& d, double v) { d.components[i].events[k].rate = v; }});
-    out.push_back({at + "duration." + e.duration.scale_key(), c.id,
-                   e.duration.scale, topology::kUnlimited,
-                   [i, k](Design& d, double v) {
-                     d.components[i].events[k].duration.scale = v;
-                   }});
+    out.push_back({at + "duration." + e.duration.scale_key(), c.id, e.duration.scale,
+                   topology::kUnlimited,
+                   [i, k](Design& d, double v) { d.components[i].events[k].duration.scale = v; }});
   }
 }
 
@@ -113,10 +115,9 @@ std::vector<Parameter> parameters_of(const Design& d) {
   if (d.curtailment.present) {
     out.push_back({"grid.curtailment.rate", "", d.curtailment.rate, topology::kUnlimited,
                    [](Design& x, double v) { x.curtailment.rate = v; }});
-    out.push_back(
-        {"grid.curtailment.duration." + std::string(d.curtailment.duration.scale_key()), "",
-         d.curtailment.duration.scale, topology::kUnlimited,
-         [](Design& x, double v) { x.curtailment.duration.scale = v; }});
+    out.push_back({"grid.curtailment.duration." + std::string(d.curtailment.duration.scale_key()),
+                   "", d.curtailment.duration.scale, topology::kUnlimited,
+                   [](Design& x, double v) { x.curtailment.duration.scale = v; }});
   }
   return out;
 }

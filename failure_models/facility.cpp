@@ -113,6 +113,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   test_stamp_.assign(n, 0);
   testing_.assign(n, 0);
   left_off_.assign(n, 0);
+  order_in_storm_.assign(n, 0);
   in_run_.assign(n, 0);
   dry_.assign(n, 0);
   fuel_level_.assign(m_.fuel_tank.begin(), m_.fuel_tank.end());

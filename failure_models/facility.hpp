@@ -253,6 +253,7 @@ class FacilitySim {
   void fuel_set_rate(int g, double rate);
   void fuel_empty(int g);
   void fuel_arrives(int g);
+  void order_fuel(int g);
 
   // switch.cpp
   bool switch_update(int s);
@@ -383,6 +384,7 @@ class FacilitySim {
   std::vector<char> in_run_, dry_;
   std::vector<double> fuel_level_, fuel_t_, fuel_rate_;
   std::vector<std::uint32_t> fuel_stamp_, order_stamp_;
+  std::vector<char> order_in_storm_;  ///< the delivery on its way was ordered during an event
 
   // Switches.
   std::vector<int> follow_, target_, retr_target_;

@@ -53,8 +53,7 @@ void FacilitySim::start_done(int g) {
     fuel_level_[g] = m_.fuel_tank[g];
     fuel_t_[g] = now_;
     fuel_rate_[g] = 0.0;
-    if (m_.refuel_delay[g] < kInf)
-      q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);
+    if (m_.refuel_delay[g] < kInf) order_fuel(g);
   }
   if (testing_[g] && gen_demand_[g] == 0)
     q_.push(now_ + m_.test_duration[g], kTestEnd, g, ++test_stamp_[g]);
@@ -170,9 +169,22 @@ void FacilitySim::fuel_empty(int g) {
   mark(g);
 }
 
+/// Orders the next delivery. An order placed while the region is in an event (a grid event
+/// class or a regional event cutting a feed, a weather event) takes the storm's delay and
+/// failure probability: trucks in the storm.
+void FacilitySim::order_fuel(int g) {
+  const bool storm =
+      grid_cut_feeds_ > 0 ||
+      std::any_of(weather_active_.begin(), weather_active_.end(), [](int k) { return k > 0; });
+  order_in_storm_[g] = storm;
+  q_.push(now_ + (storm ? m_.storm_refuel_delay[g] : m_.refuel_delay[g]), kFuelArrive, g,
+          ++order_stamp_[g]);
+}
+
 void FacilitySim::fuel_arrives(int g) {
-  q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);
-  if (rng(g, kFuelStream).bernoulli(m_.refuel_fail_prob[g])) return;  // re-ordered above
+  const double fail = order_in_storm_[g] ? m_.storm_refuel_fail_prob[g] : m_.refuel_fail_prob[g];
+  order_fuel(g);
+  if (rng(g, kFuelStream).bernoulli(fail)) return;  // re-ordered above
   const double rate = fuel_rate_[g];
   fuel_rate_[g] = 0.0;
   fuel_level_[g] = m_.fuel_tank[g];

@@ -83,6 +83,10 @@ struct Component {
   double fuel_tank = 0.0;  ///< generator: hours at full capacity; 0: unlimited fuel
   bool has_refuel = false;
   double refuel_delay = 0.0, refuel_fail_prob = 0.0;
+  /// `refuel: {during_events: {delay, fail_prob}}`: an order placed while a grid event, a
+  /// weather event or a regional event is under way (trucks in the storm).
+  bool has_storm_refuel = false;
+  double storm_refuel_delay = 0.0, storm_refuel_fail_prob = 0.0;
   double battery_energy = 0.0;  ///< ups: kWh; 0: the charge follows `autonomy`
   /// Down for the whole replication, never repaired: not a key of the file, set by analyses
   /// that ask what a design does without this component (`importance`).

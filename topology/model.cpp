@@ -203,6 +203,10 @@ Model compile(const Design& d) {
     m.fuel_tank.push_back(c.fuel_tank);
     m.refuel_delay.push_back(c.has_refuel ? c.refuel_delay : kUnlimited);
     m.refuel_fail_prob.push_back(c.refuel_fail_prob);
+    m.storm_refuel_delay.push_back(c.has_refuel && c.has_storm_refuel ? c.storm_refuel_delay
+                                                                      : m.refuel_delay.back());
+    m.storm_refuel_fail_prob.push_back(c.has_storm_refuel ? c.storm_refuel_fail_prob
+                                                          : c.refuel_fail_prob);
     m.battery_energy.push_back(c.battery_energy);
     m.forced_down.push_back(c.forced_down);
     m.needs_power_sharing = m.needs_power_sharing || c.fuel_tank > 0 || c.battery_energy > 0;

@@ -29,6 +29,20 @@ void read_fuel(Reader& r, const YAML::Node& f, const std::string& what, Componen
                      " fuel refuel fail_prob must be below 1 (a delivery must be able to "
                      "arrive)");
   }
+  const YAML::Node st = rf["during_events"];
+  if (!st || !r.expect_map(st, what + " fuel refuel during_events")) return;
+  const std::string sw = what + " fuel refuel during_events";
+  r.check_keys(st, keys_of("components.*.fuel.refuel.during_events"), sw);
+  c.has_storm_refuel = true;
+  c.storm_refuel_delay = c.refuel_delay;
+  c.storm_refuel_fail_prob = c.refuel_fail_prob;
+  if (auto v = st["delay"])
+    c.storm_refuel_delay = r.duration(v, sw + " delay", Reader::Sign::Positive).value_or(1);
+  if (auto v = st["fail_prob"]) {
+    c.storm_refuel_fail_prob = r.share(v, sw + " fail_prob").value_or(0);
+    if (c.storm_refuel_fail_prob >= 1.0)
+      r.error(v, sw + " fail_prob must be below 1 (a delivery must be able to arrive)");
+  }
 }
 
 void read_generator(Reader& r, const YAML::Node& n, const std::string& what, Component& c) {
@@ -70,7 +84,10 @@ const KindSpec kGeneratorKind = {
      {"components.*.fuel", "tank", Feature::Fuel},
      {"components.*.fuel", "refuel", Feature::Refuel},
      {"components.*.fuel.refuel", "delay", Feature::Refuel},
-     {"components.*.fuel.refuel", "fail_prob", Feature::Refuel}},
+     {"components.*.fuel.refuel", "fail_prob", Feature::Refuel},
+     {"components.*.fuel.refuel", "during_events", Feature::Refuel},
+     {"components.*.fuel.refuel.during_events", "delay", Feature::Refuel},
+     {"components.*.fuel.refuel.during_events", "fail_prob", Feature::Refuel}},
     false,
     read_generator,
     nullptr};
