@@ -116,10 +116,16 @@ MUTANTS = [
      "edits": [("std::min(1.0, carried_[c] / cap)", "1.0")]},
     {"name": "a failed fuel delivery is not re-ordered",
      "file": "failure_models/generator.cpp",
-     "edits": [("""  q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);
-  if (rng(g, kFuelStream).bernoulli(m_.refuel_fail_prob[g])) return;  // re-ordered above""",
-                """  if (rng(g, kFuelStream).bernoulli(m_.refuel_fail_prob[g])) return;
-  q_.push(now_ + m_.refuel_delay[g], kFuelArrive, g, ++order_stamp_[g]);""")]},
+     "edits": [("""  order_fuel(g);
+  if (rng(g, kFuelStream).bernoulli(fail)) return;  // re-ordered above""",
+                """  if (rng(g, kFuelStream).bernoulli(fail)) return;
+  order_fuel(g);""")]},
+    {"name": "an order placed in a storm takes the usual delay",
+     "file": "failure_models/generator.cpp",
+     "edits": [("(storm ? m_.storm_refuel_delay[g] : m_.refuel_delay[g])", "m_.refuel_delay[g]")]},
+    {"name": "a heat wave does not derate cooling",
+     "file": "failure_models/weather.cpp",
+     "edits": [("static_cast<char>(level << 1)", "static_cast<char>(0)")]},
     {"name": "battery energy ignores the load (drains as at full capacity)",
      "file": "failure_models/ups.cpp",
      "edits": [("-ups_power_[u] / m_.battery_energy[u]", "-2.0 * ups_power_[u] / m_.battery_energy[u]")]},

@@ -68,10 +68,10 @@ void add_components(const Model& m, const FlowNetwork& fn, FlowGraph& g,
   auto vout = [](int c) { return 3 + 2 * static_cast<std::size_t>(c); };
   for (int c : fn.members) {
     if (mode[c] == Mode::Dead) continue;
-    const double share = fn.derate.empty() || fn.derate[c].empty()
-                             ? 1.0
-                             : fn.derate[c][static_cast<std::size_t>(level)];
-    g.add(vin(c), vout(c), std::min(big, fn.capacity[c] * share));
+    const double cap = fn.derate.empty() || fn.derate[c].empty()
+                           ? fn.capacity[c]
+                           : fn.derate[c][static_cast<std::size_t>(level)];
+    g.add(vin(c), vout(c), std::min(big, cap));
     if (mode[c] == Mode::Source) {
       const bool from_grid = grid != 0 && !fn.grid_source.empty() && fn.grid_source[c];
       g.add(from_grid ? grid : S, vin(c), big);

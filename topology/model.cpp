@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <queue>
@@ -55,8 +56,12 @@ void finish_network(const Model& m, FlowNetwork& fn) {
     double lowest = 1.0;
     if (!m.derate[c].empty()) {
       if (fn.derate.empty()) fn.derate.resize(m.n);
-      for (double t : m.weather_levels) fn.derate[c].push_back(derate_at(m.derate[c], t));
-      lowest = *std::min_element(fn.derate[c].begin(), fn.derate[c].end());
+      // Kept on a grid of 1/1024 kW: sums of such capacities are exact in floating point, as
+      // the max-flow solver checks flow conservation exactly (Boost asserts it).
+      for (double t : m.weather_levels)
+        fn.derate[c].push_back(std::floor(m.capacity[c] * derate_at(m.derate[c], t) * 1024.0) /
+                               1024.0);
+      lowest = *std::min_element(fn.derate[c].begin(), fn.derate[c].end()) / m.capacity[c];
     }
     std::vector<char> down(m.n, 0);
     std::vector<int> stack{c};

@@ -47,8 +47,8 @@ struct FlowNetwork {
   /// Curtailment: during a grid call, the import from these sources (per component, 1) must
   /// stay at or under `call_limit` kW, flexible items giving way first.
   std::vector<char> grid_source;
-  /// Per component: its capacity's share at each weather level (empty: always 1). Level 0 is
-  /// the usual ambient (Model::weather_levels).
+  /// Per component: its capacity in kW at each weather level (empty: `capacity` always). Level
+  /// 0 is the usual ambient (Model::weather_levels).
   std::vector<std::vector<double>> derate;
   double call_limit = kUnlimited;
   std::vector<int> draw_item;  ///< per component: the index of its draw among the items, or -1
