@@ -88,7 +88,21 @@ void FacilitySim::update(int c) {
       break;
   }
   if (!live) mode = Mode::Dead;
-  if (live != static_cast<bool>(live_[c]) || mode != mode_[c] || follow_[c] != old_follow) {
+  // A transfer that completes sets follow_ before this update (switch.cpp, transfer_done): the
+  // key's followed-input byte is then compared with what it should be, not with old_follow.
+  bool follow_stale = false;
+  if (m_.kind[c] == Kind::Switch) {
+    const bool power = m_.net[c] == topology::Net::Power;
+    if (!(power ? m_.power : m_.cooling).capacity_free) {
+      const auto& layout = (power ? *power_admission_ : *cooling_admission_).layout();
+      const std::string& key = power ? power_key_ : cooling_key_;
+      follow_stale =
+          layout.follow_pos[c] >= 0 &&
+          key[layout.follow_pos[c]] != topology::Admission::follow_byte(mode, follow_[c]);
+    }
+  }
+  if (live != static_cast<bool>(live_[c]) || mode != mode_[c] || follow_[c] != old_follow ||
+      follow_stale) {
     live_[c] = live;
     mode_[c] = mode;
     // The admission cache key, where a network needs one (no key without capacities).
@@ -182,8 +196,7 @@ void FacilitySim::admit_cooling() {
   if (!m_.cooling.capacity_free) {
     assert(check_key(*cooling_admission_, cooling_key_, cooling_candidate_));
     cooling_admission_->admit_keyed(cooling_key_, mode_, follow_, cooling_candidate_,
-                                    weather_level_ << 1,
-                                    cooling_result_);
+                                    weather_level_ << 1, cooling_result_);
     cooling_admitted_ = cooling_result_.item;
   }
   cooling_dirty_items_.clear();
