@@ -339,7 +339,7 @@ class FacilitySim {
   std::vector<std::uint32_t> rng_generation_;
   std::uint32_t generation_ = 0;
   std::vector<sim::Rng> cc_rng_;
-  std::vector<sim::Rng> event_rng_;  ///< per grid event class
+  std::vector<sim::Rng> event_rng_;    ///< per grid event class
   std::vector<sim::Rng> weather_rng_;  ///< per weather class
 
   // Per component.

@@ -67,8 +67,8 @@ struct Component {
   double start_delay = 0.0, start_fail_prob = 0.0;                                // generator
   double transfer_delay = 0.0, transfer_fail_prob = 0.0, retransfer_after = 0.0;  // switch
   Uncertainty start_fail_uncertainty, transfer_fail_uncertainty;  ///< on the fail_prob
-  double autonomy = 0.0, recharge = 0.0;                                          // ups
-  double restart = 0.0;                                                           // cooling_source
+  double autonomy = 0.0, recharge = 0.0;                          // ups
+  double restart = 0.0;                                           // cooling_source
   bool has_maintenance = false;
   double maintenance_interval = 0.0, maintenance_duration = 0.0;
   std::optional<double> maintenance_offset;  ///< none: a random phase in each replication
@@ -76,8 +76,8 @@ struct Component {
   bool maintenance_defer = false;            ///< postponed while starting it would drop a load
   double maintenance_human_error = 0.0;      ///< P(the unit comes back from a window failed)
   double test_human_error = 0.0;  ///< generator: P(a test leaves it unable to start, unseen)
-  Law standby_failure;                       ///< generator: hidden failures while idle
-  bool has_test = false;                     ///< generator: periodic unloaded test runs
+  Law standby_failure;            ///< generator: hidden failures while idle
+  bool has_test = false;          ///< generator: periodic unloaded test runs
   double test_interval = 0.0, test_duration = 0.0;
   std::optional<double> test_offset;
   double fuel_tank = 0.0;  ///< generator: hours at full capacity; 0: unlimited fuel

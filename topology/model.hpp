@@ -90,8 +90,8 @@ struct Model {
   std::vector<double> refuel_delay, refuel_fail_prob;  ///< delay infinite: no refuel
   /// The same for an order placed while any grid, weather or regional event is under way.
   std::vector<double> storm_refuel_delay, storm_refuel_fail_prob;
-  std::vector<double> battery_energy;                  ///< kWh; 0: the charge follows autonomy
-  std::vector<char> forced_down;                       ///< down all along (see Component)
+  std::vector<double> battery_energy;  ///< kWh; 0: the charge follows autonomy
+  std::vector<char> forced_down;       ///< down all along (see Component)
   /// Some equipment's behaviour depends on the power it delivers (fuel, battery energy), so
   /// the simulation shares each instant's power out over the sources.
   bool needs_power_sharing = false;
