@@ -112,6 +112,15 @@ std::vector<Parameter> parameters_of(const Design& d) {
       out.push_back({"loads." + d.loads[l].id + ".thermal_ride_through", "",
                      d.loads[l].thermal_ride_through, topology::kUnlimited,
                      [l](Design& x, double v) { x.loads[l].thermal_ride_through = v; }});
+  for (std::size_t k = 0; k < d.weather.events.size(); ++k) {
+    const auto& e = d.weather.events[k].event;
+    const std::string at = "weather.events." + e.name + ".";
+    out.push_back({at + "rate", "", e.rate, topology::kUnlimited,
+                   [k](Design& x, double v) { x.weather.events[k].event.rate = v; }});
+    out.push_back({at + "duration." + e.duration.scale_key(), "", e.duration.scale,
+                   topology::kUnlimited,
+                   [k](Design& x, double v) { x.weather.events[k].event.duration.scale = v; }});
+  }
   if (d.curtailment.present) {
     out.push_back({"grid.curtailment.rate", "", d.curtailment.rate, topology::kUnlimited,
                    [](Design& x, double v) { x.curtailment.rate = v; }});

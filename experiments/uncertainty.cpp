@@ -160,8 +160,7 @@ json block(const DesignDraws& dd, const ParameterDraws& draws, const Uncertainty
 }
 
 /// The share of draws in which every requirement holds, and each alone.
-void requirements(json& b, const DesignDraws& dd, const UncertaintyOptions& o,
-                  const std::vector<json>& per_draw) {
+void requirements(json& b, const UncertaintyOptions& o, const std::vector<json>& per_draw) {
   if (o.requirements.empty()) return;
   double all = 0.0;
   json each = json::object();
@@ -181,7 +180,6 @@ void requirements(json& b, const DesignDraws& dd, const UncertaintyOptions& o,
   for (auto& [_, v] : each.items()) v = v.get<double>() / k;
   b["probability_meets"] = all / k;
   b["probability_meets_each"] = each;
-  (void)dd;
 }
 
 }  // namespace
@@ -320,7 +318,7 @@ std::vector<json> propagate_uncertainty(const std::vector<const Design*>& ds, co
   std::vector<json> out;
   for (std::size_t i = 0; i < ds.size(); ++i) {
     out.push_back(block(dd[i], draws, o, run));
-    requirements(out.back(), dd[i], o, per_draw[i]);
+    requirements(out.back(), o, per_draw[i]);
   }
   // Which design is better in each draw: the expected total cost when all have economics,
   // else the facility's availability.

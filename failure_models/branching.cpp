@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "failure_models/facility.hpp"
+#include "failure_models/season.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -101,13 +102,11 @@ void FacilitySim::rebranch(std::uint64_t key) {
       case kCommonCause:
         return now_ + cc_rng_[c].exponential() / m_.cc_rate[c];
       case kGridArrive:
-        return now_ +
-               event_rng_[c].exponential() / (m_.event_rate[c] * (1.0 + m_.event_amplitude[c]));
+        return now_ + seasonal_gap(event_rng_[c], m_.event_rate[c], m_.event_amplitude[c]);
       case kCallArrive:
         return now_ + call_rng_.exponential() / m_.call_rate;
       case kWeatherArrive:
-        return now_ + weather_rng_[c].exponential() /
-                          (m_.weather_rate[c] * (1.0 + m_.weather_amplitude[c]));
+        return now_ + seasonal_gap(weather_rng_[c], m_.weather_rate[c], m_.weather_amplitude[c]);
       default:
         return e.time;
     }

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "failure_models/facility.hpp"
-#include "topology/law.hpp"
 #include "failure_models/season.hpp"
+#include "topology/law.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -14,14 +14,13 @@ namespace ridethrough::failure_models {
 /// peak) / 1 y)); it is drawn by thinning a process at the peak rate. A class without season
 /// draws no thinning number, so amplitude 0 and no season give the same random numbers.
 void FacilitySim::schedule_grid_event(int k) {
-  const double peak_rate = m_.event_rate[k] * (1.0 + m_.event_amplitude[k]);
-  q_.push(now_ + event_rng_[k].exponential() / peak_rate, kGridArrive, k, 0);
+  q_.push(now_ + seasonal_gap(event_rng_[k], m_.event_rate[k], m_.event_amplitude[k]), kGridArrive,
+          k, 0);
 }
 
 void FacilitySim::grid_arrives(int k) {
   schedule_grid_event(k);
-  const double a = m_.event_amplitude[k];
-  if (a > 0.0 && event_rng_[k].uniform() >= season_keep(now_, m_.event_peak[k], a)) return;
+  if (season_rejects(event_rng_[k], now_, m_.event_peak[k], m_.event_amplitude[k])) return;
   grid_event_starts(k, sample(m_.event_duration[k], event_rng_[k]));
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 #include <cmath>
 
+#include "sim/rng.hpp"
+#include "topology/units.hpp"
+
 namespace ridethrough::failure_models {
 
 /// A seasonal rate rate (1 + amplitude cos(2 pi (t - peak) / 1 y)) is drawn by thinning a
@@ -8,7 +11,20 @@ namespace ridethrough::failure_models {
 /// this probability. Hours from the start of the replication; 8760 h a year.
 inline double season_keep(double t, double peak, double amplitude) {
   const double phase = std::fmod(t, topology::kHoursPerYear) - peak;
-  return (1.0 + amplitude * std::cos(6.283185307179586 * phase / topology::kHoursPerYear)) / (1.0 + amplitude);
+  return (1.0 + amplitude * std::cos(6.283185307179586 * phase / topology::kHoursPerYear)) /
+         (1.0 + amplitude);
+}
+
+/// The wait for the next candidate of a seasonal Poisson class (the thinning's process at the
+/// peak rate; a class without season has amplitude 0).
+inline double seasonal_gap(sim::Rng& rng, double rate, double amplitude) {
+  return rng.exponential() / (rate * (1.0 + amplitude));
+}
+
+/// Whether the candidate at t is thinned out. A class without season draws no number, so
+/// amplitude 0 and no season give the same random numbers.
+inline bool season_rejects(sim::Rng& rng, double t, double peak, double amplitude) {
+  return amplitude > 0.0 && rng.uniform() >= season_keep(t, peak, amplitude);
 }
 
 }  // namespace ridethrough::failure_models

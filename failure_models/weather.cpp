@@ -10,14 +10,13 @@ namespace ridethrough::failure_models {
 
 /// The next event of class k, seasonal classes by thinning (as grid events, grid.cpp).
 void FacilitySim::schedule_weather(int k) {
-  const double peak_rate = m_.weather_rate[k] * (1.0 + m_.weather_amplitude[k]);
-  q_.push(now_ + weather_rng_[k].exponential() / peak_rate, kWeatherArrive, k, 0);
+  q_.push(now_ + seasonal_gap(weather_rng_[k], m_.weather_rate[k], m_.weather_amplitude[k]),
+          kWeatherArrive, k, 0);
 }
 
 void FacilitySim::weather_arrives(int k) {
   schedule_weather(k);
-  const double a = m_.weather_amplitude[k];
-  if (a > 0.0 && weather_rng_[k].uniform() >= season_keep(now_, m_.weather_peak[k], a)) return;
+  if (season_rejects(weather_rng_[k], now_, m_.weather_peak[k], m_.weather_amplitude[k])) return;
   ++weather_active_[k];
   q_.push(now_ + sample(m_.weather_duration[k], weather_rng_[k]), kWeatherEnd, k, 0);
   weather_changes();

@@ -141,7 +141,7 @@ bool uses(const std::vector<FeatureUse>& list, Feature f) {
 bool can_be_down(const Model& m, int c) {
   return m.failure[c].can_fail() || m.events.size(c) > 0 || m.standby_failure[c].can_fail() ||
          m.start_fail_prob[c] > 0.0 || m.transfer_fail_prob[c] > 0.0 ||
-         m.maintenance_interval[c] > 0.0 || m.forced_down[c] ||
+         m.maintenance_interval[c] > 0.0 || m.test_human_error[c] > 0.0 || m.forced_down[c] ||
          (m.fuel_tank[c] > 0.0 && m.kind[c] == Kind::Generator);
 }
 

@@ -569,3 +569,31 @@ loads:
   calm.replace(calm.find(", during_events: {delay: 20h, fail_prob: 50%}"), 45, "");
   CHECK(num(run_yaml(calm, 200)["facility"]["downtime_hours"]["mean"]) == 0.0);
 }
+
+TEST_CASE(
+    "human error: an outage that begins while a unit is repaired after a bad window is "
+    "blamed on the error",
+    "[operations][human_error]") {
+  // Two units in parallel. Every window of `a` (1 h in 100) leaves it failed for 50 h, so it
+  // is down by human error half the time; `b` fails now and then. Outages begin when `b` fails
+  // while `a` is down: by the error (50 h of every 100) or its window (1 h).
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 1y
+components:
+  grid: {kind: source}
+  a: {kind: node, inputs: [grid], repair: {dist: fixed, value: 50h},
+      maintenance: {interval: 100h, duration: 1h, human_error: 100%}}
+  b: {kind: node, inputs: [grid], failure: {dist: exponential, mean: 500h},
+      repair: {dist: fixed, value: 10h}}
+  bus: {kind: node, inputs: [a, b]}
+loads:
+  hall: {demand: 100kW, power: [bus]}
+)",
+                          200);
+  CHECK(num(s["components"]["a"]["human_error_outage_share"]) > 0.8);
+  bool named = false;
+  for (const auto& c : s["facility"]["top_causes"])
+    named = named || c["mechanism"].get<std::string>().find("human error (a)") != std::string::npos;
+  CHECK(named);
+}

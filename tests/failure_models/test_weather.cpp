@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
+#include "experiments/parameters.hpp"
+#include "experiments/variants.hpp"
 #include "tests/support/run.hpp"
+#include "topology/features.hpp"
 #include "topology/loader.hpp"
 
 using ridethrough::testing::check_within_ci;
@@ -74,4 +78,31 @@ TEST_CASE("weather: bad input is an error at its line", "[weather]") {
       hall("    - {rate: 2/y, duration: {dist: fixed, value: 1h}, ambient: 40C}\n");
   no_capacity.replace(no_capacity.find("capacity: 600kW, "), 17, "");
   CHECK(errors(no_capacity).find("has a derate but no capacity") != std::string::npos);
+}
+
+TEST_CASE("weather: sensitivity varies the classes; a perfect generator is never left off",
+          "[weather][human_error]") {
+  const auto l = ridethrough::testing::load_yaml(
+      hall("    - {name: heatwave, rate: 2/y, duration: {dist: fixed, value: 72h}, "
+           "ambient: 40C}\n"));
+  std::vector<std::string> paths;
+  for (const auto& p : ridethrough::experiments::parameters_of(l.design)) paths.push_back(p.path);
+  CHECK(std::count(paths.begin(), paths.end(), "weather.events.heatwave.rate") == 1);
+  CHECK(std::count(paths.begin(), paths.end(), "weather.events.heatwave.duration.value") == 1);
+  // importance's "perfect" unit: a generator test's human error goes with the rest.
+  const auto g = ridethrough::testing::load_yaml(R"(
+version: 1
+components:
+  utility: {kind: source, failure: {dist: exponential, mean: 500h}, repair: {dist: fixed, value: 2h}}
+  gen: {kind: generator, capacity: 1MW, test: {interval: 730h, duration: 30min, human_error: 100%},
+        repair: {dist: fixed, value: 8h}}
+  ats: {kind: switch, inputs: [utility, gen]}
+loads:
+  hall: {demand: 500kW, power: [ats]}
+)");
+  CHECK(ridethrough::topology::can_be_down(g.model, 1));  // only a test can leave it off
+  const auto perfect = ridethrough::experiments::perfect_variant(g.design, 1);
+  const auto m = ridethrough::topology::compile(perfect);
+  CHECK(m.test_human_error[1] == 0.0);
+  CHECK_FALSE(ridethrough::topology::can_be_down(m, 1));
 }
