@@ -80,7 +80,7 @@ TEST_CASE("weather: bad input is an error at its line", "[weather]") {
   CHECK(errors(no_capacity).find("has a derate but no capacity") != std::string::npos);
 }
 
-TEST_CASE("weather: sensitivity varies the classes; a perfect generator is never left off",
+TEST_CASE("weather: sensitivity varies the classes, and a perfect generator is never left off",
           "[weather][human_error]") {
   const auto l = ridethrough::testing::load_yaml(
       hall("    - {name: heatwave, rate: 2/y, duration: {dist: fixed, value: 72h}, "
