@@ -92,8 +92,12 @@ void Accumulator::save(sim::Archive& a) const {
   a.put(component_blamed);
   a.put(owner_blamed);
   for (const auto& x : load_shortfall) x.save(a);
-  for (const auto* x : {&calls, &call_revenue, &call_penalty, &call_mwh}) x->save(a);
-  for (const auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample}) x->save(a);
+  for (const auto* x :
+       {&calls, &call_revenue, &call_penalty, &call_mwh, &call_gen_cost, &call_gen_mwh})
+    x->save(a);
+  for (const auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample,
+                        &call_gen_cost_sample, &call_gen_mwh_sample})
+    x->save(a);
   for (const auto& e : event_count) e.save(a);
   for (const auto& e : event_hours) e.save(a);
   a.put(closed_at_limit);
@@ -119,8 +123,11 @@ void Accumulator::load(sim::Archive& a) {
   a.get(component_blamed);
   a.get(owner_blamed);
   for (auto& x : load_shortfall) x.load(a);
-  for (auto* x : {&calls, &call_revenue, &call_penalty, &call_mwh}) x->load(a);
-  for (auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample}) x->load(a);
+  for (auto* x : {&calls, &call_revenue, &call_penalty, &call_mwh, &call_gen_cost, &call_gen_mwh})
+    x->load(a);
+  for (auto* x : {&call_revenue_sample, &call_penalty_sample, &call_mwh_sample,
+                  &call_gen_cost_sample, &call_gen_mwh_sample})
+    x->load(a);
   for (auto& e : event_count) e.load(a);
   for (auto& e : event_hours) e.load(a);
   a.get(closed_at_limit);
@@ -191,6 +198,10 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     call_revenue_sample.add(money.revenue);
     call_penalty_sample.add(money.penalty);
     call_mwh_sample.add(money.mwh_shed);
+    call_gen_cost.add(money.generator_cost);
+    call_gen_mwh.add(money.mwh_generated);
+    call_gen_cost_sample.add(money.generator_cost);
+    call_gen_mwh_sample.add(money.mwh_generated);
   }
   for (const auto& iv : r.facility_down) {
     if (iv.start < 0.0) continue;  // began during the warmup
@@ -322,6 +333,10 @@ void Accumulator::merge(const Accumulator& o) {
   call_revenue_sample.merge(o.call_revenue_sample);
   call_penalty_sample.merge(o.call_penalty_sample);
   call_mwh_sample.merge(o.call_mwh_sample);
+  call_gen_cost.merge(o.call_gen_cost);
+  call_gen_mwh.merge(o.call_gen_mwh);
+  call_gen_cost_sample.merge(o.call_gen_cost_sample);
+  call_gen_mwh_sample.merge(o.call_gen_mwh_sample);
   closed_at_limit += o.closed_at_limit;
   facility_outages += o.facility_outages;
   for (const auto& [k, v] : o.causes) causes[k] += v;

@@ -61,11 +61,19 @@ TenantCost tenant_cost(const topology::Tenant& t,
 CallMoney call_money(const topology::Model& m, const failure_models::ReplicationResult& r) {
   CallMoney money;
   if (m.call_rate <= 0.0) return money;
-  money.revenue = m.call_price * r.call_shed_kwh / 1000.0;
+  // The grid pays for the import given up, however it was given up: flexible load shed, or
+  // load moved onto call generators while the limit was on.
+  const double given_up_kwh = r.call_shed_kwh + r.call_generated_kwh;
+  money.revenue = m.call_price * given_up_kwh / 1000.0;
   money.penalty = m.call_penalty * r.call_excess_kwh / 1000.0;
   money.mwh_shed = r.call_shed_kwh / 1000.0;
-  // (Not penalty - revenue: this rounding is the one every summary has been recorded with.)
-  money.net = (m.call_penalty * r.call_excess_kwh - m.call_price * r.call_shed_kwh) / 1000.0;
+  money.mwh_generated = r.call_generated_kwh / 1000.0;
+  money.generator_cost = m.call_generator_cost * r.call_generator_kwh / 1000.0;
+  // (Not penalty - revenue: this rounding is the one every summary has been recorded with;
+  // without call generators the added terms are exact zeros.)
+  money.net = (m.call_penalty * r.call_excess_kwh - m.call_price * given_up_kwh +
+               m.call_generator_cost * r.call_generator_kwh) /
+              1000.0;
   return money;
 }
 

@@ -41,11 +41,13 @@ TenantCost tenant_cost(const topology::Tenant& t,
                        const std::vector<double>& demands, double horizon,
                        const std::vector<double>& shortfall_kwh = {});
 
-/// What the curtailment calls of one replication earn (the flexible load given up), cost (the
-/// critical import above a call's limit) and shed.
+/// What the curtailment calls of one replication earn (the import given up: flexible load
+/// shed, and load the call generators carried while a limit was on), cost (the critical import
+/// above a call's limit, and running the call generators) and shed.
 struct CallMoney {
   double revenue = 0.0, penalty = 0.0, mwh_shed = 0.0;
-  double net = 0.0;  ///< penalty - revenue, what the calls cost the site
+  double generator_cost = 0.0, mwh_generated = 0.0;
+  double net = 0.0;  ///< penalty + generator cost - revenue, what the calls cost the site
 };
 CallMoney call_money(const topology::Model& m, const failure_models::ReplicationResult& r);
 

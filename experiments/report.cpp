@@ -120,6 +120,10 @@ void print_run_table(std::ostream& os, const json& s) {
        << money_or_dash(c["revenue"]["mean"]) << per << " (p99 "
        << money_or_dash(c["revenue"]["p99"]) << "), penalty " << money_or_dash(c["penalty"]["mean"])
        << per << "\n";
+    if (c.contains("generator_cost"))
+      os << "  call generators: " << fmt("%.4g", c["mwh_generated"]["mean"].get<double>())
+         << " MWh carried under the limit" << per << " (paid as import given up), running cost "
+         << money_or_dash(c["generator_cost"]["mean"]) << per << "\n";
   }
   for (const auto& [id, comp] : s["components"].items())
     if (comp.contains("events"))

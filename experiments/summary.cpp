@@ -245,6 +245,10 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
                         {"revenue", block(acc.call_revenue, acc.call_revenue_sample)},
                         {"penalty", block(acc.call_penalty, acc.call_penalty_sample)},
                         {"mwh_shed", block(acc.call_mwh, acc.call_mwh_sample)}};
+    if (!m.call_generators.empty()) {
+      s["curtailment"]["generator_cost"] = block(acc.call_gen_cost, acc.call_gen_cost_sample);
+      s["curtailment"]["mwh_generated"] = block(acc.call_gen_mwh, acc.call_gen_mwh_sample);
+    }
   }
 
   json comps = json::object();
@@ -390,6 +394,7 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
     double grid = 0.0;
     if (m.call_rate > 0.0) {
       grid = (acc.call_penalty.mean() - acc.call_revenue.mean()) * per_year;
+      if (!m.call_generators.empty()) grid += acc.call_gen_cost.mean() * per_year;
       s["economics"]["expected_yearly_curtailment_net"] = grid;
     }
     s["economics"]["expected_total_cost"] = cm.fixed + cm.factor * (yearly_cost + grid);

@@ -85,9 +85,11 @@ struct Accumulator : sim::BlockResult {
   std::vector<std::uint64_t> owner_blamed;
   std::vector<sim::Moments> event_count, event_hours;  ///< per grid event class
   std::vector<sim::Moments> load_shortfall;  ///< kWh not delivered to loads receiving part
-  /// Curtailment calls, per replication: revenue, penalty (money) and MWh shed.
-  sim::Moments calls, call_revenue, call_penalty, call_mwh;
-  sim::Sample call_revenue_sample, call_penalty_sample, call_mwh_sample;
+  /// Curtailment calls, per replication: revenue, penalty (money) and MWh shed; with call
+  /// generators, what they cost to run and the MWh they carried while a limit was on.
+  sim::Moments calls, call_revenue, call_penalty, call_mwh, call_gen_cost, call_gen_mwh;
+  sim::Sample call_revenue_sample, call_penalty_sample, call_mwh_sample, call_gen_cost_sample,
+      call_gen_mwh_sample;
   std::uint64_t closed_at_limit = 0;  ///< outages closed at the end of the follow-up
   std::uint64_t facility_outages = 0;
   std::map<std::vector<int>, std::uint64_t> causes;  ///< components down at an outage's start

@@ -102,9 +102,9 @@ void FacilitySim::rebranch(std::uint64_t key) {
       case kCommonCause:
         return now_ + cc_rng_[c].exponential() / m_.cc_rate[c];
       case kGridArrive:
-        return now_ + seasonal_gap(event_rng_[c], m_.event_rate[c], m_.event_amplitude[c]);
+        return grid_gap(c);
       case kCallArrive:
-        return now_ + call_rng_.exponential() / m_.call_rate;
+        return call_gap();
       case kWeatherArrive:
         return now_ + seasonal_gap(weather_rng_[c], m_.weather_rate[c], m_.weather_amplitude[c]);
       default:

@@ -42,6 +42,12 @@ FacilitySim::FacilitySim(const topology::Model& model)
   for (int l = 0; l < m_.n_loads; ++l)
     if (m_.load_steps[l] >= 0) divisible_loads_.push_back(l);
   accounts_energy_ = !divisible_loads_.empty() || m_.call_rate > 0.0;
+  for (int s = 0; s < n && !m_.call_input.empty(); ++s)
+    for (int k = m_.inputs.begin(s); k < m_.inputs.end(s); ++k)
+      if (m_.kind[s] == Kind::Switch && m_.call_input[k]) {
+        call_switches_.push_back(s);
+        break;
+      }
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
   if (m_.any_defer) safety_ = std::make_shared<topology::StaticEvaluator>(m_);
@@ -81,12 +87,14 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     weather_rng_[k].seed(sim::stream_key(seed, index, m_.weather_stream_id[k]));
   weather_active_.assign(m_.weather_rate.size(), 0);
   weather_level_ = 0;
+  grid_factor_ = call_factor_ = 1.0;
   grid_active_.assign(n, 0);
   grid_cut_feeds_ = 0;
   class_active_.assign(m_.event_rate.size(), 0);
   class_since_.assign(m_.event_rate.size(), 0.0);
   call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));
-  call_active_ = 0;
+  call_active_ = calls_made_ = 0;
+  call_gen_kw_ = call_gen_limit_kw_ = 0.0;
   accounted_ = 0.0;
   shortfall_kw_.assign(m_.n_loads, 0.0);
   excess_kw_ = shed_kw_ = 0.0;
@@ -126,6 +134,7 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   target_.assign(n, -1);
   retr_target_.assign(n, -1);
   transferring_.assign(n, 0);
+  planned_transfer_.assign(n, 0);
   cancel_on_return_.assign(n, 0);
   for (auto& d : demanded_) d.clear();
   react_pending_.assign(n, 0);
@@ -297,8 +306,9 @@ void FacilitySim::process_instant() {
     if (finish_instant()) break;
   }
   // Sharing the power out matters only while something burns what it carries (a generator
-  // on an unloaded test run burns nothing).
-  if (power_shared_dirty_ && (any_energy_ups_ || loaded_fuel_generators())) share_power();
+  // on an unloaded test run burns nothing) or a call counts what its generators carry.
+  if (power_shared_dirty_ && (any_energy_ups_ || loaded_fuel_generators() || calls_made_ > 0))
+    share_power();
   if (accounts_energy_) account_energy();
   record_loads();
   status_changed_ = false;
@@ -488,6 +498,7 @@ void FacilitySim::apply(const sim::Event& e) {
     case kCallEnd:
       ++events_;
       call_changes(-1);
+      call_made(-1);
       return;
     case kWeatherArrive:
       ++events_;

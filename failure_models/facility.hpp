@@ -166,6 +166,7 @@ class FacilitySim {
 
   // grid.cpp
   void schedule_grid_event(int k);
+  double grid_gap(int k);
   void grid_arrives(int k);
   void grid_event_starts(int k, double duration);
   void grid_event_ends(int k);
@@ -175,6 +176,11 @@ class FacilitySim {
   /// grid.
   bool is_down(int c) const { return status_[c] != Status::Up || grid_active_[c] > 0; }
   void schedule_call();
+  void call_made(int delta);
+  int preferred_input(int s) const;
+  void hold_input_generators(int s, int k);
+  void queue_react(int s);
+  double call_gap();
   void call_arrives();
   void call_changes(int delta);
   void account_energy();
@@ -258,7 +264,7 @@ class FacilitySim {
   // switch.cpp
   bool switch_update(int s);
   void switch_react(int s);
-  void begin_transfer(int s, int k);
+  void begin_transfer(int s, int k, bool planned);
   void transfer_done(int s);
   void retransfer(int s);
   void release_demands(int s, int keep_input);
@@ -361,7 +367,11 @@ class FacilitySim {
   std::vector<int> class_active_;    ///< per class: events under way
   std::vector<double> class_since_;  ///< per class: when its events began to keep the feed down
   sim::Rng call_rng_;
-  int call_active_ = 0;                     ///< curtailment calls whose limit is on
+  int call_active_ = 0;  ///< curtailment calls whose limit is on
+  int calls_made_ = 0;   ///< calls made (from the call to its end) when generators run for them
+  std::vector<int> call_switches_;  ///< switches with an input behind a call generator
+  /// What the call generators carry while a call is made, and while its limit is on.
+  double call_gen_kw_ = 0.0, call_gen_limit_kw_ = 0.0;
   double accounted_ = 0.0;                  ///< energies are integrated up to here
   double excess_kw_ = 0.0, shed_kw_ = 0.0;  ///< what the current call costs, as rates
   std::vector<int> divisible_loads_;
@@ -372,6 +382,7 @@ class FacilitySim {
   // Weather.
   std::vector<int> weather_active_;  ///< per class: events under way
   int weather_level_ = 0;            ///< Model::weather_levels index of the ambient now
+  double grid_factor_ = 1.0, call_factor_ = 1.0;  ///< the weather's factors on their rates now
 
   // Generators.
   std::vector<Gen> gen_;
@@ -389,6 +400,7 @@ class FacilitySim {
   // Switches.
   std::vector<int> follow_, target_, retr_target_;
   std::vector<char> transferring_;
+  std::vector<char> planned_transfer_;      ///< the transfer under way is a planned (manual) one
   std::vector<char> cancel_on_return_;      ///< the transfer began because the followed input died
   std::vector<std::vector<int>> demanded_;  ///< per switch: generators it demands
   std::vector<char> react_pending_;

@@ -11,16 +11,23 @@
 namespace ridethrough::failure_models {
 
 /// The next event of class k. A seasonal class's rate is rate (1 + amplitude cos(2 pi (t -
-/// peak) / 1 y)); it is drawn by thinning a process at the peak rate. A class without season
-/// draws no thinning number, so amplitude 0 and no season give the same random numbers.
+/// peak) / 1 y)), times the weather's factor while a weather event raises it; it is drawn by
+/// thinning a process at the peak rate. A class without season or weather factor draws no
+/// thinning number, so amplitude 0 and no season give the same random numbers.
 void FacilitySim::schedule_grid_event(int k) {
-  q_.push(now_ + seasonal_gap(event_rng_[k], m_.event_rate[k], m_.event_amplitude[k]), kGridArrive,
-          k, 0);
+  q_.push(grid_gap(k), kGridArrive, k, 0);
+}
+
+double FacilitySim::grid_gap(int k) {
+  return now_ +
+         seasonal_gap(event_rng_[k], m_.event_rate[k], m_.event_amplitude[k], m_.max_grid_factor);
 }
 
 void FacilitySim::grid_arrives(int k) {
   schedule_grid_event(k);
-  if (season_rejects(event_rng_[k], now_, m_.event_peak[k], m_.event_amplitude[k])) return;
+  if (season_rejects(event_rng_[k], now_, m_.event_peak[k], m_.event_amplitude[k], grid_factor_,
+                     m_.max_grid_factor))
+    return;
   grid_event_starts(k, sample(m_.event_duration[k], event_rng_[k]));
 }
 
@@ -64,14 +71,21 @@ void FacilitySim::grid_cut(int c, int delta) {
 // above the limit pays.
 
 void FacilitySim::schedule_call() {
-  q_.push(now_ + call_rng_.exponential() / m_.call_rate, kCallArrive, 0, 0);
+  q_.push(call_gap(), kCallArrive, 0, 0);
+}
+
+/// Calls are Poisson, raised by the weather's call factor as grid events are (thinning).
+double FacilitySim::call_gap() {
+  return now_ + seasonal_gap(call_rng_, m_.call_rate, 0.0, m_.max_call_factor);
 }
 
 void FacilitySim::call_arrives() {
   schedule_call();
+  if (season_rejects(call_rng_, now_, 0.0, 0.0, call_factor_, m_.max_call_factor)) return;
   const double duration = sample(m_.call_duration, call_rng_);
   const double start = now_ + m_.call_notice;
   if (start >= t0_ && start < tend_) ++out_->calls;
+  call_made(+1);
   q_.push(start, kCallStart, 0, 0);
   q_.push(start + duration, kCallEnd, 0, 0);
 }
@@ -84,6 +98,19 @@ void FacilitySim::call_changes(int delta) {
   power_dirty_ = true;
 }
 
+/// A call is made (or over): the call generators start at once (during the notice) and the
+/// switches behind them move there once they run (switch.cpp, preferred_input); after the
+/// last call they stop once no switch holds them.
+void FacilitySim::call_made(int delta) {
+  if (m_.call_generators.empty()) return;
+  const bool before = calls_made_ > 0;
+  calls_made_ += delta;
+  if (before == (calls_made_ > 0)) return;
+  for (int g : m_.call_generators) demand_generator(g, delta);
+  for (int s : call_switches_) queue_react(s);
+  power_shared_dirty_ = true;
+}
+
 /// Integrates, up to now, the energies that change only at instants: the shortfall of loads
 /// that receive part of their demand and what a call sheds or imports in excess; then takes
 /// the rates the instant ends with.
@@ -93,11 +120,20 @@ void FacilitySim::account_energy() {
   if (dt > 0.0) {
     out_->call_shed_kwh += shed_kw_ * dt;
     out_->call_excess_kwh += excess_kw_ * dt;
+    out_->call_generator_kwh += call_gen_kw_ * dt;
+    out_->call_generated_kwh += call_gen_limit_kw_ * dt;
     for (int l : divisible_loads_) out_->load_shortfall_kwh[l] += shortfall_kw_[l] * dt;
   }
   const bool call = call_active_ > 0 && !m_.power.capacity_free;
   shed_kw_ = call ? power_result_.shed : 0.0;
   excess_kw_ = call ? power_result_.excess : 0.0;
+  if (!m_.call_generators.empty()) {
+    double kw = 0.0;
+    for (int g : m_.call_generators)
+      if (calls_made_ > 0 && gen_[g] == Gen::Running && mode_[g] != Mode::Dead) kw += carried_[g];
+    call_gen_kw_ = kw;
+    call_gen_limit_kw_ = call ? kw : 0.0;
+  }
   // A load without power at all is in outage (counted there), not short.
   for (int l : divisible_loads_)
     shortfall_kw_[l] =

@@ -57,6 +57,9 @@ struct ReplicationResult {
   /// the critical loads imported above the limit.
   std::uint32_t calls = 0;
   double call_shed_kwh = 0.0, call_excess_kwh = 0.0;
+  /// kWh the call generators carried while a call was made (what they are paid to burn), and
+  /// while its limit was on (what the call pays for as a reduction of the import).
+  double call_generator_kwh = 0.0, call_generated_kwh = 0.0;
   /// Per grid event class (Model::event_*): events begun in the span, and their hours in it.
   std::vector<std::uint32_t> event_count;
   std::vector<double> event_hours;
@@ -67,7 +70,7 @@ struct ReplicationResult {
     events = 0;
     load_shortfall_kwh.assign(loads, 0.0);
     calls = 0;
-    call_shed_kwh = call_excess_kwh = 0.0;
+    call_shed_kwh = call_excess_kwh = call_generator_kwh = call_generated_kwh = 0.0;
     event_count.assign(event_classes, 0);
     event_hours.assign(event_classes, 0.0);
     closed_at_limit = 0;

@@ -27,11 +27,17 @@ void FacilitySim::weather_ends(int k) {
   weather_changes();
 }
 
-/// The ambient is the hottest level of the classes under way; a change re-admits cooling.
+/// The ambient is the hottest level of the classes under way, the factors on grid event and
+/// call rates the largest; a change of ambient re-admits cooling.
 void FacilitySim::weather_changes() {
   int level = 0;
+  grid_factor_ = call_factor_ = 1.0;
   for (std::size_t k = 0; k < weather_active_.size(); ++k)
-    if (weather_active_[k] > 0) level = std::max(level, m_.weather_level_of[k]);
+    if (weather_active_[k] > 0) {
+      level = std::max(level, m_.weather_level_of[k]);
+      grid_factor_ = std::max(grid_factor_, m_.weather_grid_factor[k]);
+      call_factor_ = std::max(call_factor_, m_.weather_call_factor[k]);
+    }
   if (level == weather_level_) return;
   weather_level_ = level;
   cooling_key_[cooling_admission_->layout().call] = static_cast<char>(level << 1);

@@ -77,6 +77,8 @@ std::vector<Line> exact_lines() {
       {F::ParameterUncertainty, S::Approximated, kStatedValues},
       {F::Weather, S::Refused,
        "weather events change the cooling capacity over time, which the chain does not model"},
+      {F::CallGenerators, S::Refused,
+       "generators started for calls depend on when calls come, which the chain does not model"},
   };
 }
 
@@ -138,6 +140,9 @@ std::vector<Line> check_lines() {
   set(F::ParameterUncertainty, S::Approximated, kStatedValues);
   set(F::Weather, S::Approximated,
       "at the usual ambient: weather events are left out, derates taken at the usual ambient");
+  set(F::CallGenerators, S::Approximated,
+      "the static rule (generators run if up, switches follow their first live input): a call "
+      "moving switches onto generators, and its fuel cost, are left out");
   for (F f : {F::TenantCosts, F::ClusterWorkload, F::Economics})
     set(f, S::Handled, "structure only: costs do not change what a state serves");
   return v;

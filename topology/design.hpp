@@ -35,6 +35,9 @@ struct GridEventClass {
 struct WeatherClass {
   GridEventClass event;
   double ambient = 0.0;  ///< degrees Celsius
+  /// While one lasts, every grid event class's rate and the curtailment calls' rate are
+  /// multiplied by these (overlapping classes: the largest).
+  double grid_event_factor = 1.0, call_factor = 1.0;
 };
 
 /// `weather:`: the usual ambient and the classes of events that raise it.
@@ -66,6 +69,7 @@ struct Component {
   bool has_repair = false;
   double start_delay = 0.0, start_fail_prob = 0.0;                                // generator
   double transfer_delay = 0.0, transfer_fail_prob = 0.0, retransfer_after = 0.0;  // switch
+  double transfer_human_error = 0.0;  ///< switch: a planned (manual) transfer done wrongly
   Uncertainty start_fail_uncertainty, transfer_fail_uncertainty;  ///< on the fail_prob
   double autonomy = 0.0, recharge = 0.0;                          // ups
   double restart = 0.0;                                           // cooling_source
@@ -198,6 +202,11 @@ struct Curtailment {
   double price_per_mwh = 0.0, penalty_per_mwh = 0.0;
   std::vector<std::string> sources;
   std::vector<Loc> source_locs;
+  /// Generators started for each call, whose switches move onto them while it lasts, and what
+  /// an MWh they carry for a call costs (fuel, wear).
+  std::vector<std::string> generators;
+  std::vector<Loc> generator_locs;
+  double generator_cost_per_mwh = 0.0;
 };
 
 /// A choice `optimize` may make: a key path (as for --vary), the values it may take, and what

@@ -63,6 +63,8 @@ const char* feature_name(Feature f) {
       return "parameter uncertainty";
     case Feature::Weather:
       return "weather";
+    case Feature::CallGenerators:
+      return "generators run for curtailment calls";
     case Feature::kCount:
       break;
   }
@@ -116,6 +118,8 @@ std::vector<FeatureUse> features_of(const Model& m) {
   }
   if (m.call_rate > 0.0) out.push_back({Feature::CurtailmentCalls, "grid curtailment"});
   if (!m.weather_rate.empty()) out.push_back({Feature::Weather, "weather"});
+  if (!m.call_generators.empty())
+    out.push_back({Feature::CallGenerators, "grid curtailment generators"});
   if (m.call_rate > 0.0 && m.call_duration.uncertainty.present())
     out.push_back({Feature::ParameterUncertainty, "grid curtailment"});
   if (m.crews >= 0) out.push_back({Feature::SharedCrews, "crews: " + std::to_string(m.crews)});
@@ -141,7 +145,8 @@ bool uses(const std::vector<FeatureUse>& list, Feature f) {
 bool can_be_down(const Model& m, int c) {
   return m.failure[c].can_fail() || m.events.size(c) > 0 || m.standby_failure[c].can_fail() ||
          m.start_fail_prob[c] > 0.0 || m.transfer_fail_prob[c] > 0.0 ||
-         m.maintenance_interval[c] > 0.0 || m.test_human_error[c] > 0.0 || m.forced_down[c] ||
+         m.transfer_human_error[c] > 0.0 || m.maintenance_interval[c] > 0.0 ||
+         m.test_human_error[c] > 0.0 || m.forced_down[c] ||
          (m.fuel_tank[c] > 0.0 && m.kind[c] == Kind::Generator);
 }
 

@@ -40,6 +40,7 @@ enum class Feature : int {
   Economics,              ///< capex, opex and the expected total cost
   ParameterUncertainty,   ///< laws or probabilities with an error factor
   Weather,                ///< weather events, and cooling derated with the ambient
+  CallGenerators,         ///< generators run to carry the load through curtailment calls
   kCount
 };
 

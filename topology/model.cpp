@@ -36,6 +36,10 @@ void compile_weather(const Design& d, Model& m) {
     m.weather_ambient.push_back(wc.ambient);
     m.weather_names.push_back(e.name);
     m.weather_stream_id.push_back(name_hash("weather:" + e.name));
+    m.weather_grid_factor.push_back(wc.grid_event_factor);
+    m.weather_call_factor.push_back(wc.call_factor);
+    m.max_grid_factor = std::max(m.max_grid_factor, wc.grid_event_factor);
+    m.max_call_factor = std::max(m.max_call_factor, wc.call_factor);
     const auto at = std::find(m.weather_levels.begin(), m.weather_levels.end(), wc.ambient);
     m.weather_level_of.push_back(
         at == m.weather_levels.end() ? 0 : static_cast<int>(at - m.weather_levels.begin()));
@@ -192,6 +196,7 @@ Model compile(const Design& d) {
     m.transfer_delay.push_back(c.transfer_delay);
     m.transfer_fail_prob.push_back(c.transfer_fail_prob);
     m.retransfer_after.push_back(c.retransfer_after);
+    m.transfer_human_error.push_back(c.transfer_human_error);
     m.autonomy.push_back(c.autonomy);
     m.recharge.push_back(c.recharge);
     m.restart.push_back(c.restart);
@@ -223,7 +228,9 @@ Model compile(const Design& d) {
   for (int i = 0; i < m.n; ++i) m.cause_owner.push_back(i);
   m.human_error_cause.assign(m.n, -1);
   for (int i = 0; i < m.n; ++i) {
-    if (m.maintenance_human_error[i] <= 0 && m.test_human_error[i] <= 0) continue;
+    if (m.maintenance_human_error[i] <= 0 && m.test_human_error[i] <= 0 &&
+        m.transfer_human_error[i] <= 0)
+      continue;
     m.human_error_cause[i] = static_cast<int>(m.cause_names.size());
     m.cause_names.push_back(m.ids[i] + ":human_error");
     m.cause_owner.push_back(i);
@@ -389,6 +396,15 @@ Model compile(const Design& d) {
     for (int s : ids_to_idx(c.sources)) m.power.grid_source[s] = 1;
     m.power.call_limit = c.limit;
     m.power.capacity_free = false;  // a call caps the import: admission needs the flow
+    m.call_generators = ids_to_idx(c.generators);
+    std::sort(m.call_generators.begin(), m.call_generators.end());
+    m.call_generator_cost = c.generator_cost_per_mwh;
+    m.needs_power_sharing = m.needs_power_sharing || !m.call_generators.empty();
+    m.call_input.assign(m.switch_input_gens.size(), 0);
+    for (std::size_t k = 0; k < m.switch_input_gens.size(); ++k)
+      for (int g : m.switch_input_gens[k])
+        if (std::binary_search(m.call_generators.begin(), m.call_generators.end(), g))
+          m.call_input[k] = 1;
   }
   return m;
 }

@@ -78,6 +78,7 @@ struct Model {
   std::vector<char> uncertain;
   std::vector<double> start_delay, start_fail_prob;
   std::vector<double> transfer_delay, transfer_fail_prob, retransfer_after;
+  std::vector<double> transfer_human_error;  ///< per planned (manual) transfer of a switch
   std::vector<double> autonomy, recharge, restart;
   std::vector<double> maintenance_interval, maintenance_duration;  ///< interval 0: none
   std::vector<double> maintenance_offset;  ///< negative: a random phase per replication
@@ -145,6 +146,12 @@ struct Model {
   // Curtailment calls (rate 0: none).
   double call_rate = 0.0, call_notice = 0.0, call_price = 0.0, call_penalty = 0.0;
   Law call_duration;
+  /// Generators a call starts (sorted), what an MWh they carry for a call costs, and per switch
+  /// input (as switch_input_gens) whether a call generator is behind it: switches move there
+  /// while a call is made.
+  std::vector<int> call_generators;
+  double call_generator_cost = 0.0;
+  std::vector<char> call_input;
 
   // Weather: classes of events that raise the ambient; the network capacities they derate.
   std::vector<double> weather_rate, weather_peak, weather_amplitude, weather_ambient;
@@ -155,6 +162,10 @@ struct Model {
   /// hotter temperature of a class; while classes overlap the hottest holds.
   std::vector<double> weather_levels = {25.0};
   std::vector<int> weather_level_of;  ///< per class: the level it raises the ambient to
+  /// Per class: the factor on grid event and call rates while it lasts; and the largest of
+  /// each (at least 1), the rate at which candidates are drawn and thinned.
+  std::vector<double> weather_grid_factor, weather_call_factor;
+  double max_grid_factor = 1.0, max_call_factor = 1.0;
   std::uint64_t call_stream_id = 0;
 
   // Tenants (costs are computed from load timelines after the run).

@@ -268,6 +268,12 @@ void read_curtailment(Reader& r, const YAML::Node& c, Design& d) {
   if (auto v = c["penalty_per_mwh"])
     cu.penalty_per_mwh = r.number(v, what + " penalty_per_mwh", nonneg).value_or(0);
   if (auto v = need("sources")) r.id_list(v, what + " sources", cu.sources, cu.source_locs);
+  if (auto v = c["generators"])
+    r.id_list(v, what + " generators", cu.generators, cu.generator_locs);
+  if (auto v = c["generator_cost_per_mwh"])
+    cu.generator_cost_per_mwh = r.number(v, what + " generator_cost_per_mwh", nonneg).value_or(0);
+  if (c["generator_cost_per_mwh"] && !c["generators"])
+    r.error(c["generator_cost_per_mwh"], what + " has a generator_cost_per_mwh but no generators");
 }
 
 OptionChoice read_option(Reader& r, const YAML::Node& o) {
@@ -329,6 +335,13 @@ void read_weather(Reader& r, const YAML::Node& w, Design& d) {
       wc.ambient = r.temperature(v, ew + " ambient").value_or(d.weather.ambient);
     else
       r.error(ev[k], ew + " needs 'ambient' (the temperature while it lasts, such as 40C)");
+    for (auto [key, factor] : {std::pair{"grid_event_factor", &wc.grid_event_factor},
+                               std::pair{"call_factor", &wc.call_factor}})
+      if (auto v = ev[k][key]) {
+        *factor = r.number(v, ew + " " + key, Reader::Sign::NonNegative).value_or(1);
+        if (*factor < 1.0)
+          r.error(v, ew + " " + key + " must be at least 1 (weather raises rates, never lowers)");
+      }
     for (const auto& other : d.weather.events)
       if (other.event.name == wc.event.name)
         r.error(ev[k], ew + ": another class is named '" + wc.event.name + "'");

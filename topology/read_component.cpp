@@ -187,7 +187,8 @@ void read_component(Reader& r, const std::string& id, const YAML::Node& key, con
   }
   const bool can_fail = c.failure.can_fail() || c.standby_failure.can_fail() ||
                         c.start_fail_prob > 0 || c.transfer_fail_prob > 0 ||
-                        c.maintenance_human_error > 0 || c.test_human_error > 0;
+                        c.maintenance_human_error > 0 || c.test_human_error > 0 ||
+                        c.transfer_human_error > 0;
   if (can_fail && !c.has_repair) r.error(key, what + " can fail but has no 'repair' law");
   if (auto v = n["count"])
     add_copies(r, v, what, c, d);

@@ -92,6 +92,7 @@ class Validator {
     validate_clusters(r_, d_);
     check_clock_resolution(r_, d_);
     check_sla_months();
+    check_weather_factors();
   }
 
  private:
@@ -108,6 +109,7 @@ class Validator {
   void check_loads();
   void check_common_cause();
   void check_sla_months();
+  void check_weather_factors();
 
   Reader& r_;
   Design& d_;
@@ -152,6 +154,27 @@ void Validator::check_references() {
     if (d_.components[index_[id]].kind != Kind::Source)
       r_.error(d_.curtailment.source_locs[k], "grid curtailment sources names '" + id +
                                                   "', which is not a source (a utility feed)");
+  }
+  for (std::size_t k = 0; k < d_.curtailment.generators.size(); ++k) {
+    const auto& id = d_.curtailment.generators[k];
+    if (!known(id, d_.curtailment.generator_locs[k], "grid curtailment generators")) continue;
+    if (d_.components[index_[id]].kind != Kind::Generator)
+      r_.error(d_.curtailment.generator_locs[k],
+               "grid curtailment generators names '" + id + "', which is not a generator");
+  }
+}
+
+/// A weather factor on rates the design does not have would silently do nothing.
+void Validator::check_weather_factors() {
+  const bool events = std::any_of(d_.components.begin(), d_.components.end(),
+                                  [](const Component& c) { return !c.events.empty(); });
+  for (const auto& wc : d_.weather.events) {
+    if (wc.grid_event_factor != 1.0 && !events)
+      r_.error(wc.event.loc, "weather event class '" + wc.event.name +
+                                 "' has a grid_event_factor but no source has grid events");
+    if (wc.call_factor != 1.0 && !d_.curtailment.present)
+      r_.error(wc.event.loc, "weather event class '" + wc.event.name +
+                                 "' has a call_factor but the grid has no curtailment calls");
   }
 }
 

@@ -391,3 +391,58 @@ regional_events:
   CHECK(all.find(file + ":5:84: error: regional event hits 'a.utility' twice") !=
         std::string::npos);
 }
+
+namespace {
+/// The call design, with a generator behind the hall's switch that each call starts.
+std::string call_generator_design(const std::string& start) {
+  return R"(
+version: 1
+warmup: 10h
+components:
+  utility: {kind: source, capacity: 100MW}
+  gen: {kind: generator, capacity: 12MW, start: )" +
+         start + R"(, repair: {dist: fixed, value: 1000h}}
+  ats: {kind: switch, inputs: [utility, gen], retransfer_after: 5min, repair: {dist: fixed, value: 1h}}
+loads:
+  hall: {demand: 10MW, power: [ats]}
+  miners: {demand: 30MW, power: [utility], priority: flexible, divisible: true}
+grid:
+  curtailment: {rate: 20/y, duration: {dist: fixed, value: 4h}, limit: 20MW, notice: 10min,
+                price_per_mwh: 300, penalty_per_mwh: 1000, sources: [utility],
+                generators: [gen], generator_cost_per_mwh: 120}
+)";
+}
+}  // namespace
+
+TEST_CASE("curtailment calls: generators carry the hall through a call, paid and priced",
+          "[grid][curtailment][exact]") {
+  // Each call starts the generator at once; it runs after 10 s, within the 10 min notice, and
+  // the switch moves the hall onto it, so under the 20 MW limit only the miners import: they
+  // give up 10 of 30 MW, and the hall's 10 MW is import given up too. Calls are made for
+  // L = 4 h 10 min each and overlap freely (M/D/infinity); a limit is on a share
+  // 1 - exp(-4 h rate) of the time, a call is made a share 1 - exp(-L rate), and each busy
+  // period of calls begins (rate exp(-L rate)) with the 10 s start, which carries nothing.
+  const double rate = 20.0 / 8760, L = 4 + 1.0 / 6;
+  const std::uint64_t n = 3000;
+  const auto s = run_yaml(call_generator_design("{delay: 10s}"), n, 4);
+  const auto& c = s["curtailment"];
+  const double on = 1 - std::exp(-4.0 * rate);
+  check_within_ci(c["mwh_shed"], 10.0 * 8760 * on);
+  // The hall sits on the generator exactly while a limit is on: per replication, generated =
+  // shed (both 10 MW over the same hours).
+  CHECK(num(c["mwh_generated"]["mean"]) == Approx(num(c["mwh_shed"]["mean"])).epsilon(1e-9));
+  CHECK(num(c["revenue"]["mean"]) ==
+        Approx(300 * (num(c["mwh_shed"]["mean"]) + num(c["mwh_generated"]["mean"]))).epsilon(1e-9));
+  const double made_hours =
+      8760 * (1 - std::exp(-L * rate)) - 8760 * rate * std::exp(-L * rate) * 10.0 / 3600;
+  check_within_ci(c["generator_cost"], 120 * 10.0 * made_hours);
+  CHECK(num(c["penalty"]["mean"]) == 0.0);
+  CHECK(num(s["facility"]["outages"]["mean"]) == 0.0);  // moves at once, returns at once
+  // A generator that never starts leaves the hall on the grid: the miners give up all they can
+  // (20 MW over the limit's hours, as without generators), nothing is generated or burnt.
+  const auto f = run_yaml(call_generator_design("{delay: 10s, fail_prob: 1}"), 500, 4);
+  CHECK(num(f["curtailment"]["mwh_generated"]["mean"]) == 0.0);
+  CHECK(num(f["curtailment"]["generator_cost"]["mean"]) == 0.0);
+  CHECK(num(f["curtailment"]["mwh_shed"]["mean"]) > 1.5 * num(c["mwh_shed"]["mean"]));
+  CHECK(num(f["components"]["gen"]["failures"]) > 0.0);
+}

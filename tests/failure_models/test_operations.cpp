@@ -597,3 +597,49 @@ loads:
     named = named || c["mechanism"].get<std::string>().find("human error (a)") != std::string::npos;
   CHECK(named);
 }
+
+TEST_CASE("human error: a manual return to the preferred feed done wrongly, binomially",
+          "[operations][human_error]") {
+  // The utility fails every 99 h for a fixed 1 h (a 100 h cycle): the switch moves to the
+  // second feed at once (an automatic transfer, no error possible) and returns 6 min after the
+  // utility is back (a planned, manual transfer). In 10,000 h, 99 returns complete; each leaves
+  // the switch failed with P = 0.2 and a fixed 20 h repair, during which the hall is down. So
+  // downtime = 20 K with K ~ Binomial(99, 0.2): mean 396 h, sd 20 sqrt(99 x 0.16) = 79.6 h.
+  const auto s = run_yaml(R"(
+version: 1
+horizon: 10000h
+components:
+  utility: {kind: source, failure: {dist: fixed, value: 99h}, repair: {dist: fixed, value: 1h}}
+  second: {kind: source}
+  ats: {kind: switch, inputs: [utility, second], retransfer_after: 6min,
+        transfer: {human_error: 20%}, repair: {dist: fixed, value: 20h}}
+loads:
+  hall: {demand: 100kW, power: [ats]}
+)",
+                          4000);
+  const double sd = 20.0 * std::sqrt(99 * 0.16), n = 4000;
+  const auto& d = s["facility"]["downtime_hours"];
+  CHECK(num(d["mean"]) == Approx(396.0).margin(4.0 * sd / std::sqrt(n)));
+  CHECK(num(d["std"]) == Approx(sd).margin(4.0 * sd / std::sqrt(2 * n)));
+  CHECK(num(s["components"]["ats"]["failures"]) ==
+        Approx(19.8).margin(4.0 * std::sqrt(99 * 0.16 / n)));
+  // Every outage is the switch's human error, named so.
+  CHECK(num(s["components"]["ats"]["human_error_outage_share"]) == 1.0);
+  CHECK(s["facility"]["top_causes"][0]["components"] == nlohmann::json::array({"ats:human_error"}));
+  // Automatic transfers are never done wrongly: a utility that never comes back makes one
+  // automatic transfer and no return; even with human_error 100% the switch never fails.
+  const auto auto_only = run_yaml(R"(
+version: 1
+horizon: 10000h
+components:
+  utility: {kind: source, failure: {dist: fixed, value: 99h}, repair: {dist: fixed, value: 1e6h}}
+  second: {kind: source}
+  ats: {kind: switch, inputs: [utility, second], transfer: {human_error: 100%},
+        repair: {dist: fixed, value: 20h}}
+loads:
+  hall: {demand: 100kW, power: [ats]}
+)",
+                                  50);
+  CHECK(num(auto_only["components"]["utility"]["failures"]) == 1.0);
+  CHECK(num(auto_only["components"]["ats"]["failures"]) == 0.0);
+}

@@ -106,3 +106,86 @@ loads:
   CHECK(m.test_human_error[1] == 0.0);
   CHECK_FALSE(ridethrough::topology::can_be_down(m, 1));
 }
+
+TEST_CASE("weather: heat waves make grid events and curtailment calls more frequent",
+          "[weather][grid]") {
+  // Heat waves at w = 50/y lasting a fixed D = 24 h, overlapping freely (M/D/infinity): one is
+  // under way a share p = 1 - exp(-w D) of the time. Grid events (20/y) are 4 times as frequent
+  // and calls (10/y) 3 times while one lasts, so their rates are 20 (1 + 3 p) and 10 (1 + 2 p)
+  // a year. The counts are Poisson given the weather, so their variance is the mean plus the
+  // variance of the weather-driven rate's integral: at most (rate (f - 1))^2 T 2 D e^{-2wD}
+  // (e^{wD} - 1) (the heat-wave indicator's covariance vanishes beyond D).
+  const double w = 50.0 / 8760, D = 24, T = 8760, p = 1 - std::exp(-w * D);
+  const std::uint64_t n = 4000;
+  const auto s = run_yaml(R"(
+version: 1
+warmup: 100h
+horizon: 1y
+weather:
+  events:
+    - {name: heat, rate: 50/y, duration: {dist: fixed, value: 24h}, ambient: 38C,
+       grid_event_factor: 4, call_factor: 3}
+components:
+  utility: {kind: source, capacity: 10MW, events: [{rate: 20/y, duration: {dist: fixed, value: 1min}}]}
+loads:
+  hall: {demand: 1MW, power: [utility]}
+grid:
+  curtailment: {rate: 10/y, duration: {dist: fixed, value: 1h}, limit: 5MW, sources: [utility]}
+)",
+                          n, 3);
+  auto check_count = [&](double estimate, double rate, double factor) {
+    const double mean = rate * (1 + (factor - 1) * p);
+    const double extra = std::pow(rate / T * (factor - 1), 2) * T * 2 * D * std::exp(-2 * w * D) *
+                         (std::exp(w * D) - 1);
+    const double se = std::sqrt((mean + extra) / static_cast<double>(n));
+    INFO("estimate " << estimate << " exact " << mean << " se " << se);
+    CHECK(std::fabs(estimate - mean) <= 4 * se);
+    // And not the count without the factor: the test can tell them apart.
+    CHECK(std::fabs(estimate - rate) > 8 * se);
+  };
+  check_count(num(s["components"]["utility"]["events"]["event1"]["count"]), 20, 4);
+  check_count(num(s["curtailment"]["calls"]), 10, 3);
+}
+
+TEST_CASE("weather factors and call generators: bad input is an error at its line",
+          "[weather][curtailment]") {
+  using ridethrough::topology::format_diagnostic;
+  using ridethrough::topology::load_design_text;
+  auto errors = [](const std::string& yaml) {
+    std::string all;
+    for (const auto& e : load_design_text(yaml, "w.yaml").errors)
+      all += format_diagnostic("w.yaml", e) + "\n";
+    return all;
+  };
+  const std::string base = R"(version: 1
+weather:
+  events:
+    - {rate: 2/y, duration: {dist: fixed, value: 1h}, ambient: 40C, FACTOR}
+components:
+  utility: {kind: source}
+  chiller: {kind: cooling_source, powered_by: [utility]}
+loads:
+  hall: {demand: 1MW, power: [utility], cooling: [chiller]}
+)";
+  auto with = [&](const std::string& factor, const std::string& tail = "") {
+    std::string y = base;
+    y.replace(y.find("FACTOR"), 6, factor);
+    return y + tail;
+  };
+  CHECK(errors(with("grid_event_factor: 0.5"))
+            .find("w.yaml:4:88: error: weather event class 1 "
+                  "grid_event_factor must be at least 1") != std::string::npos);
+  CHECK(errors(with("grid_event_factor: 2"))
+            .find("has a grid_event_factor but no source has "
+                  "grid events") != std::string::npos);
+  CHECK(errors(with("call_factor: 2"))
+            .find("has a call_factor but the grid has no curtailment "
+                  "calls") != std::string::npos);
+  const std::string calls =
+      "grid:\n  curtailment: {rate: 1/y, duration: {dist: fixed, value: 1h}, limit: 0kW, "
+      "sources: [utility], generators: [chiller]}\n";
+  CHECK(errors(with("call_factor: 2", calls))
+            .find("w.yaml:11:109: error: grid curtailment generators names 'chiller', which is "
+                  "not a generator") != std::string::npos);
+  CHECK(errors(with("call_factor: 2", calls)).find("call_factor") == std::string::npos);
+}

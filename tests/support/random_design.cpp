@@ -51,7 +51,7 @@ struct Builder {
   std::vector<Ld> loads;
   std::string head, tail;  ///< top-level keys before components, blocks after loads
   std::vector<std::vector<std::string>> cc;
-  std::vector<std::string> curtail_sources;
+  std::vector<std::string> curtail_sources, curtail_generators;
   std::string curtailment;
 
   std::string write(const std::vector<std::size_t>& comp_order,
@@ -84,7 +84,8 @@ struct Builder {
       y += ", " + l.fields + "}\n";
     }
     if (!curtailment.empty())
-      y += "grid:\n  curtailment: {" + curtailment + ", sources: " + list(curtail_sources) + "}\n";
+      y += "grid:\n  curtailment: {" + curtailment + ", sources: " + list(curtail_sources) +
+           (curtail_generators.empty() ? "" : ", generators: " + list(curtail_generators)) + "}\n";
     return y + tail;
   }
 };
@@ -126,6 +127,32 @@ std::string events(Draw& d, bool markov) {
     s += "}";
   }
   return s + "]";
+}
+
+/// Manual switching errors, call generators and weather raising grid event and call rates:
+/// drawn last, so that the draws before them (and earlier designs) stay as they were.
+void add_human_error_and_weather_links(Draw& d, Builder& b) {
+  Comp* ats = nullptr;
+  bool single_gen = false, events = false;
+  for (auto& c : b.comps) {
+    if (c.id == "ats") ats = &c;
+    if (c.id == "gen" && c.count == 0) single_gen = true;
+    if (c.fields.find("events: [") != std::string::npos) events = true;
+  }
+  if (ats && d.chance(0.3)) {
+    const auto at = ats->fields.find("transfer: {") + 11;
+    ats->fields.insert(at, "human_error: " + num(d.between(0.001, 0.05)) + ", ");
+  }
+  if (ats && single_gen && !b.curtailment.empty() && d.chance(0.5)) {
+    b.curtail_generators = {"gen"};
+    b.curtailment += ", generator_cost_per_mwh: " + num(d.between(50, 300));
+  }
+  const auto heat = b.tail.find("ambient: 38C}");
+  if (heat == std::string::npos || !d.chance(0.5)) return;
+  std::string factors;
+  if (events) factors += ", grid_event_factor: " + num(d.between(1, 5));
+  if (!b.curtailment.empty()) factors += ", call_factor: " + num(d.between(1, 5));
+  b.tail.insert(heat + 12, factors);
 }
 
 }  // namespace
@@ -288,6 +315,8 @@ RandomDesign random_design(std::uint64_t seed) {
         "kW, price_per_mwh: 100";
     b.curtail_sources = {"src1"};
   }
+
+  add_human_error_and_weather_links(d, b);
 
   std::vector<std::size_t> co(b.comps.size()), lo(b.loads.size());
   for (std::size_t k = 0; k < co.size(); ++k) co[k] = k;

@@ -129,6 +129,9 @@ const std::map<std::string, std::vector<Override>>& examples() {
       {"components.*.start|fail_prob", {{"components.gen.start", "{fail_prob: 0.02}"}}},
       {"components.*.transfer|delay", {{"components.ats.transfer", "{delay: 5s}"}}},
       {"components.*.transfer|fail_prob", {{"components.ats.transfer", "{fail_prob: 0.001}"}}},
+      {"components.*.transfer|human_error",
+       {{"components.ats.transfer", "{human_error: 0.001}"},
+        {"components.ats.retransfer_after", "5min"}}},
       {"law:weibull|dist",
        {{"components.pdu.failure", "{dist: weibull, shape: 1.5, scale: 5000h}"}}},
       {"law:weibull|shape",
@@ -229,6 +232,21 @@ const std::vector<Override> kWeather = {
      "ambient: 40C, season: {peak: 7m, amplitude: 50%}}]}"},
     {"components.chiller.capacity", "600kW"},
     {"components.chiller.derate", "[{above: 35C, capacity: 50%}]"}};
+/// The weather's factors on grid event and call rates need both to raise.
+const std::vector<Override> kWeatherFactors = {
+    {"weather",
+     "{events: [{rate: 3/y, duration: {dist: fixed, value: 48h}, ambient: 40C, "
+     "grid_event_factor: 3, call_factor: 2}]}"},
+    {"components.utility",
+     "{kind: source, events: [{rate: 2/y, duration: {dist: fixed, value: 1h}}]}"},
+    {"grid",
+     "{curtailment: {rate: 10/y, duration: {dist: fixed, value: 2h}, limit: 100kW, sources: "
+     "[utility]}}"}};
+/// Generators for calls: the call moves the ATS onto the generator.
+const std::vector<Override> kCallGenerators = {
+    {"grid",
+     "{curtailment: {rate: 10/y, duration: {dist: fixed, value: 2h}, limit: 100kW, sources: "
+     "[utility], generators: [gen], generator_cost_per_mwh: 250}}"}};
 const std::vector<Override> kEconomics = {
     {"economics",
      "{capex: 1, annual_opex: 2, years: 10, discount_rate: 5%, crew_cost_per_year: 3, "
@@ -238,6 +256,8 @@ const std::vector<Override> kEconomics = {
 const std::vector<Override>* example_of(const DesignKey& k) {
   const std::string scope(k.scope);
   if (scope.rfind("tenants.*.workload:cluster", 0) == 0) return &kClusterOverrides;
+  if (k.key == "generators" || k.key == "generator_cost_per_mwh") return &kCallGenerators;
+  if (k.key == "grid_event_factor" || k.key == "call_factor") return &kWeatherFactors;
   if (scope.rfind("grid", 0) == 0) return &kCalls;
   if (scope == "economics") return &kEconomics;
   if (scope.rfind("weather", 0) == 0 || (scope.empty() && k.key == "weather") ||

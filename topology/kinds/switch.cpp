@@ -1,5 +1,5 @@
 // A transfer switch (ATS, STS): follows the first live input of its list, moving with a delay
-// and a failure probability.
+// and a failure probability; a planned (manual) move may be done wrongly (human_error).
 #include "topology/kinds.hpp"
 
 namespace ridethrough::topology {
@@ -18,6 +18,8 @@ void read_switch(Reader& r, const YAML::Node& n, const std::string& what, Compon
       c.transfer_fail_prob = r.share(v, what + " transfer fail_prob").value_or(0);
     if (auto u = s["uncertainty"])
       c.transfer_fail_uncertainty = r.uncertainty(u, what + " transfer");
+    if (auto v = s["human_error"])
+      c.transfer_human_error = r.share(v, what + " transfer human_error").value_or(0);
   }
   if (auto v = n["retransfer_after"])
     c.retransfer_after =
@@ -35,6 +37,7 @@ const KindSpec kSwitchKind = {
      {"components.*", "retransfer_after", Feature::Switches},
      {"components.*.transfer", "delay", Feature::Switches},
      {"components.*.transfer", "fail_prob", Feature::Switches},
+     {"components.*.transfer", "human_error", Feature::Switches},
      {"components.*.transfer", "uncertainty", Feature::ParameterUncertainty}},
     true,
     read_switch,
