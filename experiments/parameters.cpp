@@ -45,14 +45,17 @@ class ComponentParameters {
 void component_parameters(const Component& c, std::size_t i, std::vector<Parameter>& out) {
   ComponentParameters p(c, i, out);
   p.law("failure", c.failure, &Component::failure);
-  if (c.has_repair && (c.failure.can_fail() || c.standby_failure.can_fail() ||
-                       c.start_fail_prob > 0 || c.transfer_fail_prob > 0))
+  if (c.has_repair &&
+      (c.failure.can_fail() || c.standby_failure.can_fail() || c.start_fail_prob > 0 ||
+       c.transfer_fail_prob > 0 || c.transfer_human_error > 0))
     p.law("repair", c.repair, &Component::repair);
   p.law("standby_failure", c.standby_failure, &Component::standby_failure);
   p.number("start.fail_prob", c.start_fail_prob, &Component::start_fail_prob, kBelowOne);
   p.number("start.delay", c.start_delay, &Component::start_delay);
   p.number("transfer.fail_prob", c.transfer_fail_prob, &Component::transfer_fail_prob, kBelowOne);
   p.number("transfer.delay", c.transfer_delay, &Component::transfer_delay);
+  p.number("transfer.human_error", c.transfer_human_error, &Component::transfer_human_error,
+           kBelowOne);
   p.number("retransfer_after", c.retransfer_after, &Component::retransfer_after);
   p.number("autonomy", c.autonomy, &Component::autonomy);
   p.number("battery_energy", c.battery_energy, &Component::battery_energy);

@@ -14,10 +14,11 @@ Design perfect_variant(const Design& d, std::size_t component) {
   c.standby_failure = Law{};
   c.start_fail_prob = 0.0;
   c.transfer_fail_prob = 0.0;
-  c.has_maintenance = false;  // its human errors go with it
-  c.test_human_error = 0.0;   // a test never leaves it off
-  c.events.clear();           // a feed without storms
-  c.fuel_tank = 0.0;          // a generator that never runs dry
+  c.transfer_human_error = 0.0;  // its manual transfers are always done right
+  c.has_maintenance = false;     // its human errors go with it
+  c.test_human_error = 0.0;      // a test never leaves it off
+  c.events.clear();              // a feed without storms
+  c.fuel_tank = 0.0;             // a generator that never runs dry
   c.has_refuel = false;
   for (auto& g : v.common_cause) {
     auto it = std::find(g.members.begin(), g.members.end(), c.id);

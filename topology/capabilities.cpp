@@ -163,6 +163,10 @@ std::vector<Line> export_lines() {
   for (F f : {F::Generators, F::Switches, F::Ups, F::BatteryEnergy, F::CoolingRestart,
               F::ThermalRideThrough, F::StandbyFailures, F::GeneratorTests, F::Fuel, F::Refuel})
     set(f, S::Approximated, demand);
+  set(F::Switches, S::Approximated,
+      "the static rule (check's); a switch's transfer fail_prob is folded into its basic event; "
+      "transfer delays and the human error of planned transfers (how often a switch returns is "
+      "not static) are left out");
   set(F::GridEvents, S::Handled, "a feed with events is down a share 1 - exp(-sum of rate x mean)");
   set(F::SeasonalEvents, S::Approximated, "the mean rate over the year");
   set(F::Maintenance, S::Approximated,

@@ -64,7 +64,7 @@ const char* feature_name(Feature f) {
     case Feature::Weather:
       return "weather";
     case Feature::CallGenerators:
-      return "generators run for curtailment calls";
+      return "generators run for calls";
     case Feature::kCount:
       break;
   }

@@ -56,6 +56,8 @@ void expand_counted(Reader& r, Design& d) {
     expand(l.cooling, l.cooling_locs, "load '" + l.id + "' cooling");
   }
   for (auto& g : d.common_cause) expand(g.members, g.member_locs);
+  expand(d.curtailment.sources, d.curtailment.source_locs, "grid curtailment sources");
+  expand(d.curtailment.generators, d.curtailment.generator_locs, "grid curtailment generators");
 }
 
 /// A positive time too short for the clock to advance by it (1e-300h) would put an event at
