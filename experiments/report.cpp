@@ -83,7 +83,10 @@ std::string difference(const json& d, const char* f, double scale = 1.0) {
 
 }  // namespace
 
-void print_run_table(std::ostream& os, const json& s) {
+namespace {
+
+/// The header, availability of the facility and each load, downtime and outage quantiles.
+void print_availability(std::ostream& os, const json& s) {
   const std::string per = per_horizon(s["horizon_hours"].get<double>());
   os << "design: " << s["design"].get<std::string>() << "  (" << s["replications"]
      << " replications of " << num(s["horizon_hours"], "%g") << " h, seed " << s["seed"] << ")\n\n";
@@ -98,14 +101,21 @@ void print_run_table(std::ostream& os, const json& s) {
   if (!o.is_null())
     os << "facility outage duration (h):         p50 " << num(o["p50"]) << "  p90 " << num(o["p90"])
        << "  p99 " << num(o["p99"]) << "  max " << num(o["max"]) << "\n";
+}
 
+/// The top causes, with the share of facility outages each began.
+void print_causes(std::ostream& os, const json& s) {
   if (!s["facility"]["top_causes"].empty()) {
     os << "\ntop causes of facility outages (what was down -> what the site did with it):\n";
     for (const auto& c : s["facility"]["top_causes"])
       os << "  " << std::setw(6) << fmt("%.1f%%", 100.0 * c["share"].get<double>()) << "  "
          << c["mechanism"].get<std::string>() << "\n";
   }
+}
 
+/// Energy not delivered, curtailment calls and their generators, grid event classes.
+void print_energy_and_grid(std::ostream& os, const json& s) {
+  const std::string per = per_horizon(s["horizon_hours"].get<double>());
   // Loads that received only part of their energy (divisible, curtailed).
   std::string partial;
   for (const auto& [name, b] : s["loads"].items())
@@ -136,7 +146,11 @@ void print_run_table(std::ostream& os, const json& s) {
                    : ", at the start of " + fmt("%.1f%%", 100 * e["outage_share"].get<double>()) +
                          " of facility outages")
            << "\n";
+}
 
+/// Tenant costs: mean, tail, SLA credits and lost work.
+void print_tenants(std::ostream& os, const json& s) {
+  const std::string per = per_horizon(s["horizon_hours"].get<double>());
   if (!s["tenants"].empty()) {
     os << "\n"
        << pad("tenant cost" + per, 22) << pad("mean", 14) << pad("p99", 14) << pad("cvar99", 14)
@@ -156,6 +170,11 @@ void print_run_table(std::ostream& os, const json& s) {
          << "\n";
     }
   }
+}
+
+/// Cluster tenants: what the facility's outages cost their training jobs.
+void print_cluster_jobs(std::ostream& os, const json& s) {
+  const std::string per = per_horizon(s["horizon_hours"].get<double>());
   // Cluster tenants: what the facility's outages cost their training jobs.
   bool cluster_header = false;
   for (const auto& [name, t] : s["tenants"].items()) {
@@ -198,6 +217,10 @@ void print_run_table(std::ostream& os, const json& s) {
     if (!reads.empty()) os << "  checkpoint read after a stop, mean (alone):" << reads << "\n";
     os << "  checkpoint write, steady state (alone):" << writes << "\n";
   }
+}
+
+/// Capex, opex and the expected total cost.
+void print_economics(std::ostream& os, const json& s) {
   if (s.contains("economics")) {
     const auto& e = s["economics"];
     os << "\neconomics: capex " << money_or_dash(e["capex"]) << " + " << num(e["years"], "%g")
@@ -212,7 +235,11 @@ void print_run_table(std::ostream& os, const json& s) {
                : std::string())
        << " = expected total " << money_or_dash(e["expected_total_cost"]) << "\n";
   }
+}
 
+/// The ten components with the largest outage share.
+void print_components(std::ostream& os, const json& s) {
+  const std::string per = per_horizon(s["horizon_hours"].get<double>());
   // Components ranked by outage share, then by downtime.
   std::vector<std::pair<std::string, json>> comps;
   for (const auto& [name, c] : s["components"].items()) comps.emplace_back(name, c);
@@ -243,11 +270,28 @@ void print_run_table(std::ostream& os, const json& s) {
     os << pad(num(c["failures"]), 13) << num(c["downtime_hours"]) << "\n";
   }
   if (comps.size() > 10) os << "  ... " << comps.size() - 10 << " more in --json\n";
+}
+
+/// Events and replications a second.
+void print_performance(std::ostream& os, const json& s) {
   const auto& p = s["performance"];
   os << "\nperformance: " << p["events"] << " events in " << num(p["wall_seconds"], "%.3g")
      << " s (" << num(p["events_per_second"], "%.3g") << " events/s, "
      << num(p["replications_per_second"], "%.3g") << " replications/s, " << p["threads"]
      << " threads)\n";
+}
+
+}  // namespace
+
+void print_run_table(std::ostream& os, const json& s) {
+  print_availability(os, s);
+  print_causes(os, s);
+  print_energy_and_grid(os, s);
+  print_tenants(os, s);
+  print_cluster_jobs(os, s);
+  print_economics(os, s);
+  print_components(os, s);
+  print_performance(os, s);
 }
 
 void print_compare_table(std::ostream& os, const std::vector<json>& all) {

@@ -195,6 +195,233 @@ json top_causes(const Accumulator& acc, const topology::Model& m) {
 
 }  // namespace
 
+namespace {
+
+/// The share of facility outages a cause was down at the start of (null without outages).
+json share_of_outages(const Accumulator& acc, std::uint64_t blamed) {
+  if (acc.facility_outages == 0) return nullptr;
+  return static_cast<double>(blamed) / static_cast<double>(acc.facility_outages);
+}
+
+/// The facility's block: downtime figures, critical loads, top causes; and whether the
+/// quantiles are exact, the worst replications, the outages closed at the follow-up limit.
+void facility_figures(Accumulator& acc, const topology::Model& m, json& s) {
+  s["facility"] = downtime_block(acc.facility, m.horizon);
+  // The facility is in outage while a critical load is down: without one it is never down,
+  // and its 100% says nothing (the tables print "no critical load").
+  s["facility"]["critical_loads"] = std::count(m.critical.begin(), m.critical.end(), true);
+  bool exact = acc.facility.downtime_sample.exact() && acc.facility.durations.exact();
+  for (const auto& l : acc.loads) exact = exact && l.downtime_sample.exact() && l.durations.exact();
+  for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();
+  s["quantiles_exact"] = exact;
+  s["facility"]["top_causes"] = top_causes(acc, m);
+  // The replications to replay first (`ridethrough trace --replication K`, `run --trace N`).
+  json worst = json::array();
+  for (std::size_t k = 0; k < acc.worst_index.size(); ++k)
+    worst.push_back(
+        {{"replication", acc.worst_index[k]}, {"facility_downtime_hours", acc.worst_downtime[k]}});
+  s["worst_replications"] = worst;
+  s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
+}
+
+json load_figures(Accumulator& acc, const topology::Model& m) {
+  json loads = json::object();
+  for (int l = 0; l < m.n_loads; ++l) {
+    loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
+    // The share of the energy asked for that was delivered within the horizon: the time it got
+    // nothing, and what it did not get while it received part of its demand.
+    const double missing =
+        acc.loads[l].downtime.mean() * m.demand[l] + acc.load_shortfall[l].mean();
+    loads[m.load_ids[l]]["energy_delivered_share"] = 1.0 - missing / (m.demand[l] * m.horizon);
+  }
+  return loads;
+}
+
+json curtailment_figures(Accumulator& acc, const topology::Model& m) {
+  auto block = [](const sim::Moments& mo, sim::Sample& sample) {
+    sample.finalize();
+    const double mean = mo.mean(), hw = mo.ci95_half_width();
+    return json{{"mean", mean},
+                {"ci95", {mean - hw, mean + hw}},
+                {"p99", optional(sample.quantile(99, 100))}};
+  };
+  json c = {{"calls", acc.calls.mean()},
+            {"revenue", block(acc.call_revenue, acc.call_revenue_sample)},
+            {"penalty", block(acc.call_penalty, acc.call_penalty_sample)},
+            {"mwh_shed", block(acc.call_mwh, acc.call_mwh_sample)}};
+  if (!m.call_generators.empty()) {
+    c["generator_cost"] = block(acc.call_gen_cost, acc.call_gen_cost_sample);
+    c["mwh_generated"] = block(acc.call_gen_mwh, acc.call_gen_mwh_sample);
+  }
+  return c;
+}
+
+json component_figures(const Accumulator& acc, const topology::Model& m, int c) {
+  // Fussell-Vesely: the share of facility downtime during which the component was down.
+  json fv = nullptr;
+  if (acc.facility.downtime.mean() > 0)
+    fv = acc.component_overlap[c].mean() / acc.facility.downtime.mean();
+  json out = {{"failures", acc.component_failures[c].mean()},
+              {"downtime_hours", acc.component_downtime[c].mean()},
+              {"outage_share", share_of_outages(acc, acc.owner_blamed[c])},
+              {"downtime_share", fv}};
+  if (m.maintenance_interval[c] > 0) {
+    out["maintenance_windows"] = acc.component_windows[c].mean();
+    out["maintenance_deferred_hours"] = acc.component_deferred[c].mean();
+  }
+  if (m.human_error_cause[c] >= 0)
+    out["human_error_outage_share"] =
+        share_of_outages(acc, acc.component_blamed[m.human_error_cause[c]]);
+  if (m.fuel_cause[c] >= 0)
+    out["fuel_outage_share"] = share_of_outages(acc, acc.component_blamed[m.fuel_cause[c]]);
+  if (m.events.size(c) > 0) {
+    json classes = json::object();
+    for (int j = m.events.begin(c); j < m.events.end(c); ++j) {
+      const int k = m.events.idx[j];
+      classes[m.event_names[k]] = {
+          {"count", acc.event_count[k].mean()},
+          {"hours", acc.event_hours[k].mean()},
+          {"outage_share", share_of_outages(acc, acc.component_blamed[m.event_cause[k]])}};
+    }
+    out["events"] = classes;
+  }
+  return out;
+}
+
+/// Value at risk at several levels (quantiles of the cost per replication).
+json value_at_risk(const sim::Sample& c) {
+  json var = json::object();
+  for (const auto& [num, den, label] : {std::tuple<int, int, const char*>{90, 100, "0.9"},
+                                        {95, 100, "0.95"},
+                                        {99, 100, "0.99"},
+                                        {995, 1000, "0.995"},
+                                        {999, 1000, "0.999"}})
+    var[label] = optional(c.quantile(num, den));
+  return var;
+}
+
+/// The loss exceedance curve P(cost > x) at 50 log-spaced x up to the largest cost.
+json loss_exceedance(const sim::Sample& c) {
+  json curve = json::array();
+  const auto lo = c.min_positive();
+  const auto hi = c.max();
+  if (lo && hi && *hi > 0) {
+    const int points = 50;
+    const double a = std::log10(*lo), b = std::log10(*hi);
+    for (int k = 0; k < points; ++k) {
+      // From just below the smallest positive cost (P = share of non-zero costs) up.
+      const double x =
+          k == 0 ? *lo * (1 - 1e-12) : std::pow(10.0, a + (b - a) * k / (points - 1.0));
+      curve.push_back({{"x", x}, {"p", c.share_above(x)}});
+    }
+  }
+  return curve;
+}
+
+json tenant_figures(TenantStats& ts) {
+  ts.cost_sample.finalize();
+  const auto& c = ts.cost_sample;
+  // Share of months with a non-zero SLA cost: 0 for a tenant without an SLA.
+  double breach = 0.0;
+  if (ts.months > 0)
+    breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
+  return {
+      {"cost",
+       {{"mean", ts.cost.mean()},
+        {"ci95",
+         {ts.cost.mean() - ts.cost.ci95_half_width(), ts.cost.mean() + ts.cost.ci95_half_width()}},
+        {"std", ts.cost.stddev()},
+        {"p50", optional(c.quantile(50, 100))},
+        {"p90", optional(c.quantile(90, 100))},
+        {"p99", optional(c.quantile(99, 100))},
+        {"cvar99", optional(c.cvar(1, 100))},
+        {"max", optional(c.max())},
+        {"var", value_at_risk(c)},
+        {"loss_exceedance", loss_exceedance(c)}}},
+      {"sla_cost", {{"mean", ts.sla.mean()}}},
+      {"workload_cost", {{"mean", ts.workload.mean()}}},
+      {"sla_breach_probability", breach}};
+}
+
+/// A cluster tenant's own figures: its work lost, SimGrid's calibration, and per job.
+void cluster_figures(cluster::ClusterTenantStats& cs, const topology::Model& m, std::size_t t,
+                     const cluster::TenantCluster* tc, json& out) {
+  out.update(cs.tenant.to_json());
+  const auto& spec = m.tenants[t].cluster;
+  if (tc)
+    out["simgrid"] = {{"contention", tc->contention},
+                      {"calibration_hours", tc->calibration_hours},
+                      {"window_before_hours", tc->window_before},
+                      {"window_after_hours", tc->window_after}};
+  json jobs = json::object();
+  for (std::size_t j = 0; j < spec.jobs.size(); ++j) {
+    json job = cs.jobs[j].to_json();
+    job["hosts"] = spec.jobs[j].hosts;
+    job["gpus"] = spec.jobs[j].hosts * spec.gpus_per_host;
+    if (tc) {
+      json loads = json::array();
+      for (int l : tc->job_loads[j]) loads.push_back(m.load_ids[l]);
+      job["loads"] = loads;
+      job["checkpoint_write_hours"] = {{"alone", tc->alone_write_hours[j]},
+                                       {"steady", tc->jobs[j].analytic_write}};
+      job["read_hours_alone"] = tc->alone_write_hours[j];
+    }
+    jobs[spec.jobs[j].name] = job;
+  }
+  out["jobs"] = jobs;
+}
+
+/// Capex, opex and the expected total cost over the years: the tenants' costs, and the
+/// curtailment calls' net (penalties and running the call generators, less what the grid pays
+/// for the import given up).
+json economics_figures(const Accumulator& acc, const topology::Model& m, double yearly_cost) {
+  const auto& e = m.economics;
+  const CostModel cm = cost_model(m);
+  const double per_year = topology::kHoursPerYear / m.horizon;
+  json out = {{"capex", e.capex + e.component_capex},
+              {"annual_opex", e.annual_opex + e.component_opex},
+              {"years", e.years},
+              {"discount_rate", e.discount_rate},
+              {"present_value_factor", cm.factor},
+              {"crews_cost_per_year", cm.crews_per_year},
+              {"spares_cost", cm.spares},
+              {"expected_yearly_tenant_cost", yearly_cost}};
+  double grid = 0.0;
+  if (m.call_rate > 0.0) {
+    grid = (acc.call_penalty.mean() - acc.call_revenue.mean()) * per_year;
+    if (!m.call_generators.empty()) grid += acc.call_gen_cost.mean() * per_year;
+    out["expected_yearly_curtailment_net"] = grid;
+  }
+  out["expected_total_cost"] = cm.fixed + cm.factor * (yearly_cost + grid);
+  if (e.priced_components) {
+    out["site_capex"] = e.capex;
+    out["components_capex"] = e.component_capex;
+    out["site_annual_opex"] = e.annual_opex;
+    out["components_annual_opex"] = e.component_opex;
+  }
+  return out;
+}
+
+json performance_figures(const Accumulator& acc, std::uint64_t replications,
+                         const Performance& perf) {
+  const double wall = std::max(perf.wall_seconds, 1e-9);
+  json out = {{"events", acc.events},
+              {"wall_seconds", perf.wall_seconds},
+              {"events_per_second", static_cast<double>(acc.events) / wall},
+              {"replications_per_second", static_cast<double>(replications) / wall},
+              {"threads", perf.threads},
+              {"mpi_ranks", perf.ranks}};
+  if (!acc.clusters.empty()) {
+    // What SimGrid added: the tenant-replications it simulated and their wall time (summed
+    // over threads, so it can exceed wall_seconds).
+    out["simgrid_replications"] = acc.simgrid_runs;
+    out["simgrid_seconds"] = acc.simgrid_seconds;
+  }
+  return out;
+}
+
+}  // namespace
+
 json summarize(Accumulator& acc, const topology::Model& m, const std::string& design,
                std::uint64_t seed, std::uint64_t replications, const Performance& perf,
                const cluster::ClusterModel* clusters) {
@@ -205,220 +432,24 @@ json summarize(Accumulator& acc, const topology::Model& m, const std::string& de
   s["replications"] = replications;
   s["horizon_hours"] = m.horizon;
   s["warmup_hours"] = m.warmup;
-  s["facility"] = downtime_block(acc.facility, m.horizon);
-  // The facility is in outage while a critical load is down: without one it is never down,
-  // and its 100% says nothing (the tables print "no critical load").
-  s["facility"]["critical_loads"] = std::count(m.critical.begin(), m.critical.end(), true);
-  bool exact = acc.facility.downtime_sample.exact() && acc.facility.durations.exact();
-  for (const auto& l : acc.loads) exact = exact && l.downtime_sample.exact() && l.durations.exact();
-  for (const auto& t : acc.tenants) exact = exact && t.cost_sample.exact();
-  s["quantiles_exact"] = exact;
-
-  s["facility"]["top_causes"] = top_causes(acc, m);
-  // The replications to replay first (`ridethrough trace --replication K`, `run --trace N`).
-  json worst = json::array();
-  for (std::size_t k = 0; k < acc.worst_index.size(); ++k)
-    worst.push_back(
-        {{"replication", acc.worst_index[k]}, {"facility_downtime_hours", acc.worst_downtime[k]}});
-  s["worst_replications"] = worst;
-  s["outages_closed_at_follow_up_limit"] = acc.closed_at_limit;
-
-  json loads = json::object();
-  for (int l = 0; l < m.n_loads; ++l) {
-    loads[m.load_ids[l]] = downtime_block(acc.loads[l], m.horizon);
-    // The share of the energy asked for that was delivered within the horizon: the time it got
-    // nothing, and what it did not get while it received part of its demand.
-    const double missing =
-        acc.loads[l].downtime.mean() * m.demand[l] + acc.load_shortfall[l].mean();
-    loads[m.load_ids[l]]["energy_delivered_share"] = 1.0 - missing / (m.demand[l] * m.horizon);
-  }
-  s["loads"] = loads;
-  if (m.call_rate > 0.0) {
-    auto block = [](const sim::Moments& mo, sim::Sample& sample) {
-      sample.finalize();
-      const double mean = mo.mean(), hw = mo.ci95_half_width();
-      return json{{"mean", mean},
-                  {"ci95", {mean - hw, mean + hw}},
-                  {"p99", optional(sample.quantile(99, 100))}};
-    };
-    s["curtailment"] = {{"calls", acc.calls.mean()},
-                        {"revenue", block(acc.call_revenue, acc.call_revenue_sample)},
-                        {"penalty", block(acc.call_penalty, acc.call_penalty_sample)},
-                        {"mwh_shed", block(acc.call_mwh, acc.call_mwh_sample)}};
-    if (!m.call_generators.empty()) {
-      s["curtailment"]["generator_cost"] = block(acc.call_gen_cost, acc.call_gen_cost_sample);
-      s["curtailment"]["mwh_generated"] = block(acc.call_gen_mwh, acc.call_gen_mwh_sample);
-    }
-  }
-
+  facility_figures(acc, m, s);
+  s["loads"] = load_figures(acc, m);
+  if (m.call_rate > 0.0) s["curtailment"] = curtailment_figures(acc, m);
   json comps = json::object();
-  for (int c = 0; c < m.n; ++c) {
-    json share = nullptr;
-    if (acc.facility_outages > 0)
-      share = static_cast<double>(acc.owner_blamed[c]) / static_cast<double>(acc.facility_outages);
-    // Fussell-Vesely: the share of facility downtime during which the component was down.
-    json fv = nullptr;
-    if (acc.facility.downtime.mean() > 0)
-      fv = acc.component_overlap[c].mean() / acc.facility.downtime.mean();
-    comps[m.ids[c]] = {{"failures", acc.component_failures[c].mean()},
-                       {"downtime_hours", acc.component_downtime[c].mean()},
-                       {"outage_share", share},
-                       {"downtime_share", fv}};
-    if (m.maintenance_interval[c] > 0) {
-      comps[m.ids[c]]["maintenance_windows"] = acc.component_windows[c].mean();
-      comps[m.ids[c]]["maintenance_deferred_hours"] = acc.component_deferred[c].mean();
-    }
-    if (m.human_error_cause[c] >= 0) {
-      json share = nullptr;
-      if (acc.facility_outages > 0)
-        share = static_cast<double>(acc.component_blamed[m.human_error_cause[c]]) /
-                static_cast<double>(acc.facility_outages);
-      comps[m.ids[c]]["human_error_outage_share"] = share;
-    }
-    if (m.fuel_cause[c] >= 0) {
-      json fuel_share = nullptr;
-      if (acc.facility_outages > 0)
-        fuel_share = static_cast<double>(acc.component_blamed[m.fuel_cause[c]]) /
-                     static_cast<double>(acc.facility_outages);
-      comps[m.ids[c]]["fuel_outage_share"] = fuel_share;
-    }
-    if (m.events.size(c) > 0) {
-      json classes = json::object();
-      for (int j = m.events.begin(c); j < m.events.end(c); ++j) {
-        const int k = m.events.idx[j];
-        json share = nullptr;
-        if (acc.facility_outages > 0)
-          share = static_cast<double>(acc.component_blamed[m.event_cause[k]]) /
-                  static_cast<double>(acc.facility_outages);
-        classes[m.event_names[k]] = {{"count", acc.event_count[k].mean()},
-                                     {"hours", acc.event_hours[k].mean()},
-                                     {"outage_share", share}};
-      }
-      comps[m.ids[c]]["events"] = classes;
-    }
-  }
+  for (int c = 0; c < m.n; ++c) comps[m.ids[c]] = component_figures(acc, m, c);
   s["components"] = comps;
   json tenants = json::object();
   double yearly_cost = 0.0;
   const double per_year = topology::kHoursPerYear / m.horizon;
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
-    auto& ts = acc.tenants[t];
-    ts.cost_sample.finalize();
-    const auto& c = ts.cost_sample;
-    // Share of months with a non-zero SLA cost: 0 for a tenant without an SLA.
-    double breach = 0.0;
-    if (ts.months > 0)
-      breach = static_cast<double>(ts.breach_months) / static_cast<double>(ts.months);
-    // Value at risk at several levels (quantiles of the cost per replication) and the loss
-    // exceedance curve P(cost > x) at 50 log-spaced x up to the largest cost.
-    json var = json::object();
-    for (const auto& [num, den, label] : {std::tuple<int, int, const char*>{90, 100, "0.9"},
-                                          {95, 100, "0.95"},
-                                          {99, 100, "0.99"},
-                                          {995, 1000, "0.995"},
-                                          {999, 1000, "0.999"}})
-      var[label] = optional(c.quantile(num, den));
-    json curve = json::array();
-    const auto lo = c.min_positive();
-    const auto hi = c.max();
-    if (lo && hi && *hi > 0) {
-      const int points = 50;
-      const double a = std::log10(*lo), b = std::log10(*hi);
-      for (int k = 0; k < points; ++k) {
-        // From just below the smallest positive cost (P = share of non-zero costs) up.
-        const double x =
-            k == 0 ? *lo * (1 - 1e-12) : std::pow(10.0, a + (b - a) * k / (points - 1.0));
-        curve.push_back({{"x", x}, {"p", c.share_above(x)}});
-      }
-    }
-    tenants[m.tenants[t].id] = {{"cost",
-                                 {{"mean", ts.cost.mean()},
-                                  {"ci95",
-                                   {ts.cost.mean() - ts.cost.ci95_half_width(),
-                                    ts.cost.mean() + ts.cost.ci95_half_width()}},
-                                  {"std", ts.cost.stddev()},
-                                  {"p50", optional(c.quantile(50, 100))},
-                                  {"p90", optional(c.quantile(90, 100))},
-                                  {"p99", optional(c.quantile(99, 100))},
-                                  {"cvar99", optional(c.cvar(1, 100))},
-                                  {"max", optional(c.max())},
-                                  {"var", var},
-                                  {"loss_exceedance", curve}}},
-                                {"sla_cost", {{"mean", ts.sla.mean()}}},
-                                {"workload_cost", {{"mean", ts.workload.mean()}}},
-                                {"sla_breach_probability", breach}};
-    if (const int slot = acc.cluster_slot[t]; slot >= 0) {
-      auto& cs = acc.clusters[slot];
-      auto& out = tenants[m.tenants[t].id];
-      out.update(cs.tenant.to_json());
-      const auto& spec = m.tenants[t].cluster;
-      const cluster::TenantCluster* tc = clusters ? &clusters->tenants[slot] : nullptr;
-      if (tc)
-        out["simgrid"] = {{"contention", tc->contention},
-                          {"calibration_hours", tc->calibration_hours},
-                          {"window_before_hours", tc->window_before},
-                          {"window_after_hours", tc->window_after}};
-      json jobs = json::object();
-      for (std::size_t j = 0; j < spec.jobs.size(); ++j) {
-        json job = cs.jobs[j].to_json();
-        job["hosts"] = spec.jobs[j].hosts;
-        job["gpus"] = spec.jobs[j].hosts * spec.gpus_per_host;
-        if (tc) {
-          json loads = json::array();
-          for (int l : tc->job_loads[j]) loads.push_back(m.load_ids[l]);
-          job["loads"] = loads;
-          job["checkpoint_write_hours"] = {{"alone", tc->alone_write_hours[j]},
-                                           {"steady", tc->jobs[j].analytic_write}};
-          job["read_hours_alone"] = tc->alone_write_hours[j];
-        }
-        jobs[spec.jobs[j].name] = job;
-      }
-      out["jobs"] = jobs;
-    }
-    yearly_cost += ts.cost.mean() * per_year;
+    auto& out = tenants[m.tenants[t].id] = tenant_figures(acc.tenants[t]);
+    if (const int slot = acc.cluster_slot[t]; slot >= 0)
+      cluster_figures(acc.clusters[slot], m, t, clusters ? &clusters->tenants[slot] : nullptr, out);
+    yearly_cost += acc.tenants[t].cost.mean() * per_year;
   }
   s["tenants"] = tenants;
-  if (m.economics.present) {
-    const auto& e = m.economics;
-    const CostModel cm = cost_model(m);
-    s["economics"] = {{"capex", e.capex + e.component_capex},
-                      {"annual_opex", e.annual_opex + e.component_opex},
-                      {"years", e.years},
-                      {"discount_rate", e.discount_rate},
-                      {"present_value_factor", cm.factor},
-                      {"crews_cost_per_year", cm.crews_per_year},
-                      {"spares_cost", cm.spares},
-                      {"expected_yearly_tenant_cost", yearly_cost}};
-    // Curtailment calls: what the grid pays for load given up counts against the costs, and
-    // what the critical loads import above a call's limit counts with them.
-    double grid = 0.0;
-    if (m.call_rate > 0.0) {
-      grid = (acc.call_penalty.mean() - acc.call_revenue.mean()) * per_year;
-      if (!m.call_generators.empty()) grid += acc.call_gen_cost.mean() * per_year;
-      s["economics"]["expected_yearly_curtailment_net"] = grid;
-    }
-    s["economics"]["expected_total_cost"] = cm.fixed + cm.factor * (yearly_cost + grid);
-    if (e.priced_components) {
-      s["economics"]["site_capex"] = e.capex;
-      s["economics"]["components_capex"] = e.component_capex;
-      s["economics"]["site_annual_opex"] = e.annual_opex;
-      s["economics"]["components_annual_opex"] = e.component_opex;
-    }
-  }
-
-  const double wall = std::max(perf.wall_seconds, 1e-9);
-  s["performance"] = {{"events", acc.events},
-                      {"wall_seconds", perf.wall_seconds},
-                      {"events_per_second", static_cast<double>(acc.events) / wall},
-                      {"replications_per_second", static_cast<double>(replications) / wall},
-                      {"threads", perf.threads},
-                      {"mpi_ranks", perf.ranks}};
-  if (!acc.clusters.empty()) {
-    // What SimGrid added: the tenant-replications it simulated and their wall time (summed
-    // over threads, so it can exceed wall_seconds).
-    s["performance"]["simgrid_replications"] = acc.simgrid_runs;
-    s["performance"]["simgrid_seconds"] = acc.simgrid_seconds;
-  }
+  if (m.economics.present) s["economics"] = economics_figures(acc, m, yearly_cost);
+  s["performance"] = performance_figures(acc, replications, perf);
   return s;
 }
 

@@ -66,8 +66,23 @@ void FacilitySim::seed_stream(int c, Stream s) {
 // ---------------------------------------------------------------------------------------------
 // Replication set-up and main loop
 
+/// A replication starts from the same state whatever ran before on this object: every
+/// stream reseeded, every state reset, the first events scheduled (in this order, which the
+/// event heap's ties keep).
 void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
-  const int n = m_.n;
+  reset_streams(seed, index);
+  reset_site_events();
+  reset_components();
+  reset_generators();
+  reset_switches_and_ups();
+  reset_flows();
+  reset_repairs();
+  reset_admission();
+  reset_loads();
+  schedule_first_events();
+}
+
+void FacilitySim::reset_streams(std::uint64_t seed, std::uint64_t index) {
   q_.clear();
   now_ = 0.0;
   t0_ = m_.warmup;
@@ -85,6 +100,12 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
     event_rng_[k].seed(sim::stream_key(seed, index, m_.event_stream_id[k]));
   for (std::size_t k = 0; k < weather_rng_.size(); ++k)
     weather_rng_[k].seed(sim::stream_key(seed, index, m_.weather_stream_id[k]));
+  call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));
+}
+
+/// Grid events, weather, curtailment calls and the energies they account.
+void FacilitySim::reset_site_events() {
+  const int n = m_.n;
   weather_active_.assign(m_.weather_rate.size(), 0);
   weather_level_ = 0;
   grid_factor_ = call_factor_ = 1.0;
@@ -92,13 +113,16 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   grid_cut_feeds_ = 0;
   class_active_.assign(m_.event_rate.size(), 0);
   class_since_.assign(m_.event_rate.size(), 0.0);
-  call_rng_.seed(sim::stream_key(seed, index, m_.call_stream_id));
   call_active_ = calls_made_ = 0;
   call_gen_kw_ = call_gen_limit_kw_ = 0.0;
   accounted_ = 0.0;
   shortfall_kw_.assign(m_.n_loads, 0.0);
   excess_kw_ = shed_kw_ = 0.0;
+}
 
+/// Every component up, live nowhere yet.
+void FacilitySim::reset_components() {
+  const int n = m_.n;
   status_.assign(n, Status::Up);
   failed_how_.assign(n, Why::Failure);
   life_stamp_.assign(n, 0);
@@ -110,7 +134,11 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   was_down_.assign(n, 0);
   status_changed_ = false;
   out_of_service_ = 0;
+}
 
+/// Generators idle with full tanks.
+void FacilitySim::reset_generators() {
+  const int n = m_.n;
   gen_.assign(n, Gen::Idle);
   gen_demand_.assign(n, 0);
   life_left_.assign(n, kInf);
@@ -129,7 +157,11 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   fuel_rate_.assign(n, 0.0);
   fuel_stamp_.assign(n, 0);
   order_stamp_.assign(n, 0);
+}
 
+/// Switches following nothing yet; batteries full.
+void FacilitySim::reset_switches_and_ups() {
+  const int n = m_.n;
   follow_.assign(n, -1);
   target_.assign(n, -1);
   retr_target_.assign(n, -1);
@@ -146,7 +178,11 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   ups_mode_.assign(n, 0);
   ups_empty_.assign(n, 0);
   ups_power_.assign(n, 0.0);
+}
 
+/// Every component ready and to be settled.
+void FacilitySim::reset_flows() {
+  const int n = m_.n;
   ready_.assign(n, 1);
   restart_pending_.assign(n, 0);
   was_powered_.assign(n, 1);
@@ -156,7 +192,11 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   dirty_heap_.clear();
   power_shared_dirty_ = m_.needs_power_sharing;
   cooling_touched_ = true;
+}
 
+/// Crews free, spares in stock, no window pending.
+void FacilitySim::reset_repairs() {
+  const int n = m_.n;
   free_crews_ = m_.crews;
   crew_queue_.clear();
   pool_stock_ = m_.pool_stock;
@@ -166,7 +206,10 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   maint_pending_since_.assign(n, 0.0);
   maint_holds_crew_.assign(n, 0);
   deferred_.clear();
+}
 
+/// Both networks: every item a candidate to be admitted again.
+void FacilitySim::reset_admission() {
   const std::size_t np = m_.power.items.size(), nc = m_.cooling.items.size();
   power_candidate_.assign(np, 1);
   power_admitted_.assign(np, 0);
@@ -182,7 +225,10 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   power_result_.share.assign(np, 0.0);
   power_admission_->build_key(mode_, follow_, power_candidate_, false, power_key_);
   cooling_admission_->build_key(mode_, follow_, cooling_candidate_, false, cooling_key_);
+}
 
+/// Loads up, thermal budgets full, no outage open.
+void FacilitySim::reset_loads() {
   const int nl = m_.n_loads;
   load_power_.assign(nl, 0);
   load_cooled_.assign(nl, 0);
@@ -206,7 +252,13 @@ void FacilitySim::reset(std::uint64_t seed, std::uint64_t index) {
   facility_down_since_ = 0.0;
   facility_why_pending_ = false;
   traced_ = TraceState{};
+}
 
+/// Lives, schedules, shocks, grid, weather and call arrivals, imposed outages; then every
+/// component, load and admission item marked to be settled at time 0.
+void FacilitySim::schedule_first_events() {
+  const int n = m_.n, nl = m_.n_loads;
+  const std::size_t np = m_.power.items.size(), nc = m_.cooling.items.size();
   // Lives, schedules, common-cause shocks. A component forced down is down from the start
   // and never comes back: no life, no schedule.
   for (int c = 0; c < n; ++c) {

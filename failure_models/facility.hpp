@@ -151,6 +151,16 @@ class FacilitySim {
 
   // facility.cpp: the replication and one instant.
   void reset(std::uint64_t seed, std::uint64_t index);
+  void reset_streams(std::uint64_t seed, std::uint64_t index);
+  void reset_site_events();
+  void reset_components();
+  void reset_generators();
+  void reset_switches_and_ups();
+  void reset_flows();
+  void reset_repairs();
+  void reset_admission();
+  void reset_loads();
+  void schedule_first_events();
   sim::Rng& rng(int c, Stream s) {
     const std::size_t k = static_cast<std::size_t>(c) * kStreams + s;
     if (rng_generation_[k] != generation_) seed_stream(c, s);

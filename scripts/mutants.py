@@ -40,17 +40,23 @@ MUTANTS = [
      "edits": [("""  for (int c = 0; c < m.n; ++c)
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0) {
       m.power.items.push_back(
-          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
+          {m.power_draw[c], ix.of(d.components[c].powered_by), c, -1, true, -1});
       group(m.power, false);
     }
 """, ""),
-                ("""  finish_network(m, m.power);""", """  for (int c = 0; c < m.n; ++c)
+                ("""      last_cooling = l;
+    }
+  }
+""", """      last_cooling = l;
+    }
+  }
+  for (int c = 0; c < m.n; ++c)
     if (m.powered_by.size(c) > 0 && m.power_draw[c] > 0.0) {
       m.power.items.push_back(
-          {m.power_draw[c], ids_to_idx(d.components[c].powered_by), c, -1, true, -1});
+          {m.power_draw[c], ix.of(d.components[c].powered_by), c, -1, true, -1});
       group(m.power, false);
     }
-  finish_network(m, m.power);""")]},
+""")]},
     {"name": "shedding: loads of equal standing admitted one by one in file order",
      "file": "topology/model.cpp",
      "edits": [("group(m.power, last_power >= 0 && standing(last_power) == standing(l));",
