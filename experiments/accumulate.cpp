@@ -175,6 +175,25 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   if (facility_downtime > 0.0) keep_worst(facility_downtime, r.index);
   std::vector<double> load_downtime(m.n_loads);
   for (int l = 0; l < m.n_loads; ++l) load_downtime[l] = loads[l].add(r.load_down[l], m.horizon);
+  add_components_and_events(r, m);
+  const CallMoney money = call_money(m, r);
+  if (m.call_rate > 0.0) add_calls(r, money);
+  for (const auto& iv : r.facility_down)
+    if (iv.start >= 0.0) add_outage_causes(r, m, iv);  // not one that began in the warmup
+  std::vector<TenantCost> costs;
+  std::vector<cluster::JobFigures> cluster_figures;
+  add_tenants(r, m, figures != nullptr, cluster_outcome, costs, cluster_figures);
+  if (rows) rows->add(r, m, facility_downtime, load_downtime, costs, cluster_outcome);
+  events += r.events;
+  last_cost = 0.0;
+  for (const auto& c : costs) last_cost += c.total();
+  last_cost += money.net;
+  if (figures)
+    fill_figures(r, m, facility_downtime, load_downtime, costs, cluster_figures, money, *figures);
+}
+
+void Accumulator::add_components_and_events(const failure_models::ReplicationResult& r,
+                                            const topology::Model& m) {
   for (int c = 0; c < m.n; ++c) {
     component_failures[c].add(r.component_failures[c]);
     component_downtime[c].add(r.component_downtime[c]);
@@ -189,45 +208,54 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
   }
   for (int l = 0; l < m.n_loads; ++l)
     if (m.load_steps[l] >= 0) load_shortfall[l].add(r.load_shortfall_kwh[l]);
-  const CallMoney money = call_money(m, r);
-  if (m.call_rate > 0.0) {
-    calls.add(r.calls);
-    call_revenue.add(money.revenue);
-    call_penalty.add(money.penalty);
-    call_mwh.add(money.mwh_shed);
-    call_revenue_sample.add(money.revenue);
-    call_penalty_sample.add(money.penalty);
-    call_mwh_sample.add(money.mwh_shed);
-    call_gen_cost.add(money.generator_cost);
-    call_gen_mwh.add(money.mwh_generated);
-    call_gen_cost_sample.add(money.generator_cost);
-    call_gen_mwh_sample.add(money.mwh_generated);
+}
+
+void Accumulator::add_calls(const failure_models::ReplicationResult& r, const CallMoney& money) {
+  calls.add(r.calls);
+  call_revenue.add(money.revenue);
+  call_penalty.add(money.penalty);
+  call_mwh.add(money.mwh_shed);
+  call_revenue_sample.add(money.revenue);
+  call_penalty_sample.add(money.penalty);
+  call_mwh_sample.add(money.mwh_shed);
+  call_gen_cost.add(money.generator_cost);
+  call_gen_mwh.add(money.mwh_generated);
+  call_gen_cost_sample.add(money.generator_cost);
+  call_gen_mwh_sample.add(money.mwh_generated);
+}
+
+/// One facility outage: what was down at its start (blame) and what the site did (mechanism).
+void Accumulator::add_outage_causes(const failure_models::ReplicationResult& r,
+                                    const topology::Model& m, const failure_models::Interval& iv) {
+  ++facility_outages;
+  const std::vector<int> down(r.blame.begin() + iv.blame_begin, r.blame.begin() + iv.blame_end);
+  for (std::size_t k = 0; k < down.size(); ++k) {
+    ++component_blamed[down[k]];
+    // A component is blamed once per outage, whether it is down itself or for a cause of
+    // its own (out of fuel, a grid event).
+    const int o = m.cause_owner[down[k]];
+    bool first = true;
+    for (std::size_t j = 0; j < k && first; ++j) first = m.cause_owner[down[j]] != o;
+    if (first) ++owner_blamed[o];
   }
-  for (const auto& iv : r.facility_down) {
-    if (iv.start < 0.0) continue;  // began during the warmup
-    ++facility_outages;
-    const std::vector<int> down(r.blame.begin() + iv.blame_begin, r.blame.begin() + iv.blame_end);
-    for (std::size_t k = 0; k < down.size(); ++k) {
-      ++component_blamed[down[k]];
-      // A component is blamed once per outage, whether it is down itself or for a cause of
-      // its own (out of fuel, a grid event).
-      const int o = m.cause_owner[down[k]];
-      bool first = true;
-      for (std::size_t j = 0; j < k && first; ++j) first = m.cause_owner[down[j]] != o;
-      if (first) ++owner_blamed[o];
-    }
-    // The key: the components down, then -1, then the mechanism (sorted: one key per set).
-    std::vector<int> key = down;
-    key.push_back(-1);
-    const auto why_start = key.size();
-    key.insert(key.end(), r.why.begin() + iv.why_begin, r.why.begin() + iv.why_end);
-    std::sort(key.begin() + static_cast<std::ptrdiff_t>(why_start), key.end());
-    key.erase(std::unique(key.begin() + static_cast<std::ptrdiff_t>(why_start), key.end()),
-              key.end());
-    ++causes[key];
-  }
-  std::vector<TenantCost> costs(m.tenants.size());
-  std::vector<cluster::JobFigures> cluster_figures, job_figures;
+  // The key: the components down, then -1, then the mechanism (sorted: one key per set).
+  std::vector<int> key = down;
+  key.push_back(-1);
+  const auto why_start = static_cast<std::ptrdiff_t>(key.size());
+  key.insert(key.end(), r.why.begin() + iv.why_begin, r.why.begin() + iv.why_end);
+  std::sort(key.begin() + why_start, key.end());
+  key.erase(std::unique(key.begin() + why_start, key.end()), key.end());
+  ++causes[key];
+}
+
+/// Each tenant's costs from its loads' down intervals (a cluster tenant's lost work from its
+/// jobs); with `want_figures`, each cluster tenant's figures then its jobs'.
+void Accumulator::add_tenants(const failure_models::ReplicationResult& r, const topology::Model& m,
+                              bool want_figures, const cluster::ClusterOutcome* cluster_outcome,
+                              std::vector<TenantCost>& costs,
+                              std::vector<cluster::JobFigures>& cluster_figures) {
+  costs.assign(m.tenants.size(), {});
+  std::vector<cluster::JobFigures> job_figures;
   for (std::size_t t = 0; t < m.tenants.size(); ++t) {
     std::vector<const std::vector<failure_models::Interval>*> down;
     std::vector<double> demand, shortfall;
@@ -243,7 +271,7 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
         throw std::logic_error("a cluster tenant's replication came without its jobs");
       // The jobs' figures come from the cluster model, fed the same down intervals.
       const auto f = clusters[slot].add(cluster_outcome->jobs[slot], m.tenants[t].cluster,
-                                        m.horizon, figures ? &job_figures : nullptr);
+                                        m.horizon, want_figures ? &job_figures : nullptr);
       c.workload = m.tenants[t].cluster.cost_per_gpu_hour * f.lost_gpu_hours;
       cluster_figures.push_back(f);
       cluster_figures.insert(cluster_figures.end(), job_figures.begin(), job_figures.end());
@@ -260,14 +288,14 @@ void Accumulator::add(const failure_models::ReplicationResult& r, const topology
     simgrid_runs += cluster_outcome->simulated;
     simgrid_seconds += cluster_outcome->simgrid_seconds;
   }
-  if (rows) rows->add(r, m, facility_downtime, load_downtime, costs, cluster_outcome);
-  events += r.events;
-  last_cost = 0.0;
-  for (const auto& c : costs) last_cost += c.total();
-  last_cost += money.net;
-  if (!figures) return;
-  // In figure_set order.
-  auto& f = *figures;
+}
+
+/// The replication's figures, in figure_set order (paired differences compare them).
+void Accumulator::fill_figures(const failure_models::ReplicationResult& r, const topology::Model& m,
+                               double facility_downtime, const std::vector<double>& load_downtime,
+                               const std::vector<TenantCost>& costs,
+                               const std::vector<cluster::JobFigures>& cluster_figures,
+                               const CallMoney& money, std::vector<double>& f) const {
   f.clear();
   auto count = [](const std::vector<failure_models::Interval>& down) {
     double n = 0;

@@ -294,35 +294,70 @@ void print_run_table(std::ostream& os, const json& s) {
   print_performance(os, s);
 }
 
-void print_compare_table(std::ostream& os, const std::vector<json>& all) {
-  if (all.empty()) return;
-  const std::string per = per_horizon(all[0]["horizon_hours"].get<double>());
-  os << "compare: " << all[0]["replications"] << " replications each, seed " << all[0]["seed"]
-     << (all.size() > 1 ? "; differences are paired, against the first design (common random "
-                          "numbers), ± their 95% interval, P the chance the design is better"
-                        : "")
-     << "\n\n";
-  const std::size_t w = 26, label = 32;
-  // Headers wrap over as many lines as the longest name needs.
-  std::vector<std::vector<std::string>> heads;
-  std::size_t lines = 1;
-  for (const auto& s : all) {
-    heads.push_back(wrap(s["design"].get<std::string>(), w - 2));
-    lines = std::max(lines, heads.back().size());
+namespace {
+
+/// The `compare` table: one column per design, one row per figure, with the paired
+/// difference against the first design under the figures that have one.
+class CompareTable {
+ public:
+  CompareTable(std::ostream& os, const std::vector<json>& all)
+      : os_(os), all_(all), per_(per_horizon(all[0]["horizon_hours"].get<double>())) {}
+
+  void print() {
+    header();
+    facility_rows();
+    tenant_rows();
+    job_rows();
+    economics_rows();
+    std::vector<std::string> why;
+    for (const auto& s : all_) {
+      const auto& t = s["facility"]["top_causes"];
+      why.push_back(t.empty() ? "-"
+                              : fmt("%.0f%% ", 100.0 * t[0]["share"].get<double>()) +
+                                    t[0]["mechanism"].get<std::string>());
+    }
+    wrapped_row("top cause", why);
   }
-  for (std::size_t l = 0; l < lines; ++l) {
-    os << pad("", label);
-    for (const auto& h : heads) os << pad(l < h.size() ? h[l] : "", w);
-    os << "\n";
+
+ private:
+  static constexpr std::size_t kWidth = 26, kLabel = 32;
+
+  void header() {
+    os_ << "compare: " << all_[0]["replications"] << " replications each, seed " << all_[0]["seed"]
+        << (all_.size() > 1 ? "; differences are paired, against the first design (common random "
+                              "numbers), ± their 95% interval, P the chance the design is better"
+                            : "")
+        << "\n\n";
+    std::vector<std::string> names;
+    for (const auto& s : all_) names.push_back(s["design"].get<std::string>());
+    wrapped_row("", names);
   }
-  auto line = [&](const std::string& name, auto cell) {
-    os << pad(name, label);
-    for (std::size_t i = 0; i < all.size(); ++i) os << pad(cell(all[i], i), w);
-    os << "\n";
-  };
-  auto diff_line = [&](const std::string& name, const std::string& path, const char* f,
-                       double scale = 1.0) {
-    if (all.size() < 2) return;
+
+  /// Cells wrapped over as many lines as the longest needs, the label on the first.
+  void wrapped_row(const std::string& label, const std::vector<std::string>& cells) {
+    std::vector<std::vector<std::string>> wrapped;
+    std::size_t lines = 1;
+    for (const auto& c : cells) {
+      wrapped.push_back(wrap(c, kWidth - 2));
+      lines = std::max(lines, wrapped.back().size());
+    }
+    for (std::size_t l = 0; l < lines; ++l) {
+      os_ << pad(l == 0 ? label : "", kLabel);
+      for (const auto& c : wrapped) os_ << pad(l < c.size() ? c[l] : "", kWidth);
+      os_ << "\n";
+    }
+  }
+
+  template <class Cell>
+  void line(const std::string& name, Cell cell) {
+    os_ << pad(name, kLabel);
+    for (std::size_t i = 0; i < all_.size(); ++i) os_ << pad(cell(all_[i], i), kWidth);
+    os_ << "\n";
+  }
+
+  void diff_line(const std::string& name, const std::string& path, const char* f,
+                 double scale = 1.0) {
+    if (all_.size() < 2) return;
     line(name, [&](const json& s, std::size_t i) {
       if (i == 0) return std::string("(reference)");
       std::string pointer = "/differences/";
@@ -330,75 +365,84 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
       const json::json_pointer p(pointer);
       return s.contains(p) ? difference(s[p], f, scale) : std::string("-");
     });
-  };
-  line("availability", [](const json& s, std::size_t) {
-    return percent_availability(s["facility"]["availability"]["mean"].get<double>());
-  });
-  line("  ±95%", [](const json& s, std::size_t) {
-    const auto& ci = s["facility"]["availability"]["ci95"];
-    return plain(50.0 * (ci[1].get<double>() - ci[0].get<double>()), 2) + " pts";
-  });
-  diff_line("  difference (pts)", "facility.availability", "%+.2g", 100.0);
-  line("nines", [](const json& s, std::size_t) {
-    return nines(s["facility"]["availability"]["mean"].get<double>());
-  });
-  line("downtime h" + per,
-       [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["mean"]); });
-  diff_line("  difference", "facility.downtime_hours", "%+.3g");
-  line("downtime p99 h",
-       [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["p99"]); });
-  line("outages" + per,
-       [](const json& s, std::size_t) { return num(s["facility"]["outages"]["mean"]); });
-  diff_line("  difference", "facility.outages", "%+.3g");
-  line("mean outage h", [](const json& s, std::size_t) {
-    const auto& o = s["facility"]["outage_duration_hours"];
-    return o.is_null() ? std::string("-") : num(o["mean"]);
-  });
-  // Tenants present in any design, side by side: expected cost and its tail.
-  std::vector<std::string> tenant_names;
-  for (const auto& s : all)
-    for (const auto& [name, t] : s["tenants"].items())
-      if (std::find(tenant_names.begin(), tenant_names.end(), name) == tenant_names.end())
-        tenant_names.push_back(name);
-  for (const auto& name : tenant_names) {
-    for (const char* stat : {"mean", "p99", "cvar99"}) {
-      line(name + " cost " + stat + per, [&](const json& s, std::size_t) {
-        if (!s["tenants"].contains(name)) return std::string("-");
-        return money_or_dash(s["tenants"][name]["cost"][stat]);
-      });
-      if (std::string(stat) == "mean") {
-        if (all.size() < 2) continue;
+  }
+
+  /// A paired difference of money: "-12,255 ±54.95 P100%".
+  static std::string money_difference(const json& d) {
+    const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
+    return money(d["mean"].get<double>()) + " ±" + money(hw) + " P" +
+           fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+  }
+
+  void facility_rows() {
+    line("availability", [](const json& s, std::size_t) {
+      return percent_availability(s["facility"]["availability"]["mean"].get<double>());
+    });
+    line("  ±95%", [](const json& s, std::size_t) {
+      const auto& ci = s["facility"]["availability"]["ci95"];
+      return plain(50.0 * (ci[1].get<double>() - ci[0].get<double>()), 2) + " pts";
+    });
+    diff_line("  difference (pts)", "facility.availability", "%+.2g", 100.0);
+    line("nines", [](const json& s, std::size_t) {
+      return nines(s["facility"]["availability"]["mean"].get<double>());
+    });
+    line("downtime h" + per_,
+         [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["mean"]); });
+    diff_line("  difference", "facility.downtime_hours", "%+.3g");
+    line("downtime p99 h",
+         [](const json& s, std::size_t) { return num(s["facility"]["downtime_hours"]["p99"]); });
+    line("outages" + per_,
+         [](const json& s, std::size_t) { return num(s["facility"]["outages"]["mean"]); });
+    diff_line("  difference", "facility.outages", "%+.3g");
+    line("mean outage h", [](const json& s, std::size_t) {
+      const auto& o = s["facility"]["outage_duration_hours"];
+      return o.is_null() ? std::string("-") : num(o["mean"]);
+    });
+  }
+
+  /// Tenants present in any design, side by side: expected cost and its tail.
+  void tenant_rows() {
+    std::vector<std::string> names;
+    for (const auto& s : all_)
+      for (const auto& [name, t] : s["tenants"].items())
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    for (const auto& name : names)
+      for (const char* stat : {"mean", "p99", "cvar99"}) {
+        line(name + " cost " + stat + per_, [&](const json& s, std::size_t) {
+          if (!s["tenants"].contains(name)) return std::string("-");
+          return money_or_dash(s["tenants"][name]["cost"][stat]);
+        });
+        if (std::string(stat) != "mean" || all_.size() < 2) continue;
         line("  difference", [&](const json& s, std::size_t i) {
           if (i == 0) return std::string("(reference)");
-          if (!s.contains("differences") || !s["differences"].contains("tenants") ||
-              !s["differences"]["tenants"].contains(name))
-            return std::string("-");
-          const auto& d = s["differences"]["tenants"][name]["cost"];
-          const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
-          return money(d["mean"].get<double>()) + " ±" + money(hw) + " P" +
-                 fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+          const json::json_pointer p("/differences/tenants/" + name + "/cost");
+          return s.contains(p) ? money_difference(s[p]) : std::string("-");
         });
       }
+  }
+
+  /// Cluster jobs present in any design: lost GPU-hours and their paired difference.
+  void job_rows() {
+    std::vector<std::pair<std::string, std::string>> jobs;
+    for (const auto& s : all_)
+      for (const auto& [name, t] : s["tenants"].items())
+        if (t.contains("jobs"))
+          for (const auto& [job, j] : t["jobs"].items())
+            if (std::find(jobs.begin(), jobs.end(), std::pair(name, job)) == jobs.end())
+              jobs.emplace_back(name, job);
+    for (const auto& [name, job] : jobs) {
+      line(name + "/" + job + " lost GPU-h" + per_, [&](const json& s, std::size_t) {
+        const json::json_pointer p("/tenants/" + name + "/jobs/" + job + "/lost_gpu_hours/mean");
+        return s.contains(p) ? num(s[p]) : std::string("-");
+      });
+      diff_line("  difference", "tenants." + name + ".jobs." + job + ".lost_gpu_hours", "%+.3g");
     }
   }
-  // Cluster jobs present in any design: lost GPU-hours and their paired difference.
-  std::vector<std::pair<std::string, std::string>> jobs;
-  for (const auto& s : all)
-    for (const auto& [name, t] : s["tenants"].items())
-      if (t.contains("jobs"))
-        for (const auto& [job, j] : t["jobs"].items())
-          if (std::find(jobs.begin(), jobs.end(), std::pair(name, job)) == jobs.end())
-            jobs.emplace_back(name, job);
-  for (const auto& [name, job] : jobs) {
-    line(name + "/" + job + " lost GPU-h" + per, [&](const json& s, std::size_t) {
-      const json::json_pointer p("/tenants/" + name + "/jobs/" + job + "/lost_gpu_hours/mean");
-      return s.contains(p) ? num(s[p]) : std::string("-");
-    });
-    diff_line("  difference", "tenants." + name + ".jobs." + job + ".lost_gpu_hours", "%+.3g");
-  }
-  bool any_econ = false;
-  for (const auto& s : all) any_econ = any_econ || s.contains("economics");
-  if (any_econ) {
+
+  void economics_rows() {
+    bool any = false;
+    for (const auto& s : all_) any = any || s.contains("economics");
+    if (!any) return;
     line("capex", [](const json& s, std::size_t) {
       return s.contains("economics") ? money_or_dash(s["economics"]["capex"]) : std::string("-");
     });
@@ -406,15 +450,11 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
       return s.contains("economics") ? money_or_dash(s["economics"]["expected_total_cost"])
                                      : std::string("-");
     });
-    if (all.size() > 1)
+    if (all_.size() > 1)
       line("  difference", [&](const json& s, std::size_t i) {
         if (i == 0) return std::string("(reference)");
         const json::json_pointer p("/differences/economics/expected_total_cost");
-        if (!s.contains(p)) return std::string("-");
-        const auto& d = s[p];
-        const double hw = (d["ci95"][1].get<double>() - d["ci95"][0].get<double>()) / 2;
-        return money(d["mean"].get<double>()) + " ±" + money(hw) + " P" +
-               fmt("%.0f%%", 100.0 * d["p_better"].get<double>());
+        return s.contains(p) ? money_difference(s[p]) : std::string("-");
       });
     line("rank (by expected total cost)", [](const json& s, std::size_t) {
       return s.contains("economics") && s["economics"].contains("rank")
@@ -422,22 +462,16 @@ void print_compare_table(std::ostream& os, const std::vector<json>& all) {
                  : std::string("-");
     });
   }
-  // The top cause's mechanism, wrapped over as many lines as the longest needs.
-  std::vector<std::vector<std::string>> why;
-  lines = 1;
-  for (const auto& s : all) {
-    const auto& t = s["facility"]["top_causes"];
-    why.push_back(t.empty() ? std::vector<std::string>{"-"}
-                            : wrap(fmt("%.0f%% ", 100.0 * t[0]["share"].get<double>()) +
-                                       t[0]["mechanism"].get<std::string>(),
-                                   w - 2));
-    lines = std::max(lines, why.back().size());
-  }
-  for (std::size_t l = 0; l < lines; ++l) {
-    os << pad(l == 0 ? "top cause" : "", label);
-    for (const auto& c : why) os << pad(l < c.size() ? c[l] : "", w);
-    os << "\n";
-  }
+
+  std::ostream& os_;
+  const std::vector<json>& all_;
+  const std::string per_;
+};
+
+}  // namespace
+
+void print_compare_table(std::ostream& os, const std::vector<json>& all) {
+  if (!all.empty()) CompareTable(os, all).print();
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

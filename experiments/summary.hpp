@@ -9,6 +9,7 @@
 #include "experiments/cluster/stats.hpp"
 #include "experiments/economics.hpp"
 #include "experiments/full_results.hpp"
+#include "experiments/pricing.hpp"
 #include "failure_models/importance.hpp"
 #include "failure_models/replication.hpp"
 #include "failure_models/splitting.hpp"
@@ -119,6 +120,24 @@ struct Accumulator : sim::BlockResult {
            const cluster::ClusterOutcome* clusters = nullptr);
   void merge(const Accumulator& o);
   void keep_worst(double downtime, std::uint64_t index);
+
+ private:
+  void add_components_and_events(const failure_models::ReplicationResult& r,
+                                 const topology::Model& m);
+  void add_calls(const failure_models::ReplicationResult& r, const CallMoney& money);
+  void add_outage_causes(const failure_models::ReplicationResult& r, const topology::Model& m,
+                         const failure_models::Interval& iv);
+  void add_tenants(const failure_models::ReplicationResult& r, const topology::Model& m,
+                   bool want_figures, const cluster::ClusterOutcome* cluster_outcome,
+                   std::vector<TenantCost>& costs,
+                   std::vector<cluster::JobFigures>& cluster_figures);
+  void fill_figures(const failure_models::ReplicationResult& r, const topology::Model& m,
+                    double facility_downtime, const std::vector<double>& load_downtime,
+                    const std::vector<TenantCost>& costs,
+                    const std::vector<cluster::JobFigures>& cluster_figures, const CallMoney& money,
+                    std::vector<double>& f) const;
+
+ public:
   /// For MPI: a block's partial result travels to rank 0 as bytes.
   void save(sim::Archive& a) const;
   void load(sim::Archive& a);
