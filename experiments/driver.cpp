@@ -220,178 +220,230 @@ std::vector<nlohmann::json> run_designs(const std::vector<DesignRun>& designs,
   return std::move(joint.summaries);
 }
 
-JointResult run_joint(const std::vector<DesignRun>& designs,
-                      const std::vector<std::pair<std::size_t, std::size_t>>& which,
-                      const RunOptions& options, const std::vector<std::string>& traced) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::size_t k = designs.size();
-  std::vector<FigureSet> figures;
-  for (const auto& d : designs) figures.push_back(figure_set(*d.model));
-  // Cluster tenants: placed and calibrated once per design, before any replication.
-  std::vector<cluster::ClusterModel> clusters;
-  for (const auto& d : designs)
-    clusters.push_back(cluster::build_cluster_model(*d.model, {options.worker_executable}));
-  // The paired differences asked for (second minus first), figure by figure.
-  std::vector<PairedDifferences> pairs;
-  for (const auto& [a, b] : which) pairs.emplace_back(figures[a], figures[b]);
-  // Where each traced figure sits in each design's figures (-1: the design lacks it).
-  std::vector<std::vector<int>> trace_at(k);
-  for (std::size_t d = 0; d < k; ++d)
-    for (const auto& path : traced) {
-      const auto& p = figures[d].paths;
-      const auto it = std::find(p.begin(), p.end(), path);
-      trace_at[d].push_back(it == p.end() ? -1 : static_cast<int>(it - p.begin()));
-    }
-  const bool paired = !which.empty() || !traced.empty();
+namespace {
 
-  auto fresh = [&]() {
-    auto b = std::make_unique<MultiBlock>();
+/// A joint run: every design over the same replication indices (common random numbers), the
+/// paired differences asked for, the traced figures, HDF5 rows, checkpoints.
+class JointRun {
+ public:
+  JointRun(const std::vector<DesignRun>& designs,
+           const std::vector<std::pair<std::size_t, std::size_t>>& which, const RunOptions& options,
+           const std::vector<std::string>& traced)
+      : designs_(designs), which_(which), options_(options), traced_(traced), k_(designs.size()) {
+    std::vector<FigureSet> figures;
+    for (const auto& d : designs) figures.push_back(figure_set(*d.model));
+    // Cluster tenants: placed and calibrated once per design, before any replication.
     for (const auto& d : designs)
-      b->acc.push_back(std::make_unique<Accumulator>(*d.model, !d.out.empty()));
-    b->diff = pairs;
-    b->trace.assign(k, std::vector<std::vector<double>>(traced.size()));
-    return b;
-  };
-  auto total = fresh();
-  for (auto& a : total->acc) a->rows.reset();  // rows go straight to the files
-
-  const sim::Ranks& ranks = sim::mpi_ranks();
-  std::vector<std::unique_ptr<Hdf5Writer>> writers(k);
-  if (ranks.root()) {
-    const nlohmann::json o = {{"seed", options.seed},
-                              {"replications", options.replications},
-                              {"threads", options.threads},
-                              {"command_line", options.command_line}};
-    for (std::size_t i = 0; i < k; ++i)
-      if (!designs[i].out.empty())
-        writers[i] =
-            std::make_unique<Hdf5Writer>(designs[i].out, *designs[i].design, *designs[i].model, o);
-  }
-  ProgressBar bar(options.progress && ranks.root());
-  sim::BlockPlan plan{options.replications, 64};
-  const unsigned threads = options.threads ? options.threads : sim::default_threads();
-
-  // Each replication index runs every design with the same seed: components with the same id
-  // draw the same random numbers in each (common random numbers), so differences are paired.
-  auto make_work = [&]() -> sim::BlockWork {
-    auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
-    for (std::size_t d = 0; d < k; ++d)
-      workers->push_back(
-          std::make_unique<Worker>(*designs[d].model, clusters[d], !designs[d].out.empty()));
-    return [workers, &designs, &options, &fresh, &which, &trace_at, paired, k](std::uint64_t first,
-                                                                               std::uint64_t last) {
-      auto block = fresh();
-      std::vector<std::vector<double>> fig(k);
-      for (std::uint64_t i = first; i < last; ++i) {
-        for (std::size_t d = 0; d < k; ++d) {
-          auto& w = *(*workers)[d];
-          const auto& first = *(*workers)[0];
-          const int c = designs[d].same_as_first_unless_touched;
-          if (d > 0 && c >= 0 && !first.result.component_touched[c]) {
-            block->acc[d]->add(first.result, *designs[d].model, paired ? &fig[d] : nullptr,
-                               first.clusters.empty() ? nullptr : &first.outcome);
-            continue;
-          }
-          w.sim.run(options.seed, i, w.result);
-          const cluster::ClusterOutcome* co = nullptr;
-          if (!w.clusters.empty()) {
-            w.clusters.evaluate(*designs[d].model, w.result, w.outcome);
-            co = &w.outcome;
-          }
-          block->acc[d]->add(w.result, *designs[d].model, paired ? &fig[d] : nullptr, co);
-        }
-        for (std::size_t p = 0; p < which.size(); ++p)
-          block->diff[p].add(fig[which[p].first], fig[which[p].second]);
-        for (std::size_t d = 0; d < k; ++d)
-          for (std::size_t t = 0; t < trace_at[d].size(); ++t)
-            if (trace_at[d][t] >= 0) block->trace[d][t].push_back(fig[d][trace_at[d][t]]);
+      clusters_.push_back(cluster::build_cluster_model(*d.model, {options.worker_executable}));
+    // The paired differences asked for (second minus first), figure by figure.
+    for (const auto& [a, b] : which) pairs_.emplace_back(figures[a], figures[b]);
+    // Where each traced figure sits in each design's figures (-1: the design lacks it).
+    trace_at_.resize(k_);
+    for (std::size_t d = 0; d < k_; ++d)
+      for (const auto& path : traced) {
+        const auto& p = figures[d].paths;
+        const auto it = std::find(p.begin(), p.end(), path);
+        trace_at_[d].push_back(it == p.end() ? -1 : static_cast<int>(it - p.begin()));
       }
+    paired_ = !which.empty() || !traced.empty();
+    open_writers();
+  }
+
+  JointResult run() {
+    total_ = fresh();
+    for (auto& a : total_->acc) a->rows.reset();  // rows go straight to the files
+    ProgressBar bar(options_.progress && sim::mpi_ranks().root());
+    sim::BlockPlan plan{options_.replications, 64};
+    const unsigned threads = options_.threads ? options_.threads : sim::default_threads();
+    const sim::BlockCodec codec = block_codec();
+    Checkpointer ck(options_.checkpoint);
+    resume(ck, codec, plan);
+    auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
+      return merge_block(block, static_cast<const MultiBlock&>(*r), ck, codec);
+    };
+    sim::run_blocks_distributed(
+        plan, threads, [this] { return work(); }, merge, codec,
+        [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
+    if (interrupted_) throw Interrupted();  // the writers remove their temporary files
+    if (stopped_by_) throw StoppedAtCheckpoint(stopped_by_, plan.first_block);
+    return finish(measured(start_, threads), ck);
+  }
+
+ private:
+  std::unique_ptr<MultiBlock> fresh() const {
+    auto b = std::make_unique<MultiBlock>();
+    for (const auto& d : designs_)
+      b->acc.push_back(std::make_unique<Accumulator>(*d.model, !d.out.empty()));
+    b->diff = pairs_;
+    b->trace.assign(k_, std::vector<std::vector<double>>(traced_.size()));
+    return b;
+  }
+
+  void open_writers() {
+    writers_.resize(k_);
+    if (!sim::mpi_ranks().root()) return;
+    const nlohmann::json o = {{"seed", options_.seed},
+                              {"replications", options_.replications},
+                              {"threads", options_.threads},
+                              {"command_line", options_.command_line}};
+    for (std::size_t i = 0; i < k_; ++i)
+      if (!designs_[i].out.empty())
+        writers_[i] = std::make_unique<Hdf5Writer>(designs_[i].out, *designs_[i].design,
+                                                   *designs_[i].model, o);
+  }
+
+  sim::BlockCodec block_codec() const {
+    return {[](const sim::BlockResult& r, sim::Archive& a) {
+              const auto& b = static_cast<const MultiBlock&>(r);
+              for (const auto& acc : b.acc) acc->save(a);
+              for (const auto& d : b.diff) d.save(a);
+              for (const auto& t : b.trace) a.put(t);
+            },
+            [this](sim::Archive& a) {
+              auto b = fresh();
+              for (auto& acc : b->acc) acc->load(a);
+              for (auto& d : b->diff) d.load(a);
+              for (auto& t : b->trace) a.get(t);
+              return std::unique_ptr<sim::BlockResult>(std::move(b));
+            }};
+  }
+
+  /// One thread's work: its own simulators, one per design.
+  sim::BlockWork work() const {
+    auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
+    for (std::size_t d = 0; d < k_; ++d)
+      workers->push_back(
+          std::make_unique<Worker>(*designs_[d].model, clusters_[d], !designs_[d].out.empty()));
+    return [this, workers](std::uint64_t first, std::uint64_t last) {
+      auto block = fresh();
+      std::vector<std::vector<double>> fig(k_);
+      for (std::uint64_t i = first; i < last; ++i) replicate(*workers, i, *block, fig);
       return std::unique_ptr<sim::BlockResult>(std::move(block));
     };
-  };
-  const sim::BlockCodec codec{[](const sim::BlockResult& r, sim::Archive& a) {
-                                const auto& b = static_cast<const MultiBlock&>(r);
-                                for (const auto& acc : b.acc) acc->save(a);
-                                for (const auto& d : b.diff) d.save(a);
-                                for (const auto& t : b.trace) a.put(t);
-                              },
-                              [&](sim::Archive& a) {
-                                auto b = fresh();
-                                for (auto& acc : b->acc) acc->load(a);
-                                for (auto& d : b->diff) d.load(a);
-                                for (auto& t : b->trace) a.get(t);
-                                return std::unique_ptr<sim::BlockResult>(std::move(b));
-                              }};
-  // A resumed run: the merged statistics, the rows written so far, the blocks to skip.
-  Checkpointer ck(options.checkpoint);
-  if (auto saved = ck.load()) {
+  }
+
+  /// Replication index i of every design with the same seed: components with the same id draw
+  /// the same random numbers in each (common random numbers), so differences are paired.
+  void replicate(std::vector<std::unique_ptr<Worker>>& workers, std::uint64_t i, MultiBlock& block,
+                 std::vector<std::vector<double>>& fig) const {
+    for (std::size_t d = 0; d < k_; ++d) {
+      auto& w = *workers[d];
+      const auto& first = *workers[0];
+      const int c = designs_[d].same_as_first_unless_touched;
+      if (d > 0 && c >= 0 && !first.result.component_touched[c]) {
+        block.acc[d]->add(first.result, *designs_[d].model, paired_ ? &fig[d] : nullptr,
+                          first.clusters.empty() ? nullptr : &first.outcome);
+        continue;
+      }
+      w.sim.run(options_.seed, i, w.result);
+      const cluster::ClusterOutcome* co = nullptr;
+      if (!w.clusters.empty()) {
+        w.clusters.evaluate(*designs_[d].model, w.result, w.outcome);
+        co = &w.outcome;
+      }
+      block.acc[d]->add(w.result, *designs_[d].model, paired_ ? &fig[d] : nullptr, co);
+    }
+    for (std::size_t p = 0; p < which_.size(); ++p)
+      block.diff[p].add(fig[which_[p].first], fig[which_[p].second]);
+    for (std::size_t d = 0; d < k_; ++d)
+      for (std::size_t t = 0; t < trace_at_[d].size(); ++t)
+        if (trace_at_[d][t] >= 0) block.trace[d][t].push_back(fig[d][trace_at_[d][t]]);
+  }
+
+  /// A resumed run: the merged statistics, the rows written so far, the blocks to skip.
+  void resume(Checkpointer& ck, const sim::BlockCodec& codec, sim::BlockPlan& plan) {
+    auto saved = ck.load();
+    if (!saved) {
+      ck.replay_rows([](sim::Archive&) {});
+      return;
+    }
     sim::Archive a(std::move(saved->totals));
-    total.reset(static_cast<MultiBlock*>(codec.load(a).release()));
-    for (auto& acc : total->acc) acc->rows.reset();
+    total_.reset(static_cast<MultiBlock*>(codec.load(a).release()));
+    for (auto& acc : total_->acc) acc->rows.reset();
     auto scratch = fresh();
     ck.replay_rows([&](sim::Archive& rows) {
-      for (std::size_t d = 0; d < k; ++d)
-        if (writers[d]) {
+      for (std::size_t d = 0; d < k_; ++d)
+        if (writers_[d]) {
           scratch->acc[d]->rows->load(rows);
-          writers[d]->append(*scratch->acc[d]->rows);
+          writers_[d]->append(*scratch->acc[d]->rows);
         }
     });
     plan.first_block = saved->next_block;
-  } else {
-    ck.replay_rows([](sim::Archive&) {});
   }
-  int stopped_by = 0;
-  bool interrupted = false;
-  auto merge = [&](std::uint64_t block, std::unique_ptr<sim::BlockResult> r) {
-    if (options.interrupted && options.interrupted()) {
-      interrupted = true;
+
+  /// Merges a block in order; false stops the run (target reached, interrupted, stop signal).
+  bool merge_block(std::uint64_t block, const MultiBlock& b, Checkpointer& ck,
+                   const sim::BlockCodec& codec) {
+    if (options_.interrupted && options_.interrupted()) {
+      interrupted_ = true;
       return false;
     }
-    const auto& b = static_cast<const MultiBlock&>(*r);
-    bool reached = options.target_rel_error > 0;
-    for (std::size_t d = 0; d < k; ++d) {
-      total->acc[d]->merge(*b.acc[d]);
-      if (writers[d]) writers[d]->append(*b.acc[d]->rows);
-      const auto& dt = total->acc[d]->facility.downtime;
+    bool reached = options_.target_rel_error > 0;
+    for (std::size_t d = 0; d < k_; ++d) {
+      total_->acc[d]->merge(*b.acc[d]);
+      if (writers_[d]) writers_[d]->append(*b.acc[d]->rows);
+      const auto& dt = total_->acc[d]->facility.downtime;
       reached = reached && checkpoint(dt.count()) && dt.mean() > 0 &&
-                dt.ci95_half_width() < options.target_rel_error * dt.mean();
+                dt.ci95_half_width() < options_.target_rel_error * dt.mean();
     }
-    for (std::size_t p = 0; p < which.size(); ++p) total->diff[p].merge(b.diff[p]);
-    for (std::size_t d = 0; d < k; ++d)
-      for (std::size_t t = 0; t < traced.size(); ++t)
-        total->trace[d][t].insert(total->trace[d][t].end(), b.trace[d][t].begin(),
-                                  b.trace[d][t].end());
+    for (std::size_t p = 0; p < which_.size(); ++p) total_->diff[p].merge(b.diff[p]);
+    for (std::size_t d = 0; d < k_; ++d)
+      for (std::size_t t = 0; t < traced_.size(); ++t)
+        total_->trace[d][t].insert(total_->trace[d][t].end(), b.trace[d][t].begin(),
+                                   b.trace[d][t].end());
     if (ck.enabled()) {
       sim::Archive rows;
-      for (std::size_t d = 0; d < k; ++d)
-        if (writers[d]) b.acc[d]->rows->save(rows);
+      for (std::size_t d = 0; d < k_; ++d)
+        if (writers_[d]) b.acc[d]->rows->save(rows);
       if (!rows.bytes().empty()) ck.append_rows(rows);
       if (!reached && ck.due()) {
         sim::Archive a;
-        codec.save(*total, a);
+        codec.save(*total_, a);
         ck.save(block + 1, a);
-        if ((stopped_by = ck.stop_signal()) != 0) return false;
+        if ((stopped_by_ = ck.stop_signal()) != 0) return false;
       }
     }
     return !reached;
-  };
-  sim::run_blocks_distributed(plan, threads, make_work, merge, codec,
-                              [&](std::uint64_t done, std::uint64_t n) { bar.update(done, n); });
-  if (interrupted) throw Interrupted();  // the writers remove their temporary files
-  if (stopped_by) throw StoppedAtCheckpoint(stopped_by, plan.first_block);
-  const Performance perf = measured(start, threads);
-  JointResult out;
-  for (std::size_t d = 0; d < k; ++d) {
-    auto& acc = *total->acc[d];
-    auto summary = summarize(acc, *designs[d].model, design_label(*designs[d].design), options.seed,
-                             acc.facility.downtime.count(), perf, &clusters[d]);
-    if (writers[d]) writers[d]->finish(summary);
-    out.summaries.push_back(std::move(summary));
   }
-  ck.finished();
-  out.differences = std::move(total->diff);
-  out.traces = std::move(total->trace);
-  return out;
+
+  JointResult finish(const Performance& perf, Checkpointer& ck) {
+    JointResult out;
+    for (std::size_t d = 0; d < k_; ++d) {
+      auto& acc = *total_->acc[d];
+      auto summary = summarize(acc, *designs_[d].model, design_label(*designs_[d].design),
+                               options_.seed, acc.facility.downtime.count(), perf, &clusters_[d]);
+      if (writers_[d]) writers_[d]->finish(summary);
+      out.summaries.push_back(std::move(summary));
+    }
+    ck.finished();
+    out.differences = std::move(total_->diff);
+    out.traces = std::move(total_->trace);
+    return out;
+  }
+
+  /// From before the clusters' calibration, which counts in the wall time.
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  const std::vector<DesignRun>& designs_;
+  const std::vector<std::pair<std::size_t, std::size_t>>& which_;
+  const RunOptions& options_;
+  const std::vector<std::string>& traced_;
+  const std::size_t k_;
+  std::vector<cluster::ClusterModel> clusters_;
+  std::vector<PairedDifferences> pairs_;
+  std::vector<std::vector<int>> trace_at_;
+  bool paired_ = false;
+  std::vector<std::unique_ptr<Hdf5Writer>> writers_;
+  std::unique_ptr<MultiBlock> total_;
+  int stopped_by_ = 0;
+  bool interrupted_ = false;
+};
+
+}  // namespace
+
+JointResult run_joint(const std::vector<DesignRun>& designs,
+                      const std::vector<std::pair<std::size_t, std::size_t>>& which,
+                      const RunOptions& options, const std::vector<std::string>& traced) {
+  return JointRun(designs, which, options, traced).run();
 }
 
 }  // namespace ridethrough::experiments

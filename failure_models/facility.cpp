@@ -429,6 +429,10 @@ void FacilitySim::settle() {
 // ---------------------------------------------------------------------------------------------
 // Events: each goes to the behaviour it belongs to.
 
+/// One event: its stamp checked (a stale event does nothing) and its handler called. One
+/// switch over every event type, longer than a function should be, on purpose: it is the hot
+/// path of every replication, compiled to one jump table, and each case is a stamp check and a
+/// call to the handler that lives with its equipment (generator.cpp, switch.cpp, ...).
 void FacilitySim::apply(const sim::Event& e) {
   const int c = e.target;
   // What only the design's own laws schedule (lives, standby lives, maintenance), stale or

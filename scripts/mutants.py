@@ -141,7 +141,7 @@ MUTANTS = [
     # Decisions
     {"name": "designs of a joint run do not share their random numbers",
      "file": "experiments/driver.cpp",
-     "edits": [("w.sim.run(options.seed, i, w.result);", "w.sim.run(options.seed + d, i, w.result);")]},
+     "edits": [("w.sim.run(options_.seed, i, w.result);", "w.sim.run(options_.seed + d, i, w.result);")]},
     {"name": "P(better) the wrong way round",
      "file": "experiments/summary.cpp",
      "edits": [("std::erfc(-better[k] * mean / se", "std::erfc(better[k] * mean / se")]},

@@ -9,7 +9,7 @@ namespace ridethrough::topology {
 namespace {
 
 /// The keys of every component and of the design's other blocks; each kind's own keys are in
-/// its file (topology/kinds/).
+/// its file (topology/kinds/). A table, one line per key, so longer than a function should be.
 std::vector<DesignKey> common_keys() {
   using F = Feature;
   constexpr F none = kNoFeature;
