@@ -115,10 +115,10 @@ json check_design(const topology::Model& m, int order) {
   return out;
 }
 
-void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
-                 const json& check) {
-  os << "design: " << design_label(d) << " (" << m.n << " components, " << m.n_loads
-     << (m.n_loads == 1 ? " load" : " loads") << "): valid\n\n";
+namespace {
+
+/// Every component with its kind, network, inputs and capacity; every load with its feeds.
+void print_topology(std::ostream& os, const topology::Model& m) {
   os << "topology:\n";
   for (int c = 0; c < m.n; ++c) {
     os << "  " << pad(m.ids[c], 18) << pad(topology::kind_name(m.kind[c]), 15)
@@ -147,77 +147,98 @@ void print_check(std::ostream& os, const topology::Design& d, const topology::Mo
     if (!c.empty()) os << "; cooled by " << c;
     os << "\n";
   }
+}
+
+/// A critical load's single points of failure and cut sets; returns every single point
+/// (structural ones included).
+json print_cut_sets(std::ostream& os, const json& l, const json& check) {
+  const auto& s = l["single_points_of_failure"];
+  const auto& structural = l["structural_single_points"];
+  os << "  single points of failure: " << (s.empty() ? std::string("none") : join(s)) << "\n";
+  if (!structural.empty())
+    os << "  structural single points (cannot fail; planned work on them drops it): "
+       << join(structural) << "\n";
+  // Say why where it is not simply a broken path: a capacity left short.
+  json all_singles = s;
+  for (const auto& id : structural) all_singles.push_back(id);
+  for (const auto& id : all_singles) {
+    const auto why = l["single_point_reasons"][id.get<std::string>()].get<std::string>();
+    if (why != "no live path brings it power")
+      os << "    without " << id.get<std::string>() << ": " << why << "\n";
+  }
+  os << "  cut sets of order 2:";
+  int pairs = 0;
+  for (const auto& cut : l["cut_sets"])
+    if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+  if (pairs == 0) os << " none";
+  os << "\n";
+  if (!l["cut_set_ranking"].empty()) {
+    os << "  most likely cut sets (probability, share of their sum):\n";
+    int shown = 0;
+    for (const auto& r : l["cut_set_ranking"]) {
+      if (shown++ == 5) break;
+      std::string set = "{";  // built in steps: GCC 12 warns falsely (-Wrestrict) otherwise
+      set += join(r["cut_set"]);
+      set += "}";
+      os << "    " << pad(set, 40) << pad(fmt("%.3g", r["probability"].get<double>()), 12)
+         << fmt("%.1f%%", 100 * r["share"].get<double>()) << "\n";
+    }
+  }
+  int with_structural = 0;
+  for (const auto& cut : l["structural_cut_sets"]) with_structural += cut.size() > 1;
+  if (with_structural > 0)
+    os << "  (and " << with_structural
+       << " larger cut set(s) with a part that cannot fail: structural_cut_sets in the JSON)\n";
+  if (check.value("order", 2) >= 3) {
+    os << "  cut sets of order 3:";
+    int triples = 0;
+    for (const auto& cut : l["cut_sets"])
+      if (cut.size() == 3) os << (triples++ % 3 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+    if (triples == 0) os << " none";
+    os << "\n";
+  }
+  return all_singles;
+}
+
+/// Whether the load survives planned work: concurrent maintainability and fault tolerance
+/// during maintenance.
+void print_maintainability(std::ostream& os, const json& l, const json& all_singles) {
+  if (l["concurrently_maintainable"].get<bool>()) {
+    os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
+  } else {
+    os << "  concurrently maintainable: NO: taking " << join(all_singles, " or ")
+       << " out for planned work drops it\n";
+    if (!l["scheduled_maintenance_drops_it"].empty())
+      os << "  scheduled maintenance that will drop it: "
+         << join(l["scheduled_maintenance_drops_it"]) << "\n";
+  }
+  if (l["fault_tolerant_during_maintenance"].get<bool>()) {
+    os << "  fault tolerant during maintenance: yes (no scheduled window plus one failure "
+          "drops it)\n";
+  } else if (all_singles.empty()) {
+    os << "  fault tolerant during maintenance: NO: a window plus one failure drops it:";
+    int k = 0;
+    for (const auto& cut : l["maintenance_and_failure_cut_sets"])
+      os << (k++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+    os << "\n";
+  }
+}
+
+}  // namespace
+
+void print_check(std::ostream& os, const topology::Design& d, const topology::Model& m,
+                 const json& check) {
+  os << "design: " << design_label(d) << " (" << m.n << " components, " << m.n_loads
+     << (m.n_loads == 1 ? " load" : " loads") << "): valid\n\n";
+  print_topology(os, m);
   for (const auto& [name, l] : check["loads"].items()) {
     os << "\ncritical load " << name << ":\n";
     if (!l["served_with_everything_up"].get<bool>()) {
       os << "  NOT SERVED even with every component up (capacities too small?)\n";
       continue;
     }
-    const auto& s = l["single_points_of_failure"];
-    const auto& structural = l["structural_single_points"];
-    os << "  single points of failure: " << (s.empty() ? std::string("none") : join(s)) << "\n";
-    if (!structural.empty())
-      os << "  structural single points (cannot fail; planned work on them drops it): "
-         << join(structural) << "\n";
-    // Say why where it is not simply a broken path: a capacity left short.
-    json all_singles = s;
-    for (const auto& id : structural) all_singles.push_back(id);
-    for (const auto& id : all_singles) {
-      const auto why = l["single_point_reasons"][id.get<std::string>()].get<std::string>();
-      if (why != "no live path brings it power")
-        os << "    without " << id.get<std::string>() << ": " << why << "\n";
-    }
-    os << "  cut sets of order 2:";
-    int pairs = 0;
-    for (const auto& cut : l["cut_sets"])
-      if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
-    if (pairs == 0) os << " none";
-    os << "\n";
-    if (!l["cut_set_ranking"].empty()) {
-      os << "  most likely cut sets (probability, share of their sum):\n";
-      int shown = 0;
-      for (const auto& r : l["cut_set_ranking"]) {
-        if (shown++ == 5) break;
-        std::string set = "{";  // built in steps: GCC 12 warns falsely (-Wrestrict) otherwise
-        set += join(r["cut_set"]);
-        set += "}";
-        os << "    " << pad(set, 40) << pad(fmt("%.3g", r["probability"].get<double>()), 12)
-           << fmt("%.1f%%", 100 * r["share"].get<double>()) << "\n";
-      }
-    }
-    int with_structural = 0;
-    for (const auto& cut : l["structural_cut_sets"]) with_structural += cut.size() > 1;
-    if (with_structural > 0)
-      os << "  (and " << with_structural
-         << " larger cut set(s) with a part that cannot fail: structural_cut_sets in the JSON)\n";
-    if (check.value("order", 2) >= 3) {
-      os << "  cut sets of order 3:";
-      int triples = 0;
-      for (const auto& cut : l["cut_sets"])
-        if (cut.size() == 3)
-          os << (triples++ % 3 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
-      if (triples == 0) os << " none";
-      os << "\n";
-    }
-    if (l["concurrently_maintainable"].get<bool>()) {
-      os << "  concurrently maintainable: yes (no single component's maintenance drops it)\n";
-    } else {
-      os << "  concurrently maintainable: NO: taking " << join(all_singles, " or ")
-         << " out for planned work drops it\n";
-      if (!l["scheduled_maintenance_drops_it"].empty())
-        os << "  scheduled maintenance that will drop it: "
-           << join(l["scheduled_maintenance_drops_it"]) << "\n";
-    }
-    if (l["fault_tolerant_during_maintenance"].get<bool>()) {
-      os << "  fault tolerant during maintenance: yes (no scheduled window plus one failure "
-            "drops it)\n";
-    } else if (all_singles.empty()) {
-      os << "  fault tolerant during maintenance: NO: a window plus one failure drops it:";
-      int k = 0;
-      for (const auto& cut : l["maintenance_and_failure_cut_sets"])
-        os << (k++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
-      os << "\n";
-    }
+    const json all_singles = print_cut_sets(os, l, check);
+    print_maintainability(os, l, all_singles);
   }
   if (check.contains("approximations") && !check["approximations"].empty()) {
     os << "\nassumptions of check (the static rule) for this design:\n";

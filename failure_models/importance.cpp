@@ -4,8 +4,8 @@
 #include <cmath>
 #include <functional>
 
-#include "topology/law.hpp"
 #include "topology/capabilities.hpp"
+#include "topology/law.hpp"
 
 namespace ridethrough::failure_models {
 
@@ -42,7 +42,7 @@ void RegenerativeSim::refresh_targets(double weight, CycleObservation& out) {
   }
 }
 
-void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
+void RegenerativeSim::begin_cycle(CycleObservation& out) {
   const int n = m_.n, nt = m_.n_loads + 1;
   out.length = 0.0;
   out.down.assign(nt, 0.0);
@@ -54,138 +54,150 @@ void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
   target_down_.assign(nt, 0);
   repairs_.clear();
   crew_queue_.clear();
-  int free_crews = m_.crews;
-  int n_down = 0;
-  double t = 0.0, weight = 1.0;
-  const auto later = std::greater<std::pair<double, int>>();
+  free_crews_ = m_.crews;
+  n_down_ = 0;
+  t_ = 0.0;
+  weight_ = 1.0;
+}
 
-  auto fail = [&](int c) {
-    down_[c] = 1;
-    ++n_down;
-    out.comp_failures[c] += weight;
-    if (free_crews < 0 || free_crews > 0) {
-      if (free_crews > 0) --free_crews;
-      repairs_.emplace_back(t + sample(m_.repair[c], rng), c);
-      std::push_heap(repairs_.begin(), repairs_.end(), later);
-    } else {
-      crew_queue_.push_back(c);
-    }
-  };
-  // Failure events: each failing component while up, and each common-cause group with an up
-  // member. Index < n: a component; n + g: group g.
-  std::vector<std::pair<int, double>> events;
-  auto collect = [&]() {
-    events.clear();
-    for (int c : failing_)
-      if (!down_[c]) events.emplace_back(c, lam_[c]);
-    for (std::size_t g = 0; g < m_.cc_members.size(); ++g) {
-      bool any = false;
-      for (int c : m_.cc_members[g]) any = any || !down_[c];
-      if (any) events.emplace_back(n + static_cast<int>(g), m_.cc_rate[g]);
-    }
-  };
-  auto apply_event = [&](int e) {
-    if (e < n) {
-      fail(e);
-    } else {
-      for (int c : m_.cc_members[e - n])
-        if (!down_[c]) fail(c);
-    }
-  };
-  auto pick = [&](const std::vector<double>& rates, double total) {
-    double x = rng.uniform() * total;
-    for (std::size_t i = 0; i < rates.size(); ++i) {
-      x -= rates[i];
-      if (x < 0.0) return i;
-    }
-    return rates.size() - 1;
-  };
+/// Component c fails now: a crew starts its repair if one is free, else it queues.
+void RegenerativeSim::fail(int c, sim::Rng& rng, CycleObservation& out) {
+  down_[c] = 1;
+  ++n_down_;
+  out.comp_failures[c] += weight_;
+  if (free_crews_ < 0 || free_crews_ > 0) {
+    if (free_crews_ > 0) --free_crews_;
+    repairs_.emplace_back(t_ + sample(m_.repair[c], rng), c);
+    std::push_heap(repairs_.begin(), repairs_.end(), kLater);
+  } else {
+    crew_queue_.push_back(c);
+  }
+}
 
+/// The failure events possible now with their rates: each failing component while up, and
+/// each common-cause group with an up member (index < n: a component; n + g: group g).
+double RegenerativeSim::collect_events() {
+  events_.clear();
+  natural_.clear();
+  for (int c : failing_)
+    if (!down_[c]) events_.emplace_back(c, lam_[c]);
+  for (std::size_t g = 0; g < m_.cc_members.size(); ++g) {
+    bool any = false;
+    for (int c : m_.cc_members[g]) any = any || !down_[c];
+    if (any) events_.emplace_back(m_.n + static_cast<int>(g), m_.cc_rate[g]);
+  }
+  double total = 0.0;
+  for (const auto& ev : events_) natural_.push_back(ev.second), total += ev.second;
+  return total;
+}
+
+void RegenerativeSim::apply_event(int e, sim::Rng& rng, CycleObservation& out) {
+  if (e < m_.n) {
+    fail(e, rng, out);
+  } else {
+    for (int c : m_.cc_members[e - m_.n])
+      if (!down_[c]) fail(c, rng, out);
+  }
+}
+
+/// An event drawn in proportion to its natural rate.
+std::size_t RegenerativeSim::pick(sim::Rng& rng, double total) const {
+  double x = rng.uniform() * total;
+  for (std::size_t i = 0; i < natural_.size(); ++i) {
+    x -= natural_[i];
+    if (x < 0.0) return i;
+  }
+  return natural_.size() - 1;
+}
+
+/// An event drawn uniformly (balanced), its likelihood ratio folded into the weight.
+std::size_t RegenerativeSim::pick_balanced(sim::Rng& rng, double total) {
+  const std::size_t k =
+      std::min(events_.size() - 1,
+               static_cast<std::size_t>(rng.uniform() * static_cast<double>(events_.size())));
+  weight_ *= natural_[k] / total * static_cast<double>(events_.size());
+  return k;
+}
+
+void RegenerativeSim::cycle(sim::Rng& rng, bool biased, CycleObservation& out) {
+  begin_cycle(out);
   // The first failure from all up: its time keeps its law (the all-up sojourn is not rare);
   // biased, which event it is is balanced too (uniform), so rare first failures (a
   // transformer among feeds) start as many cycles as common ones.
-  collect();
-  double total = 0.0;
-  std::vector<double> natural;
-  for (const auto& ev : events) natural.push_back(ev.second), total += ev.second;
+  const double total = collect_events();
   if (total <= 0.0) {  // nothing can fail: a cycle never ends
     out.length = topology::kUnlimited;
     return;
   }
-  t = rng.exponential() / total;
-  std::size_t first = 0;
-  if (biased) {
-    first = std::min(events.size() - 1,
-                     static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size())));
-    weight *= natural[first] / total * static_cast<double>(events.size());
-  } else {
-    first = pick(natural, total);
-  }
-  apply_event(events[first].first);
-  refresh_targets(weight, out);
+  t_ = rng.exponential() / total;
+  const std::size_t first = biased ? pick_balanced(rng, total) : pick(rng, total);
+  apply_event(events_[first].first, rng, out);
+  refresh_targets(weight_, out);
+  while (n_down_ > 0) step(rng, biased, out);
+  out.length = t_;
+}
 
-  while (n_down > 0) {
-    collect();
-    double lambda = 0.0;
-    natural.clear();
-    for (const auto& ev : events) natural.push_back(ev.second), lambda += ev.second;
-    const double next_repair = repairs_.front().first;
-    const double window = next_repair - t;
-    // Does a failure happen before the next repair completes, and when? Under the true law the
-    // probability is p = 1 - exp(-lambda window). Biased (while the facility is still up), it is
-    // raised to at least `bias_`, the failure time keeps its law conditioned on falling in the
-    // window, and the failing event is drawn uniformly (balanced). Every likelihood-ratio factor
-    // is then bounded, whatever the repair law: no exponential tilting over repair times.
-    const double p = lambda > 0.0 ? -std::expm1(-lambda * window) : 0.0;
-    const bool bias_now = biased && !target_down_[0] && lambda > 0.0 && p < bias_;
-    const double q = bias_now ? bias_ : p;
-    std::size_t chosen = 0;
-    bool failure = false;
-    double end = next_repair;
-    if (q > 0.0 && rng.uniform() < q) {
-      failure = true;
-      // Exponential(lambda) conditioned on falling in [0, window): inverse of its CDF.
-      const double v = rng.uniform();
-      end = std::min(next_repair, t - std::log1p(-v * p) / lambda);
-      if (bias_now) {
-        weight *= p / q;
-        chosen = static_cast<std::size_t>(rng.uniform() * static_cast<double>(events.size()));
-        chosen = std::min(chosen, events.size() - 1);
-        weight *= natural[chosen] / lambda * static_cast<double>(events.size());
-      } else {
-        chosen = pick(natural, lambda);
-      }
-    } else if (bias_now) {
-      weight *= (1.0 - p) / (1.0 - q);
-    }
-    // The interval's observations are known once it ends: weight them with the likelihood ratio
-    // of the path up to then (a stopping time), which keeps the estimate unbiased.
-    const double dt = end - t;
-    t = end;
-    for (int k = 0; k < nt; ++k)
-      if (target_down_[k]) out.down[k] += weight * dt;
-    for (int c = 0; c < n; ++c)
-      if (down_[c]) out.comp_down[c] += weight * dt;
-    if (failure) {
-      apply_event(events[chosen].first);
+/// Up to the next event while something is down: a failure before the next repair completes,
+/// or that repair.
+void RegenerativeSim::step(sim::Rng& rng, bool biased, CycleObservation& out) {
+  const double lambda = collect_events();
+  const double next_repair = repairs_.front().first;
+  const double window = next_repair - t_;
+  // Does a failure happen before the next repair completes, and when? Under the true law the
+  // probability is p = 1 - exp(-lambda window). Biased (while the facility is still up), it is
+  // raised to at least `bias_`, the failure time keeps its law conditioned on falling in the
+  // window, and the failing event is drawn uniformly (balanced). Every likelihood-ratio factor
+  // is then bounded, whatever the repair law: no exponential tilting over repair times.
+  const double p = lambda > 0.0 ? -std::expm1(-lambda * window) : 0.0;
+  const bool bias_now = biased && !target_down_[0] && lambda > 0.0 && p < bias_;
+  const double q = bias_now ? bias_ : p;
+  std::size_t chosen = 0;
+  bool failure = false;
+  double end = next_repair;
+  if (q > 0.0 && rng.uniform() < q) {
+    failure = true;
+    // Exponential(lambda) conditioned on falling in [0, window): inverse of its CDF.
+    const double v = rng.uniform();
+    end = std::min(next_repair, t_ - std::log1p(-v * p) / lambda);
+    if (bias_now) {
+      weight_ *= p / q;
+      chosen = pick_balanced(rng, lambda);
     } else {
-      std::pop_heap(repairs_.begin(), repairs_.end(), later);
-      const int c = repairs_.back().second;
-      repairs_.pop_back();
-      down_[c] = 0;
-      --n_down;
-      if (!crew_queue_.empty()) {
-        const int next = crew_queue_.front();
-        crew_queue_.erase(crew_queue_.begin());
-        repairs_.emplace_back(t + sample(m_.repair[next], rng), next);
-        std::push_heap(repairs_.begin(), repairs_.end(), later);
-      } else if (free_crews >= 0) {
-        ++free_crews;
-      }
+      chosen = pick(rng, lambda);
     }
-    refresh_targets(weight, out);
+  } else if (bias_now) {
+    weight_ *= (1.0 - p) / (1.0 - q);
   }
-  out.length = t;
+  // The interval's observations are known once it ends: weight them with the likelihood ratio
+  // of the path up to then (a stopping time), which keeps the estimate unbiased.
+  const double dt = end - t_;
+  t_ = end;
+  for (int k = 0; k < m_.n_loads + 1; ++k)
+    if (target_down_[k]) out.down[k] += weight_ * dt;
+  for (int c = 0; c < m_.n; ++c)
+    if (down_[c]) out.comp_down[c] += weight_ * dt;
+  if (failure)
+    apply_event(events_[chosen].first, rng, out);
+  else
+    complete_repair(rng);
+  refresh_targets(weight_, out);
+}
+
+/// The next repair completes; its crew takes the first queued component, if any.
+void RegenerativeSim::complete_repair(sim::Rng& rng) {
+  std::pop_heap(repairs_.begin(), repairs_.end(), kLater);
+  const int c = repairs_.back().second;
+  repairs_.pop_back();
+  down_[c] = 0;
+  --n_down_;
+  if (!crew_queue_.empty()) {
+    const int next = crew_queue_.front();
+    crew_queue_.erase(crew_queue_.begin());
+    repairs_.emplace_back(t_ + sample(m_.repair[next], rng), next);
+    std::push_heap(repairs_.begin(), repairs_.end(), kLater);
+  } else if (free_crews_ >= 0) {
+    ++free_crews_;
+  }
 }
 
 void CycleStats::resize(int targets, int components) {

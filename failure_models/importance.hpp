@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ class RegenerativeSim {
 
  private:
   void refresh_targets(double weight, CycleObservation& out);
+  void begin_cycle(CycleObservation& out);
+  void fail(int c, sim::Rng& rng, CycleObservation& out);
+  double collect_events();
+  void apply_event(int e, sim::Rng& rng, CycleObservation& out);
+  std::size_t pick(sim::Rng& rng, double total) const;
+  std::size_t pick_balanced(sim::Rng& rng, double total);
+  void step(sim::Rng& rng, bool biased, CycleObservation& out);
+  void complete_repair(sim::Rng& rng);
+  static constexpr std::greater<std::pair<double, int>> kLater{};
 
   const topology::Model& m_;
   double bias_;
@@ -49,6 +59,12 @@ class RegenerativeSim {
   std::vector<std::pair<double, int>> repairs_;  ///< (completion time, component), a heap
   std::vector<int> crew_queue_;
   std::vector<char> served_;
+  // The cycle under way: its clock, likelihood ratio, free crews (-1: unlimited), components
+  // down, and the failure events possible now with their natural rates.
+  double t_ = 0.0, weight_ = 1.0;
+  int free_crews_ = -1, n_down_ = 0;
+  std::vector<std::pair<int, double>> events_;
+  std::vector<double> natural_;
 };
 
 /// Sums of cycle observations, merged in block order like the other statistics.

@@ -45,6 +45,12 @@ class Expander {
   void stamp(const std::string& name, const Params& p, const std::string& context, int depth);
   void instances(const YAML::Node& list, const Params& outer, const std::string& context,
                  int depth);
+  void instance(const YAML::Node& inst, const std::string& name, const YAML::Node& t,
+                const Params& outer, const std::string& context, int depth);
+  Params defaults(const YAML::Node& t, const std::string& name);
+  void bind(const YAML::Node& m, const std::string& name, const std::set<std::string>& known,
+            Params& into, const Params& scope, const std::string& ctx, bool report);
+  void check_each(const YAML::Node& each, int first, int count, const std::string& context);
 
   const YAML::Node& root_;
   Reader r_;
@@ -228,75 +234,94 @@ void Expander::instances(const YAML::Node& list, const Params& outer, const std:
     const YAML::Node t = templates[name];
     if (!r_.expect_map(t, "template '" + name + "'")) continue;
     r_.check_keys(t, keys_of("templates.*"), "template '" + name + "'");
-    const int count = inst["count"] ? r_.count(inst["count"], "instances count", 0).value_or(0) : 1;
-    const int first = inst["first"] ? r_.count(inst["first"], "instances first", 0).value_or(1) : 1;
-    // Parameters: the template's defaults, then `with` (evaluated with the outer parameters),
-    // then `each` for one instance.
-    Params base;
-    if (const YAML::Node d = t["params"]) {
-      if (r_.expect_map(d, "template '" + name + "' params"))
-        for (auto it = d.begin(); it != d.end(); ++it)
-          if (it->first.IsScalar() && it->second.IsScalar())
-            base[it->first.Scalar()] = it->second.Scalar();
+    instance(inst, name, t, outer, context, depth);
+    if (too_many_) return;
+  }
+}
+
+/// The template's default parameters.
+Params Expander::defaults(const YAML::Node& t, const std::string& name) {
+  Params base;
+  if (const YAML::Node d = t["params"]) {
+    if (r_.expect_map(d, "template '" + name + "' params"))
+      for (auto it = d.begin(); it != d.end(); ++it)
+        if (it->first.IsScalar() && it->second.IsScalar())
+          base[it->first.Scalar()] = it->second.Scalar();
+  }
+  return base;
+}
+
+/// Sets the parameters a `with` or `each` mapping gives, each evaluated in `scope`; only one
+/// the template declares or refers to (a misspelt one would otherwise be ignored without a
+/// word). `report`: say what is wrong (once, not per instance).
+void Expander::bind(const YAML::Node& m, const std::string& name,
+                    const std::set<std::string>& known, Params& into, const Params& scope,
+                    const std::string& ctx, bool report) {
+  if (!m || !(report ? r_.expect_map(m, "instances with/each") : m.IsMap())) return;
+  const std::vector<std::string> known_list(known.begin(), known.end());
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      if (report) r_.error(it->first, "a template parameter must be a name and a single value");
+      continue;
     }
-    // A parameter `with` or `each` may set: one the template declares or refers to (a
-    // misspelt one would otherwise be ignored without a word).
-    std::set<std::string> known;
-    for (const auto& [k, v] : base) known.insert(k);
-    add_references(t, known);
-    known.erase("i");
-    const std::vector<std::string> known_list(known.begin(), known.end());
-    auto bind = [&](const YAML::Node& m, Params& into, const Params& scope, const std::string& ctx,
-                    bool report) {
-      if (!m || !(report ? r_.expect_map(m, "instances with/each") : m.IsMap())) return;
-      for (auto it = m.begin(); it != m.end(); ++it) {
-        if (!it->first.IsScalar() || !it->second.IsScalar()) {
-          if (report) r_.error(it->first, "a template parameter must be a name and a single value");
-          continue;
-        }
-        const std::string& key = it->first.Scalar();
-        if (!known.count(key)) {
-          if (report)
-            r_.error(it->first, "template '" + name + "' has no parameter '" + key + "'" +
-                                    reading::did_you_mean(key, known_list) +
-                                    (known_list.empty() ? " (it has none)" : "") + ctx);
-          continue;
-        }
-        into[key] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
-      }
-    };
-    // `each` names instances by number: each must be one this entry stamps.
-    const YAML::Node each = inst["each"];
-    if (each && r_.expect_map(each, "instances each")) {
-      for (auto it = each.begin(); it != each.end(); ++it) {
-        const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
-        const bool digits =
-            !k.empty() && k.size() < 10 && k.find_first_not_of("0123456789") == std::string::npos;
-        const long v = digits && std::to_string(std::stol(k)) == k ? std::stol(k) : -1;
-        if (v < first || v >= static_cast<long>(first) + count)
-          r_.error(it->first,
-                   "instances each: '" + k + "' is not an instance of this entry (it " + "stamps " +
-                       (count == 0
-                            ? std::string("none")
-                            : std::to_string(first) + " to " + std::to_string(first + count - 1)) +
-                       ")" + context);
-      }
+    const std::string& key = it->first.Scalar();
+    if (!known.count(key)) {
+      if (report)
+        r_.error(it->first, "template '" + name + "' has no parameter '" + key + "'" +
+                                reading::did_you_mean(key, known_list) +
+                                (known_list.empty() ? " (it has none)" : "") + ctx);
+      continue;
     }
-    for (int k = 0; k < count; ++k) {
-      const int i = first + k;
-      const std::string ctx = " (in instance " + std::to_string(i) + " of template '" + name +
-                              "', instances at line " + std::to_string(loc_of(inst).line) + ")" +
-                              context;
-      Params p = base;
-      Params scope = outer;
-      scope["i"] = std::to_string(i);
-      bind(inst["with"], p, outer, context, k == 0);  // its errors once, not per instance
-      if (each && each.IsMap())
-        if (const YAML::Node one = each[std::to_string(i)]) bind(one, p, scope, ctx, true);
-      p["i"] = std::to_string(i);
-      stamp(name, p, ctx, depth);
-      if (too_many_) return;
-    }
+    into[key] = substitute(it->second.Scalar(), scope, loc_of(it->second), ctx);
+  }
+}
+
+/// `each` names instances by number: each must be one this entry stamps.
+void Expander::check_each(const YAML::Node& each, int first, int count,
+                          const std::string& context) {
+  for (auto it = each.begin(); it != each.end(); ++it) {
+    const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+    const bool digits =
+        !k.empty() && k.size() < 10 && k.find_first_not_of("0123456789") == std::string::npos;
+    const long v = digits && std::to_string(std::stol(k)) == k ? std::stol(k) : -1;
+    if (v < first || v >= static_cast<long>(first) + count)
+      r_.error(
+          it->first,
+          "instances each: '" + k + "' is not an instance of this entry (it " + "stamps " +
+              (count == 0 ? std::string("none")
+                          : std::to_string(first) + " to " + std::to_string(first + count - 1)) +
+              ")" + context);
+  }
+}
+
+/// One instances entry: `count` instances of template `name` from number `first`, each with
+/// the template's defaults, then `with` (evaluated with the outer parameters), then its `each`.
+void Expander::instance(const YAML::Node& inst, const std::string& name, const YAML::Node& t,
+                        const Params& outer, const std::string& context, int depth) {
+  const int count = inst["count"] ? r_.count(inst["count"], "instances count", 0).value_or(0) : 1;
+  const int first = inst["first"] ? r_.count(inst["first"], "instances first", 0).value_or(1) : 1;
+  const Params base = defaults(t, name);
+  std::set<std::string> known;
+  for (const auto& [k, v] : base) known.insert(k);
+  add_references(t, known);
+  known.erase("i");
+  const YAML::Node each = inst["each"];
+  if (each && r_.expect_map(each, "instances each")) check_each(each, first, count, context);
+  for (int k = 0; k < count; ++k) {
+    const int i = first + k;
+    const std::string ctx = " (in instance " + std::to_string(i) + " of template '" + name +
+                            "', instances at line " + std::to_string(loc_of(inst).line) + ")" +
+                            context;
+    Params p = base;
+    Params scope = outer;
+    scope["i"] = std::to_string(i);
+    bind(inst["with"], name, known, p, outer, context, k == 0);  // its errors once
+    if (each && each.IsMap())
+      if (const YAML::Node one = each[std::to_string(i)])
+        bind(one, name, known, p, scope, ctx, true);
+    p["i"] = std::to_string(i);
+    stamp(name, p, ctx, depth);
+    if (too_many_) return;
   }
 }
 
