@@ -149,6 +149,17 @@ void print_topology(std::ostream& os, const topology::Model& m) {
   }
 }
 
+/// A load's cut sets of one order, `per_line` to a line.
+void print_order(std::ostream& os, const json& l, std::size_t order, int per_line) {
+  os << "  cut sets of order " << order << ":";
+  int shown = 0;
+  for (const auto& cut : l["cut_sets"])
+    if (cut.size() == order)
+      os << (shown++ % per_line == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
+  if (shown == 0) os << " none";
+  os << "\n";
+}
+
 /// A critical load's single points of failure and cut sets; returns every single point
 /// (structural ones included).
 json print_cut_sets(std::ostream& os, const json& l, const json& check) {
@@ -166,12 +177,7 @@ json print_cut_sets(std::ostream& os, const json& l, const json& check) {
     if (why != "no live path brings it power")
       os << "    without " << id.get<std::string>() << ": " << why << "\n";
   }
-  os << "  cut sets of order 2:";
-  int pairs = 0;
-  for (const auto& cut : l["cut_sets"])
-    if (cut.size() == 2) os << (pairs++ % 4 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
-  if (pairs == 0) os << " none";
-  os << "\n";
+  print_order(os, l, 2, 4);
   if (!l["cut_set_ranking"].empty()) {
     os << "  most likely cut sets (probability, share of their sum):\n";
     int shown = 0;
@@ -189,14 +195,7 @@ json print_cut_sets(std::ostream& os, const json& l, const json& check) {
   if (with_structural > 0)
     os << "  (and " << with_structural
        << " larger cut set(s) with a part that cannot fail: structural_cut_sets in the JSON)\n";
-  if (check.value("order", 2) >= 3) {
-    os << "  cut sets of order 3:";
-    int triples = 0;
-    for (const auto& cut : l["cut_sets"])
-      if (cut.size() == 3) os << (triples++ % 3 == 0 ? "\n    " : "  ") << "{" << join(cut) << "}";
-    if (triples == 0) os << " none";
-    os << "\n";
-  }
+  if (check.value("order", 2) >= 3) print_order(os, l, 3, 3);
   return all_singles;
 }
 

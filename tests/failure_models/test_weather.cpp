@@ -26,6 +26,14 @@ std::string hall(const std::string& classes) {
          "loads:\n  hall: {demand: 500kW, power: [grid], cooling: [ch1, ch2]}\n";
 }
 
+/// Every error of a design that must not load, as the CLI prints them (file w.yaml).
+std::string errors(const std::string& yaml) {
+  std::string all;
+  for (const auto& e : ridethrough::topology::load_design_text(yaml, "w.yaml").errors)
+    all += ridethrough::topology::format_diagnostic("w.yaml", e) + "\n";
+  return all;
+}
+
 }  // namespace
 
 TEST_CASE("weather: heat waves that derate the chillers below the load", "[weather]") {
@@ -58,14 +66,6 @@ TEST_CASE("weather: overlapping classes take the hottest ambient", "[weather]") 
 }
 
 TEST_CASE("weather: bad input is an error at its line", "[weather]") {
-  using ridethrough::topology::format_diagnostic;
-  using ridethrough::topology::load_design_text;
-  auto errors = [](const std::string& yaml) {
-    std::string all;
-    for (const auto& e : load_design_text(yaml, "w.yaml").errors)
-      all += format_diagnostic("w.yaml", e) + "\n";
-    return all;
-  };
   const std::string no_c =
       hall("    - {name: hw, rate: 2/y, duration: {dist: fixed, value: 72h}, ambient: 40}\n");
   CHECK(errors(no_c).find("w.yaml:5:75: error: weather event class 1 ambient: expected a "
@@ -149,14 +149,6 @@ grid:
 
 TEST_CASE("weather factors and call generators: bad input is an error at its line",
           "[weather][curtailment]") {
-  using ridethrough::topology::format_diagnostic;
-  using ridethrough::topology::load_design_text;
-  auto errors = [](const std::string& yaml) {
-    std::string all;
-    for (const auto& e : load_design_text(yaml, "w.yaml").errors)
-      all += format_diagnostic("w.yaml", e) + "\n";
-    return all;
-  };
   const std::string base = R"(version: 1
 weather:
   events:
