@@ -305,18 +305,29 @@ void Hdf5Writer::append(const FullRows& r) {
   }
 }
 
+namespace {
+
+/// Writes the summary, closes the file and moves it from its temporary name into place, so an
+/// output file is written completely or not at all.
+void close_into_place(H5::H5File& file, const std::string& tmp, const std::string& path,
+                      const nlohmann::json& summary) {
+  try {
+    string_attr(file, "summary", summary.dump());
+    file.close();
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("error while writing HDF5 file '" + path + "': " + e.getDetailMsg());
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot move the HDF5 output into place at '" + path + "'");
+  }
+}
+
+}  // namespace
+
 void Hdf5Writer::finish(const nlohmann::json& summary) {
   auto& I = *impl_;
-  try {
-    string_attr(I.file, "summary", summary.dump());
-    I.file.close();
-  } catch (const H5::Exception& e) {
-    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
-  }
-  if (std::rename(I.tmp.c_str(), I.path.c_str()) != 0) {
-    std::remove(I.tmp.c_str());
-    throw std::runtime_error("cannot move the HDF5 output into place at '" + I.path + "'");
-  }
+  close_into_place(I.file, I.tmp, I.path, summary);
   I.done = true;
 }
 
@@ -372,16 +383,7 @@ void TableWriter::append(const std::vector<std::vector<double>>& columns) {
 
 void TableWriter::finish(const nlohmann::json& summary) {
   auto& I = *impl_;
-  try {
-    string_attr(I.file, "summary", summary.dump());
-    I.file.close();
-  } catch (const H5::Exception& e) {
-    throw std::runtime_error("error while writing HDF5 file '" + I.path + "': " + e.getDetailMsg());
-  }
-  if (std::rename(I.tmp.c_str(), I.path.c_str()) != 0) {
-    std::remove(I.tmp.c_str());
-    throw std::runtime_error("cannot move the HDF5 output into place at '" + I.path + "'");
-  }
+  close_into_place(I.file, I.tmp, I.path, summary);
   I.done = true;
 }
 
