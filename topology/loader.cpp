@@ -177,16 +177,26 @@ LoadResult load_design_text(const std::string& text, const std::string& path,
   return result;
 }
 
-std::optional<std::string> expand_design_text(const std::string& text,
-                                              const std::vector<Override>& overrides,
-                                              std::vector<Diagnostic>& errors) {
-  YAML::Node root;
+namespace {
+
+/// The text as YAML, or its syntax error at its position.
+std::optional<YAML::Node> parse_yaml(const std::string& text, std::vector<Diagnostic>& errors) {
   try {
-    root = YAML::Load(text);
+    return YAML::Load(text);
   } catch (const YAML::Exception& e) {
     errors.push_back({Loc{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg});
     return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<std::string> expand_design_text(const std::string& text,
+                                              const std::vector<Override>& overrides,
+                                              std::vector<Diagnostic>& errors) {
+  auto parsed = parse_yaml(text, errors);
+  if (!parsed) return std::nullopt;
+  YAML::Node root = *parsed;
   std::vector<Override> later;
   for (const auto& o : overrides) {
     std::vector<Diagnostic> miss;
@@ -211,13 +221,9 @@ std::optional<std::string> rewrite_design_text(const std::string& text,
                                                const std::vector<Override>& overrides,
                                                const std::vector<std::string>& drop_keys,
                                                std::vector<Diagnostic>& errors) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    errors.push_back({Loc{e.mark.line + 1, e.mark.column + 1}, "YAML error: " + e.msg});
-    return std::nullopt;
-  }
+  auto parsed = parse_yaml(text, errors);
+  if (!parsed) return std::nullopt;
+  YAML::Node root = *parsed;
   for (const auto& o : overrides)
     if (!apply_override(root, o, errors)) return std::nullopt;
   for (const auto& k : drop_keys) root.remove(k);
