@@ -278,11 +278,30 @@ std::string Assessment::refusal_text() const {
   return s;
 }
 
+namespace {
+
+/// "component 'gen1'", or for several "components 'gen1', 'gen2'" (a counted group refused
+/// once, not once per copy).
+std::string places_text(const std::vector<std::string>& places) {
+  if (places.size() == 1) return places[0];
+  const std::string component = "component ";
+  bool all_components = true;
+  for (const auto& p : places) all_components = all_components && p.rfind(component, 0) == 0;
+  std::string s = all_components ? "components " : "";
+  for (std::size_t k = 0; k < places.size(); ++k)
+    s += (k ? ", " : "") + (all_components ? places[k].substr(component.size()) : places[k]);
+  return s;
+}
+
+}  // namespace
+
 Assessment assess(Analysis a, const Model& m) {
   Assessment out;
   // Approximations and figures left out are said once per note, naming every feature it
   // covers ("generators, transfer switches: the static admission rule ...").
   std::vector<std::pair<std::string, std::string>> approximated, left_out;  // note, features
+  // Refusals are said once per feature, naming every place that uses it.
+  std::vector<std::pair<std::string, std::vector<std::string>>> refused;  // "(feature): note"
   auto add = [](std::vector<std::pair<std::string, std::string>>& list, const std::string& note,
                 const char* feature) {
     for (auto& [n, features] : list)
@@ -298,9 +317,12 @@ Assessment assess(Analysis a, const Model& m) {
     switch (v.support) {
       case Support::Handled:
         break;
-      case Support::Refused:
-        out.refusals.push_back(use.where + " (" + what + "): " + v.note);
+      case Support::Refused: {
+        const std::string key = std::string(" (") + what + "): " + v.note;
+        if (refused.empty() || refused.back().first != key) refused.push_back({key, {}});
+        refused.back().second.push_back(use.where);
         break;
+      }
       case Support::Approximated:
         add(approximated, v.note, what);
         break;
@@ -309,6 +331,7 @@ Assessment assess(Analysis a, const Model& m) {
         break;
     }
   }
+  for (const auto& [key, places] : refused) out.refusals.push_back(places_text(places) + key);
   for (const auto& [note, features] : approximated)
     out.approximations.push_back(features + ": " + note);
   for (const auto& [note, features] : left_out) out.not_estimated.push_back(features + ": " + note);

@@ -250,7 +250,7 @@ tenants:
         self.assertIn("hall", e["loads"])
         no = run("exact", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
         self.assertEqual(no.returncode, 2)
-        self.assertIn("component 'gen_a' (generators)", no.stderr)
+        self.assertIn("components 'gen_a', 'gen_b' (generators)", no.stderr)
         self.assertEqual(no.stdout, "")
 
     def test_docs_figures_names_every_summary_key(self):
@@ -301,7 +301,7 @@ tenants:
         d = run("capabilities", os.path.join(DESIGNS, "hall_1mw_2n.yaml"))
         self.assertEqual(d.returncode, 0, d.stderr)
         self.assertIn("exact: REFUSES this design", d.stdout)
-        self.assertIn("component 'gen_a' (generators)", d.stdout)
+        self.assertIn("components 'gen_a', 'gen_b' (generators)", d.stdout)
         self.assertIn("splitting: runs", d.stdout)
         self.assertEqual(run("capabilities", self.write("bad.yaml", "version: 1\nloads: {}\n")).returncode, 2)
 

@@ -105,7 +105,7 @@ TEST_CASE("importance sampling refuses designs without regeneration, saying why"
   const auto l = load_bundled("hall_1mw_2n.yaml");
   const auto why = failure_models::importance_refusal(l.model);
   INFO(why);
-  CHECK(why.find("component 'gen_a' (generators)") != std::string::npos);
+  CHECK(why.find("components 'gen_a', 'gen_b' (generators)") != std::string::npos);
   CHECK(why.find("component 'utility' (non-exponential repair laws)") ==
         std::string::npos);  // repairs may be any
   const auto w = testing::load_yaml(R"(
