@@ -50,7 +50,7 @@ FacilitySim::FacilitySim(const topology::Model& model)
       }
   for (std::size_t i = 0; i < m_.cooling.items.size(); ++i)
     cooling_item_of_load_[m_.cooling.items[i].load] = static_cast<int>(i);
-  if (m_.any_defer) safety_ = std::make_shared<topology::StaticEvaluator>(m_);
+  if (m_.any_defer) safety_ = std::make_shared<topology::MemoEvaluator>(m_);
   unsafe_alone_.assign(n, -1);
   for (int c = 0; c < n; ++c) any_energy_ups_ = any_energy_ups_ || m_.battery_energy[c] > 0.0;
 }

@@ -453,8 +453,8 @@ class FacilitySim {
   std::vector<double> maint_pending_since_;
   std::vector<char> maint_holds_crew_;
   std::vector<int> deferred_;  ///< components whose window waits until it is safe
-  std::shared_ptr<topology::StaticEvaluator> safety_;
-  std::vector<char> safety_down_, safety_served_now_, safety_served_with_;
+  std::shared_ptr<topology::MemoEvaluator> safety_;
+  std::vector<char> safety_down_, safety_served_now_;
   /// Per component (-1 unknown, 0 safe, 1 unsafe): taking it out with everything else in
   /// service, the usual case, is a fact of the design, worked out once.
   std::vector<signed char> unsafe_alone_;

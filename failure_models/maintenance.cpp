@@ -55,11 +55,11 @@ bool FacilitySim::maintenance_unsafe(int c) {
 bool FacilitySim::judge_maintenance(int c) {
   safety_down_.assign(m_.n, 0);
   for (int k = 0; k < m_.n; ++k) safety_down_[k] = !in_service(k) || grid_active_[k] > 0;
-  safety_->evaluate(safety_down_, safety_served_now_);
+  safety_served_now_ = safety_->served(safety_down_);
   safety_down_[c] = 1;
-  safety_->evaluate(safety_down_, safety_served_with_);
+  const std::vector<char>& with = safety_->served(safety_down_);
   for (int l = 0; l < m_.n_loads; ++l)
-    if (m_.critical[l] && safety_served_now_[l] && !safety_served_with_[l]) return true;
+    if (m_.critical[l] && safety_served_now_[l] && !with[l]) return true;
   return false;
 }
 

@@ -185,4 +185,13 @@ std::vector<Diagnostic> unservable_loads(const Design& d, const Model& m) {
   return out;
 }
 
+const std::vector<char>& MemoEvaluator::served(const std::vector<char>& down) {
+  key_.assign(down.begin(), down.end());
+  if (auto it = memo_.find(key_); it != memo_.end()) return it->second;
+  if (memo_.size() >= 100000) memo_.clear();
+  std::vector<char> s;
+  eval_.evaluate(down, s);
+  return memo_.emplace(key_, std::move(s)).first->second;
+}
+
 }  // namespace ridethrough::topology
