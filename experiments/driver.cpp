@@ -13,6 +13,7 @@
 #include "failure_models/facility.hpp"
 #include "sim/mpi.hpp"
 #include "sim/runner.hpp"
+#include "topology/flow.hpp"
 
 namespace ridethrough::experiments {
 
@@ -311,9 +312,13 @@ class JointRun {
   /// One thread's work: its own simulators, one per design.
   sim::BlockWork work() const {
     auto workers = std::make_shared<std::vector<std::unique_ptr<Worker>>>();
-    for (std::size_t d = 0; d < k_; ++d)
+    for (std::size_t d = 0; d < k_; ++d) {
       workers->push_back(
           std::make_unique<Worker>(*designs_[d].model, clusters_[d], !designs_[d].out.empty()));
+      // Variants of one network (importance, sensitivity) solve each state once between them.
+      if (d > 0 && topology::same_network(*designs_[d].model, *designs_[0].model))
+        workers->back()->sim.share_admission_caches((*workers)[0]->sim);
+    }
     return [this, workers](std::uint64_t first, std::uint64_t last) {
       auto block = fresh();
       std::vector<std::vector<double>> fig(k_);

@@ -50,6 +50,12 @@ class FacilitySim {
   /// Also record which components were down when each load outage began (for full results);
   /// facility outages always carry it, for the blame figures.
   void set_record_load_blame(bool on) { record_load_blame_ = on; }
+  /// Share the admission caches of another simulator of the same network, run by the same
+  /// thread (topology::same_network): a state one of them has solved, the other need not.
+  void share_admission_caches(const FacilitySim& other) {
+    power_admission_->share_cache(*other.power_admission_);
+    cooling_admission_->share_cache(*other.cooling_admission_);
+  }
   /// Also record the replication's timeline into `trace` (trace.cpp): every change of state,
   /// compared at the end of each instant, so the event loop itself is untouched. For
   /// `ridethrough trace`: it costs a pass over every component per instant.

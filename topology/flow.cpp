@@ -136,15 +136,15 @@ void Admission::admit(const std::vector<Mode>& mode, const std::vector<int>& fol
 void Admission::admit_keyed(const std::string& key, const std::vector<Mode>& mode,
                             const std::vector<int>& follow,
                             const std::vector<std::uint8_t>& candidate, int state, Admitted& out) {
-  auto it = cache_.find(key);
-  if (it != cache_.end()) {
+  auto it = cache_->find(key);
+  if (it != cache_->end()) {
     out = it->second;
     return;
   }
   ++misses_;
   solve(mode, follow, candidate, state, out);
-  if (cache_.size() > 200000) cache_.clear();  // bound memory on pathological designs
-  cache_.emplace(key, out);
+  if (cache_->size() > 200000) cache_->clear();  // bound memory on pathological designs
+  cache_->emplace(key, out);
 }
 
 namespace {
@@ -358,6 +358,36 @@ void Admission::solve(const std::vector<Mode>& mode, const std::vector<int>& fol
       if (!critical(g)) ga.group(g.first, g.second, out.share);
   }
   for (std::size_t i = 0; i < n_items; ++i) out.item[i] = out.share[i] > 0.0;
+}
+
+namespace {
+
+bool same_items(const std::vector<FlowItem>& a, const std::vector<FlowItem>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].demand != b[i].demand || a[i].attach != b[i].attach ||
+        a[i].component != b[i].component || a[i].load != b[i].load ||
+        a[i].critical != b[i].critical || a[i].steps != b[i].steps)
+      return false;
+  return true;
+}
+
+bool same_flow_network(const FlowNetwork& a, const FlowNetwork& b) {
+  return a.net == b.net && a.members == b.members && same_items(a.items, b.items) &&
+         a.groups == b.groups && a.capacity == b.capacity && a.capacity_free == b.capacity_free &&
+         a.items_of_component.off == b.items_of_component.off &&
+         a.items_of_component.idx == b.items_of_component.idx && a.grid_source == b.grid_source &&
+         a.derate == b.derate && a.call_limit == b.call_limit && a.draw_item == b.draw_item;
+}
+
+}  // namespace
+
+bool same_network(const Model& a, const Model& b) {
+  return a.n == b.n && a.kind == b.kind && a.net == b.net && a.inputs.off == b.inputs.off &&
+         a.inputs.idx == b.inputs.idx && a.powered_by.off == b.powered_by.off &&
+         a.powered_by.idx == b.powered_by.idx && a.topo == b.topo &&
+         a.weather_levels == b.weather_levels && same_flow_network(a.power, b.power) &&
+         same_flow_network(a.cooling, b.cooling);
 }
 
 }  // namespace ridethrough::topology

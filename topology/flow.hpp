@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,6 +68,10 @@ class Admission {
                    int state, Admitted& out);
 
   std::uint64_t cache_misses() const { return misses_; }
+  /// Use the other admission's cache from now on: for an admission of the same network
+  /// (same_network), whose answers are the same for every key. Not thread-safe: only for
+  /// admissions used by one thread.
+  void share_cache(const Admission& other) { cache_ = other.cache_; }
 
   /// The most flow that can reach one item on its own, ignoring every other item.
   double max_to(const std::vector<Mode>& mode, const std::vector<int>& follow, int item) const;
@@ -78,9 +83,16 @@ class Admission {
   const Model& m_;
   const FlowNetwork& fn_;
   KeyLayout layout_;
-  std::unordered_map<std::string, Admitted> cache_;
+  std::shared_ptr<std::unordered_map<std::string, Admitted>> cache_ =
+      std::make_shared<std::unordered_map<std::string, Admitted>>();
   std::string key_;
   std::uint64_t misses_ = 0;
 };
+
+/// Whether two models' networks are the same for admission: the same components, kinds and
+/// inputs, and the same flow networks (members, items, groups, capacities, derates, grid
+/// call). Designs that differ only in laws, schedules or probabilities (importance's perfect
+/// and failed variants, sensitivity's scaled parameters) share admission answers.
+bool same_network(const Model& a, const Model& b);
 
 }  // namespace ridethrough::topology
