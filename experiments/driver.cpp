@@ -317,7 +317,7 @@ class JointRun {
           std::make_unique<Worker>(*designs_[d].model, clusters_[d], !designs_[d].out.empty()));
       // Variants of one network (importance, sensitivity) solve each state once between them.
       if (d > 0 && topology::same_network(*designs_[d].model, *designs_[0].model))
-        workers->back()->sim.share_admission_caches((*workers)[0]->sim);
+        workers->back()->sim.share_network_caches((*workers)[0]->sim);
     }
     return [this, workers](std::uint64_t first, std::uint64_t last) {
       auto block = fresh();

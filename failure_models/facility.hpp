@@ -50,11 +50,13 @@ class FacilitySim {
   /// Also record which components were down when each load outage began (for full results);
   /// facility outages always carry it, for the blame figures.
   void set_record_load_blame(bool on) { record_load_blame_ = on; }
-  /// Share the admission caches of another simulator of the same network, run by the same
-  /// thread (topology::same_network): a state one of them has solved, the other need not.
-  void share_admission_caches(const FacilitySim& other) {
+  /// Share the admission caches and the static rule's memory of another simulator of the same
+  /// network, run by the same thread (topology::same_network): a state one of them has solved,
+  /// the other need not.
+  void share_network_caches(const FacilitySim& other) {
     power_admission_->share_cache(*other.power_admission_);
     cooling_admission_->share_cache(*other.cooling_admission_);
+    if (safety_ && other.safety_) safety_ = other.safety_;
   }
   /// Also record the replication's timeline into `trace` (trace.cpp): every change of state,
   /// compared at the end of each instant, so the event loop itself is untouched. For

@@ -383,11 +383,11 @@ bool same_flow_network(const FlowNetwork& a, const FlowNetwork& b) {
 }  // namespace
 
 bool same_network(const Model& a, const Model& b) {
-  return a.n == b.n && a.kind == b.kind && a.net == b.net && a.inputs.off == b.inputs.off &&
-         a.inputs.idx == b.inputs.idx && a.powered_by.off == b.powered_by.off &&
-         a.powered_by.idx == b.powered_by.idx && a.topo == b.topo &&
-         a.weather_levels == b.weather_levels && same_flow_network(a.power, b.power) &&
-         same_flow_network(a.cooling, b.cooling);
+  return a.n == b.n && a.kind == b.kind && a.net == b.net && a.n_loads == b.n_loads &&
+         a.critical == b.critical && a.inputs.off == b.inputs.off && a.inputs.idx == b.inputs.idx &&
+         a.powered_by.off == b.powered_by.off && a.powered_by.idx == b.powered_by.idx &&
+         a.topo == b.topo && a.weather_levels == b.weather_levels &&
+         same_flow_network(a.power, b.power) && same_flow_network(a.cooling, b.cooling);
 }
 
 }  // namespace ridethrough::topology
