@@ -91,8 +91,9 @@ class Admission {
 
 /// Whether two models' networks are the same for admission and for the static rule: the same
 /// components, kinds, inputs and loads, and the same flow networks (members, items, groups,
-/// capacities, derates, grid call). Designs that differ only in laws, schedules or probabilities (importance's perfect
-/// and failed variants, sensitivity's scaled parameters) share admission answers.
+/// capacities, derates, grid call). Designs that differ only in laws, schedules or
+/// probabilities (importance's perfect and failed variants, sensitivity's scaled parameters)
+/// share admission answers.
 bool same_network(const Model& a, const Model& b);
 
 }  // namespace ridethrough::topology
